@@ -1,0 +1,81 @@
+"""Closed forms of pair-based STDP (Burbank & Kreiman 2012, Eq 1/1').
+
+Times are in seconds (plain floats or Brian2 quantities). ``params`` default
+to those of :mod:`gatedplasticity.rules.stdp`.
+"""
+
+import numpy as np
+
+from ..rules import stdp
+
+
+def _amplitudes(rule, params):
+    """(causal, acausal) amplitudes: pre-before-post and post-before-pre."""
+    mu, alpha = params["mu"], params["alpha"]
+    if rule == "classical":
+        return mu, -alpha * mu
+    if rule == "reverse":
+        return -alpha * mu, mu
+    raise ValueError(f"unknown STDP rule {rule!r}; choose 'classical' or 'reverse'")
+
+
+def _params(overrides):
+    unknown = set(overrides) - set(stdp.DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown STDP parameter(s): {', '.join(sorted(unknown))}")
+    params = {**stdp.DEFAULTS, **overrides}
+    params["tau_stdp"] = float(params["tau_stdp"])
+    return params
+
+
+def window(delays, rule="classical", **params):
+    """Weight change of one pre/post pair at each delay dt = t_post - t_pre (s).
+
+    dt = 0 counts as pre before post (causal branch).
+    """
+    params = _params(params)
+    causal, acausal = _amplitudes(rule, params)
+    delays = np.asarray(delays, dtype=float)
+    decay = np.exp(-np.abs(delays) / params["tau_stdp"])
+    return np.where(delays >= 0, causal, acausal) * decay
+
+
+def replay(pre_times, post_times, rule="classical", w0=0.0, gate_events=None, gate_duration=None, **params):
+    """Final weight after all-to-all pairing of two spike trains, event by event.
+
+    Spikes are processed in time order (a presynaptic spike before a
+    simultaneous postsynaptic one, as in Brian2); each update is clipped to
+    [w_min, w_max]. With ``gate_events``, an update happens only if some gate
+    event e satisfies e <= t < e + gate_duration.
+    """
+    params = _params(params)
+    causal, acausal = _amplitudes(rule, params)
+    tau = params["tau_stdp"]
+    pre_times = np.sort(np.asarray(pre_times, dtype=float))
+    post_times = np.sort(np.asarray(post_times, dtype=float))
+    events = sorted([(t, 0) for t in pre_times] + [(t, 1) for t in post_times])
+    gates = None if gate_events is None else np.asarray(gate_events, dtype=float)
+    w = float(w0)
+    for time, is_post in events:
+        if gates is not None and not np.any((gates <= time) & (time < gates + float(gate_duration))):
+            continue
+        if is_post:
+            partners = pre_times[pre_times <= time]
+            change = causal * np.exp(-(time - partners) / tau).sum()
+        else:
+            partners = post_times[post_times < time]
+            change = acausal * np.exp(-(time - partners) / tau).sum()
+        w = min(max(w + change, params["w_min"]), params["w_max"])
+    return w
+
+
+def poisson_drift(rate_pre, rate_post, duration, rule="classical", **params):
+    """Expected weight change under independent Poisson firing (no bounds reached).
+
+    E[dw] = rate_pre * rate_post * duration * tau_stdp * (causal + acausal)
+          = rate_pre * rate_post * duration * tau_stdp * mu * (1 - alpha) for both rules.
+    Rates in Hz, duration in s.
+    """
+    params = _params(params)
+    causal, acausal = _amplitudes(rule, params)
+    return float(rate_pre) * float(rate_post) * float(duration) * params["tau_stdp"] * (causal + acausal)

@@ -1,0 +1,149 @@
+"""Choose where Brian2 code runs: ``"runtime"`` (Cython, interactive) or
+``"standalone"`` (one compiled C++ program, for long runs).
+
+A :class:`Session` hides the difference. Build the network inside the
+session, call :meth:`Session.run`, read monitors, and under standalone call
+:meth:`Session.rerun` with new ``run_args`` (initial values of variables,
+e.g. a rule's tunable parameters) to run the same binary again without
+recompiling.
+
+Standalone programs skip ``network_operation`` silently; a session rejects
+them before building instead. Closed loops that must run compiled use
+``run_regularly``, summed variables, custom events or ``@implementation``
+functions.
+"""
+
+import os
+import time
+from pathlib import Path
+
+import brian2
+from brian2 import Network, NetworkOperation, defaultclock, device, set_device
+from tqdm.auto import tqdm
+
+BACKENDS = ("runtime", "standalone")
+CACHE_ENV = "GATEDPLASTICITY_CACHE"
+
+
+class StandaloneUnsupportedError(RuntimeError):
+    """A runtime-only feature was used in a standalone session."""
+
+
+def check_backend(backend):
+    """Raise ValueError naming ``backend`` unless it is one of BACKENDS."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    return backend
+
+
+def cache_directory(name):
+    """Folder where standalone project ``name`` is built and kept for reuse."""
+    root = os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "gatedplasticity"
+    return Path(root) / "standalone" / name
+
+
+def check_standalone(network):
+    """Raise StandaloneUnsupportedError if ``network`` holds runtime-only objects."""
+    operations = [obj.name for obj in network.objects if isinstance(obj, NetworkOperation)]
+    if operations:
+        raise StandaloneUnsupportedError(
+            "network_operation objects are skipped by the C++ standalone backend: "
+            f"{', '.join(operations)}. Use run_regularly, summed variables, custom "
+            "events or @implementation('cpp', ...) functions, or backend='runtime'."
+        )
+
+
+def progress_report(description):
+    """A Brian2 ``report=`` callback that drives a tqdm bar (runtime mode)."""
+    bar = tqdm(total=100, desc=description, unit="%", leave=False)
+
+    def report(elapsed, completed, start, duration):
+        bar.n = round(100 * float(completed))
+        bar.refresh()
+        if completed >= 1:
+            bar.close()
+
+    return report
+
+
+class Session:
+    """One Brian2 simulation context on a chosen backend.
+
+    Parameters
+    ----------
+    backend : "runtime" or "standalone"
+    seed : int or None
+        Seed for Brian2's random numbers (set inside the session).
+    name : str
+        Standalone project name; the build is kept in ``cache_directory(name)``
+        (or ``directory``) so later runs of the same network reuse compiled code.
+    dt : Quantity
+        Simulation time step.
+    progress : bool
+        Show a progress bar (runtime) or Brian2's text report (standalone).
+    """
+
+    def __init__(self, backend="runtime", seed=None, name="simulation", directory=None,
+                 dt=0.1 * brian2.ms, progress=True):
+        self.backend = check_backend(backend)
+        self.seed = seed
+        self.directory = Path(directory) if directory else cache_directory(name)
+        self.dt = dt
+        self.progress = progress
+        self.network = None
+
+    @property
+    def standalone(self):
+        return self.backend == "standalone"
+
+    def __enter__(self):
+        if self.standalone:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            set_device("cpp_standalone", directory=str(self.directory), build_on_run=False)
+        else:
+            set_device("runtime")
+        brian2.start_scope()
+        defaultclock.dt = self.dt
+        if self.seed is not None:
+            brian2.seed(self.seed)
+        return self
+
+    def __exit__(self, *exc):
+        if self.standalone:
+            device.reinit()
+            set_device("runtime")
+        return False
+
+    def run(self, duration, objects, description="simulating"):
+        """Run ``objects`` (Brian2 objects or a Network) for ``duration``; returns wall time in s."""
+        network = objects if isinstance(objects, Network) else Network(objects)
+        self.network = network
+        started = time.perf_counter()
+        if self.standalone:
+            check_standalone(network)
+            network.run(duration, report="text" if self.progress else None)
+            device.build(directory=str(self.directory), compile=True, run=True,
+                         with_output=self.progress)
+        else:
+            report = progress_report(description) if self.progress else None
+            network.run(duration, report=report)
+        return time.perf_counter() - started
+
+    def rerun(self, run_args):
+        """Run the built standalone binary again with new initial values.
+
+        ``run_args`` maps variables (e.g. ``synapses.mu``) to values; nothing is
+        regenerated or recompiled. Returns wall time in s.
+        """
+        if not self.standalone:
+            raise StandaloneUnsupportedError(
+                "rerun(run_args) reuses a compiled binary and needs backend='standalone'; "
+                "in runtime mode set the variables and call run() again"
+            )
+        started = time.perf_counter()
+        device.run(directory=str(self.directory), with_output=self.progress, run_args=run_args)
+        return time.perf_counter() - started
+
+    def binary(self):
+        """Path of the compiled standalone program."""
+        return self.directory / "main"

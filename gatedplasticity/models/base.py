@@ -1,0 +1,89 @@
+"""The :class:`Model` object: a neuron model as Brian2 equations + defaults."""
+
+from dataclasses import dataclass, field
+
+from brian2 import Equations, NeuronGroup
+
+from ..parameters import as_table, frozen, resolve
+
+
+@dataclass(frozen=True)
+class Model:
+    """A neuron model ready to be instantiated as a ``brian2.NeuronGroup``.
+
+    Attributes
+    ----------
+    name : str
+    equations : Equations
+    defaults : mapping of parameter name -> Quantity (passed via ``namespace=``)
+    threshold, reset : str or None
+        Condition and code of the ``spike`` event.
+    refractory : str or None
+        Refractoriness (an expression such as ``"t_ref"``).
+    events : mapping of event name -> (condition, code run on the event)
+        Custom events, e.g. ``{"ca_spike": ("v_a > v_ca", "ca_end = t + ca_duration")}``.
+    initial : mapping of variable -> parameter name giving its initial value
+    method : str
+        Brian2 integration method.
+    descriptions : mapping of parameter name -> meaning
+    reference : str
+    """
+
+    name: str
+    equations: Equations
+    defaults: dict
+    threshold: str | None = None
+    reset: str | None = None
+    refractory: str | None = None
+    events: dict = field(default_factory=dict)
+    initial: dict = field(default_factory=dict)
+    method: str = "euler"
+    descriptions: dict = field(default_factory=dict)
+    reference: str = ""
+
+    def __post_init__(self):
+        for name in ("defaults", "events", "initial", "descriptions"):
+            object.__setattr__(self, name, frozen(getattr(self, name)))
+
+    @property
+    def variables(self):
+        """Names of the model's state variables and subexpressions."""
+        return tuple(self.equations.names)
+
+    @property
+    def emits(self):
+        """Events the model's neurons emit (``spike`` plus custom events)."""
+        return (("spike",) if self.threshold else ()) + tuple(self.events)
+
+    def neurons(self, n, *, name=None, **overrides):
+        """``n`` neurons of this model; ``overrides`` replace default parameters."""
+        if int(n) != n or n < 1:
+            raise ValueError(f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
+        params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
+        group = NeuronGroup(
+            int(n),
+            self.equations,
+            threshold=self.threshold,
+            reset=self.reset,
+            refractory=self.refractory or False,
+            events={event: condition for event, (condition, _) in self.events.items()} or None,
+            method=self.method,
+            namespace=params,
+            name=name or "neurongroup*",
+        )
+        for event, (_, code) in self.events.items():
+            group.run_on_event(event, code)
+        for variable, parameter in self.initial.items():
+            setattr(group, variable, params[parameter])
+        return group
+
+    def _repr_markdown_(self):
+        events = "\n".join(f"- `{e}`: when `{c}`, then `{code}`" for e, (c, code) in self.events.items())
+        spike = f"- `spike`: when `{self.threshold}`, then `{self.reset}`\n" if self.threshold else ""
+        return (
+            f"**{self.name}**\n\n{self.reference}\n\n```\n{self.equations}\n```\n\n"
+            f"{spike}{events}\n\n{as_table(self.defaults, self.descriptions)}"
+        )
+
+    def __str__(self):
+        return self._repr_markdown_()

@@ -1,0 +1,89 @@
+"""Unit-aware parameter sets: defaults + validated overrides, shown as tables."""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import numpy as np
+from brian2 import Quantity, get_dimensions, get_unit, have_same_dimensions
+
+
+class ParameterError(ValueError):
+    """A parameter was unknown, had the wrong unit or an invalid value.
+
+    ``parameter`` holds the offending name so callers can react to it.
+    """
+
+    def __init__(self, parameter, message):
+        super().__init__(message)
+        self.parameter = parameter
+
+
+def frozen(mapping):
+    """A read-only copy of ``mapping`` (for immutable rule/model objects)."""
+    return MappingProxyType(dict(mapping))
+
+
+def resolve(defaults, overrides, owner):
+    """Return ``defaults`` updated with ``overrides`` after checking names and units.
+
+    ``owner`` names the rule or model in error messages.
+    Raises ParameterError naming the parameter when it is unknown or its
+    physical dimensions differ from the default's.
+    """
+    for name, value in overrides.items():
+        if name not in defaults:
+            raise ParameterError(
+                name,
+                f"{owner}: unknown parameter '{name}'; "
+                f"valid parameters are: {', '.join(sorted(defaults))}",
+            )
+        check_unit(name, value, defaults[name], owner)
+    return {**defaults, **overrides}
+
+
+def check_unit(name, value, reference, owner):
+    """Raise ParameterError unless ``value`` has the dimensions of ``reference``."""
+    if not have_same_dimensions(value, reference):
+        raise ParameterError(
+            name,
+            f"{owner}: parameter '{name}' must be in {unit_name(reference)}, "
+            f"got {value!r}",
+        )
+
+
+def unit_name(value):
+    """Readable unit of a value ('1' for dimensionless)."""
+    dim = get_dimensions(value)
+    return "1 (dimensionless)" if dim.is_dimensionless else str(get_unit(dim))
+
+
+def equation_unit(value):
+    """Unit string of ``value`` as Brian2 equations expect it."""
+    dim = get_dimensions(value)
+    return "1" if dim.is_dimensionless else repr(get_unit(dim))
+
+
+def as_table(parameters, descriptions=None):
+    """Markdown table of parameters with their values and units."""
+    descriptions = descriptions or {}
+    rows = ["| parameter | value | meaning |", "|---|---|---|"]
+    for name, value in parameters.items():
+        text = str(value) if isinstance(value, Quantity) else repr(value)
+        rows.append(f"| `{name}` | {text} | {descriptions.get(name, '')} |")
+    return "\n".join(rows)
+
+
+def to_json(value):
+    """JSON-ready copy of a parameter value; quantities become {'value', 'unit'}."""
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if isinstance(value, Quantity):
+        unit = get_unit(get_dimensions(value))
+        return {"value": np.asarray(value / unit).tolist(), "unit": unit_name(value)}
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    return repr(value)

@@ -1,0 +1,7 @@
+"""Stimuli, instructive (gating) inputs and training loops. Protocols never edit a model."""
+
+from .instructive import instructive_input
+from .pairing import Pairing, pairing
+from .poisson import poisson_trains
+
+__all__ = ["pairing", "Pairing", "poisson_trains", "instructive_input"]

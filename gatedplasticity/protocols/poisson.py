@@ -1,0 +1,27 @@
+"""Seeded Poisson spike trains as a SpikeGeneratorGroup (same spikes on every backend)."""
+
+import numpy as np
+from brian2 import Hz, SpikeGeneratorGroup, ms, second
+
+from .validation import non_negative, quantity_array, seed_value
+
+OWNER = "poisson_trains"
+
+
+def poisson_trains(rates, duration, seed, dt=0.1 * ms, name="poisson*"):
+    """One independent Poisson train per entry of ``rates`` (Hz) for ``duration``.
+
+    Spikes are drawn with numpy from ``seed`` on the time grid ``dt`` (at most
+    one spike per neuron and step, i.e. a Bernoulli process with p = rate dt).
+    """
+    rates = quantity_array("rates", rates, Hz, OWNER)
+    quantity_array("duration", duration, second, OWNER)
+    non_negative("rates", rates, OWNER)
+    if np.any(rates * dt > 1):
+        raise ValueError(f"{OWNER}: 'rates' must stay below 1/dt = {1 / dt}")
+    rng = np.random.default_rng(seed_value(seed, OWNER))
+    n_steps = int(round(float(duration / dt)))
+    spiking = [np.flatnonzero(rng.random(n_steps) < float(rate * dt)) for rate in rates]
+    indices = np.repeat(np.arange(len(rates)), [len(steps) for steps in spiking])
+    steps = np.concatenate(spiking) if spiking else np.array([], dtype=int)
+    return SpikeGeneratorGroup(len(rates), indices, steps * dt, name=name)

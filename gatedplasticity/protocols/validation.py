@@ -1,0 +1,30 @@
+"""Input checks shared by protocols: errors name the offending parameter."""
+
+import numpy as np
+from brian2 import Quantity
+
+from ..parameters import ParameterError, check_unit
+
+
+def quantity_array(name, value, reference, owner):
+    """``value`` as a 1-D Quantity array with the unit of ``reference``."""
+    check_unit(name, value, reference, owner)
+    return Quantity(np.atleast_1d(value))
+
+
+def non_negative(name, value, owner):
+    if np.any(np.asarray(value) < 0):
+        raise ParameterError(name, f"{owner}: '{name}' must be non-negative, got {value!r}")
+
+
+def positive_int(name, value, owner):
+    if not float(value).is_integer() or value < 1:
+        raise ParameterError(name, f"{owner}: '{name}' must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def seed_value(seed, owner):
+    """Require an explicit integer seed."""
+    if seed is None or not float(seed).is_integer():
+        raise ParameterError("seed", f"{owner}: an explicit integer 'seed' is required, got {seed!r}")
+    return int(seed)

@@ -1,0 +1,143 @@
+"""Simulation results with provenance, saved atomically in open formats.
+
+A saved result is a folder with one CSV per table (pandas), ``arrays.npz``
+(numpy) and ``provenance.json``: parameters with units, seed, backend,
+package versions, git commit, wall time and command line. Every file is
+written to a temporary name and renamed into place, so an interrupted save
+never leaves a half-written file; the sidecar is written last and marks a
+complete result.
+"""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .parameters import to_json
+
+PROVENANCE_FILE = "provenance.json"
+ARRAYS_FILE = "arrays.npz"
+TRACKED_PACKAGES = ("gatedplasticity", "brian2", "numpy", "scipy", "pandas", "matplotlib")
+
+
+def atomic_write(path, write):
+    """Call ``write(temporary_path)`` and rename the file onto ``path``.
+
+    On any exception the temporary file is removed and ``path`` is left as it
+    was (absent or with its previous complete content).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def package_versions():
+    """Installed versions of the packages a result depends on."""
+    versions = {"python": platform.python_version()}
+    for name in TRACKED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def code_version():
+    """Git commit of the package source (and whether it had local changes), if any."""
+    source = Path(__file__).resolve().parent
+
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=source, capture_output=True, text=True, timeout=10)
+
+    try:
+        commit = git("rev-parse", "HEAD")
+    except (OSError, subprocess.TimeoutExpired):
+        return {"commit": None, "dirty": None}
+    if commit.returncode != 0:
+        return {"commit": None, "dirty": None}
+    status = git("status", "--porcelain", "--untracked-files=no", ".")
+    return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+@dataclass
+class Result:
+    """Tidy output of one simulation: tables (DataFrames), arrays and provenance.
+
+    ``params`` may hold Brian2 quantities; they are stored with their units.
+    ``wall_time`` is in seconds.
+    """
+
+    name: str
+    tables: dict = field(default_factory=dict)
+    arrays: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    seed: int | None = None
+    backend: str = "runtime"
+    quick: bool = False
+    wall_time: float = 0.0
+
+    def provenance(self):
+        """Everything needed to tell how this result was made."""
+        return {
+            "name": self.name,
+            "params": to_json(self.params),
+            "seed": self.seed,
+            "backend": self.backend,
+            "quick": self.quick,
+            "wall_time_s": self.wall_time,
+            "versions": package_versions(),
+            "code": code_version(),
+            "command": sys.argv,
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            "tables": sorted(self.tables),
+            "arrays": sorted(self.arrays),
+        }
+
+    def save(self, directory):
+        """Write tables (CSV), arrays (NPZ) and the provenance sidecar; return the folder."""
+        directory = Path(directory)
+        for table_name, table in self.tables.items():
+            atomic_write(directory / f"{table_name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
+        if self.arrays:
+            atomic_write(directory / ARRAYS_FILE, lambda tmp: _save_npz(tmp, self.arrays))
+        text = json.dumps(self.provenance(), indent=2)
+        atomic_write(directory / PROVENANCE_FILE, lambda tmp: Path(tmp).write_text(text))
+        return directory
+
+    @classmethod
+    def load(cls, directory):
+        """Read a result written by :meth:`save` (parameters come back as JSON values)."""
+        directory = Path(directory)
+        info = json.loads((directory / PROVENANCE_FILE).read_text())
+        tables = {name: pd.read_csv(directory / f"{name}.csv") for name in info["tables"]}
+        arrays = {}
+        if info["arrays"]:
+            with np.load(directory / ARRAYS_FILE) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+        return cls(
+            name=info["name"], tables=tables, arrays=arrays, params=info["params"],
+            seed=info["seed"], backend=info["backend"], quick=info["quick"],
+            wall_time=info["wall_time_s"],
+        )
+
+
+def _save_npz(path, arrays):
+    with open(path, "wb") as handle:
+        np.savez(handle, **{name: np.asarray(value) for name, value in arrays.items()})

@@ -1,0 +1,159 @@
+"""The :class:`Rule` object: a plasticity rule as Brian2 equation strings."""
+
+from dataclasses import dataclass, field, replace
+
+from brian2 import Equations, Synapses, ms
+
+from ..parameters import ParameterError, as_table, equation_unit, frozen, resolve
+
+#: Plasticity always on: the weight-update code multiplies by ``plasticity_gate``.
+UNGATED = Equations("plasticity_gate = 1 : 1")
+
+#: Open for ``gate_duration`` after each postsynaptic gate event.
+EVENT_GATE = Equations(
+    """
+    plasticity_gate = int(t < gate_open_until) : 1
+    gate_open_until : second
+    """
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A synaptic plasticity rule ready to be attached to any Brian2 neurons.
+
+    Attributes
+    ----------
+    name : str
+    model : Equations
+        Synaptic state (weight, traces) and subexpressions.
+    on_pre, on_post : str
+        Code run on a presynaptic / postsynaptic spike. Weight updates are
+        multiplied by ``plasticity_gate`` so that any rule can be gated.
+    on_event : mapping of postsynaptic event name -> code
+        Event pathways, e.g. ``{"ca_spike": "..."}``.
+    defaults : mapping of parameter name -> Quantity
+        Unit-aware default parameters, passed to Brian2 via ``namespace=``.
+    requires : tuple of str
+        Postsynaptic variables or events the rule reads (``on_event`` events
+        are added automatically).
+    gate : Equations
+        Defines ``plasticity_gate`` (``UNGATED`` or ``EVENT_GATE``).
+    descriptions : mapping of parameter name -> meaning (with units)
+    reference : str
+        Paper, equation and DOI.
+    """
+
+    name: str
+    model: Equations
+    on_pre: str = ""
+    on_post: str = ""
+    on_event: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)
+    requires: tuple = ()
+    gate: Equations = UNGATED
+    descriptions: dict = field(default_factory=dict)
+    reference: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "on_event", frozen(self.on_event))
+        object.__setattr__(self, "defaults", frozen(self.defaults))
+        object.__setattr__(self, "descriptions", frozen(self.descriptions))
+        object.__setattr__(self, "requires", tuple(dict.fromkeys((*self.requires, *self.on_event))))
+
+    @property
+    def equations(self):
+        """All synaptic equations of the rule, gate included."""
+        return self.model + self.gate
+
+    def gated(self, event, duration=60 * ms):
+        """The same rule whose weight changes happen only while a gate is open.
+
+        The gate opens at each postsynaptic ``event`` (e.g. ``"ca_spike"``,
+        ``"plateau"``, ``"reward"``), in the time step of the event, and stays
+        open for ``duration``; traces keep evolving while it is closed.
+        """
+        if self.gate is not UNGATED:
+            raise ValueError(f"rule '{self.name}' is already gated")
+        return replace(
+            self,
+            name=f"{self.name}, gated by {event}",
+            gate=EVENT_GATE,
+            on_event={**self.on_event, event: "gate_open_until = t + gate_duration"},
+            defaults={**self.defaults, "gate_duration": duration},
+            descriptions={**self.descriptions, "gate_duration": f"how long the gate stays open after each '{event}'"},
+        )
+
+    def check_postsynaptic(self, post):
+        """Raise ParameterError naming the first required variable/event ``post`` lacks."""
+        events = getattr(post, "events", {})
+        for required in self.requires:
+            if required not in post.variables and required not in events:
+                raise ParameterError(
+                    required,
+                    f"rule '{self.name}' requires the postsynaptic variable or event "
+                    f"'{required}', which {post.name} does not have "
+                    f"(its events: {', '.join(sorted(events)) or 'none'})",
+                )
+
+    def synapses(self, pre, post, *, connect=True, tunable=(), transmit="", name=None, **overrides):
+        """Build a ``brian2.Synapses`` from ``pre`` to ``post`` that obeys this rule.
+
+        Parameters
+        ----------
+        connect : True, False, str or dict
+            True: all-to-all; str: a connection condition; dict: keyword
+            arguments of ``Synapses.connect`` (e.g. ``{"j": "i"}``); False: none.
+        tunable : iterable of str
+            Parameters stored as shared constant variables instead of
+            namespace constants, so that a standalone binary can be rerun with
+            new values through ``run_args`` (``session.rerun({S.mu: 0.02})``).
+        transmit : str
+            Extra code run on each presynaptic spike, e.g. ``"g_post += 0.04*w"``.
+        **overrides
+            Parameter values replacing the defaults (checked for name and unit).
+        """
+        params = resolve(self.defaults, overrides, owner=f"rule '{self.name}'")
+        for parameter in tunable:
+            if parameter not in params:
+                raise ParameterError(parameter, f"rule '{self.name}': unknown tunable parameter '{parameter}'")
+        self.check_postsynaptic(post)
+        tunable_equations = Equations(
+            "\n".join(f"{p} : {equation_unit(params[p])} (shared, constant)" for p in tunable)
+        )
+        post_pathways = {"post": self.on_post} if self.on_post else {}
+        post_pathways.update({f"on_{event}": code for event, code in self.on_event.items()})
+        triggers = {"pre": "spike", **{name: "spike" for name in post_pathways}}
+        triggers.update({f"on_{event}": event for event in self.on_event})
+        synapses = Synapses(
+            pre,
+            post,
+            model=self.equations + tunable_equations,
+            on_pre="\n".join(line for line in (self.on_pre, transmit) if line),
+            on_post=post_pathways or None,
+            on_event=triggers,
+            namespace={key: value for key, value in params.items() if key not in tunable},
+            name=name or "synapses*",
+        )
+        if connect is True:
+            synapses.connect()
+        elif isinstance(connect, str):
+            synapses.connect(condition=connect)
+        elif isinstance(connect, dict):
+            synapses.connect(**connect)
+        for parameter in tunable:
+            setattr(synapses, parameter, params[parameter])
+        return synapses
+
+    def _repr_markdown_(self):
+        pathways = [("on_pre", self.on_pre), ("on_post", self.on_post)]
+        pathways += [(f"on {event}", code) for event, code in self.on_event.items()]
+        code = "\n\n".join(f"{label}:\n{text.strip()}" for label, text in pathways if text)
+        return (
+            f"**{self.name}**\n\n{self.reference}\n\n```\n{self.equations}\n\n{code}\n```\n\n"
+            f"{as_table(self.defaults, self.descriptions)}\n\n"
+            f"requires (postsynaptic): {', '.join(self.requires) or 'nothing'}"
+        )
+
+    def __str__(self):
+        return self._repr_markdown_()
