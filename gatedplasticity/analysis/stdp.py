@@ -69,13 +69,22 @@ def replay(pre_times, post_times, rule="classical", w0=0.0, gate_events=None, ga
     return w
 
 
-def poisson_drift(rate_pre, rate_post, duration, rule="classical", **params):
-    """Expected weight change under independent Poisson firing (no bounds reached).
+def poisson_drift(rate_pre, rate_post, duration, dt, rule="classical", **params):
+    """Expected weight change under independent Bernoulli-Poisson firing on a time grid.
 
-    E[dw] = rate_pre * rate_post * duration * tau_stdp * (causal + acausal)
-          = rate_pre * rate_post * duration * tau_stdp * mu * (1 - alpha) for both rules.
-    Rates in Hz, duration in s.
+    Each train spikes in a step of length ``dt`` with probability rate * dt.
+    Pairs at lag k >= 0 steps (pre first or simultaneous) are causal, k >= 1
+    (post first) acausal, and a run of n steps holds (n - k) of each, so
+
+        E[dw] = p_pre p_post sum_k (n - k) e^(-k dt / tau) [causal (k >= 0) + acausal (k >= 1)].
+
+    As dt -> 0 this tends to rate_pre rate_post duration tau_stdp mu (1 - alpha)
+    for both rules. Rates in Hz, duration and dt in s; no bound is reached.
     """
     params = _params(params)
     causal, acausal = _amplitudes(rule, params)
-    return float(rate_pre) * float(rate_post) * float(duration) * params["tau_stdp"] * (causal + acausal)
+    dt = float(dt)
+    n_steps = int(round(float(duration) / dt))
+    lags = np.arange(n_steps)
+    pairs = (n_steps - lags) * np.exp(-lags * dt / params["tau_stdp"])
+    return float(rate_pre) * dt * float(rate_post) * dt * (causal * pairs.sum() + acausal * pairs[1:].sum())

@@ -12,7 +12,8 @@ def poisson_trains(rates, duration, seed, dt=0.1 * ms, name="poisson*"):
     """One independent Poisson train per entry of ``rates`` (Hz) for ``duration``.
 
     Spikes are drawn with numpy from ``seed`` on the time grid ``dt`` (at most
-    one spike per neuron and step, i.e. a Bernoulli process with p = rate dt).
+    one spike per neuron and step: a Bernoulli process with p = rate dt, drawn
+    as a binomial count and distinct steps).
     """
     rates = quantity_array("rates", rates, Hz, OWNER)
     quantity_array("duration", duration, second, OWNER)
@@ -21,7 +22,8 @@ def poisson_trains(rates, duration, seed, dt=0.1 * ms, name="poisson*"):
         raise ValueError(f"{OWNER}: 'rates' must stay below 1/dt = {1 / dt}")
     rng = np.random.default_rng(seed_value(seed, OWNER))
     n_steps = int(round(float(duration / dt)))
-    spiking = [np.flatnonzero(rng.random(n_steps) < float(rate * dt)) for rate in rates]
+    counts = rng.binomial(n_steps, np.asarray(rates * dt, dtype=float))
+    spiking = [np.sort(rng.choice(n_steps, count, replace=False)) for count in counts]
     indices = np.repeat(np.arange(len(rates)), [len(steps) for steps in spiking])
     steps = np.concatenate(spiking) if spiking else np.array([], dtype=int)
     return SpikeGeneratorGroup(len(rates), indices, steps * dt, name=name)

@@ -1,0 +1,43 @@
+"""Helpers shared by figure modules: style, comparison tables, saving."""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..results import atomic_write
+
+STYLE = Path(__file__).with_name("gatedplasticity.mplstyle")
+COMPARISON_COLUMNS = ["quantity", "published", "reproduced", "tolerance", "passed"]
+
+
+@contextmanager
+def style():
+    """Apply the package's matplotlib style inside the block."""
+    with plt.style.context(STYLE):
+        yield
+
+
+def check(quantity, published, reproduced, tolerance):
+    """One comparison row: passed when |reproduced - published| <= tolerance."""
+    published, reproduced, tolerance = float(published), float(reproduced), float(tolerance)
+    return {
+        "quantity": quantity,
+        "published": published,
+        "reproduced": reproduced,
+        "tolerance": tolerance,
+        "passed": bool(np.abs(reproduced - published) <= tolerance),
+    }
+
+
+def comparison(rows):
+    """DataFrame with the columns quantity, published, reproduced, tolerance, passed."""
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+
+
+def save_figure(figure, path):
+    """Save ``figure`` atomically; the format comes from the suffix of ``path``."""
+    path = Path(path)
+    return atomic_write(path, lambda tmp: figure.savefig(tmp, format=path.suffix[1:]))
