@@ -54,7 +54,7 @@ def check_unit(name, value, reference, owner):
 def unit_name(value):
     """Readable unit of a value ('1' for dimensionless)."""
     dim = get_dimensions(value)
-    return "1 (dimensionless)" if dim.is_dimensionless else str(get_unit(dim))
+    return "1 (dimensionless)" if dim.is_dimensionless else repr(get_unit(dim))
 
 
 def equation_unit(value):

@@ -5,9 +5,9 @@ The target model stays untouched: a spike source and a Synapses object add
 two-compartment model crosses ``V_ca`` and emits ``ca_spike``).
 """
 
-from brian2 import SpikeGeneratorGroup, Synapses, get_dimensions
+from brian2 import Quantity, SpikeGeneratorGroup, Synapses
 
-from ..parameters import ParameterError
+from ..parameters import ParameterError, check_unit
 from .validation import quantity_array
 
 OWNER = "instructive_input"
@@ -21,9 +21,7 @@ def instructive_input(target, times, amount, variable="v_a", targets=None):
     """
     if variable not in target.variables:
         raise ParameterError("variable", f"{OWNER}: {target.name} has no variable '{variable}'")
-    reference = target.variables[variable]
-    if get_dimensions(amount) is not reference.dim:
-        raise ParameterError("amount", f"{OWNER}: 'amount' must have the unit of {variable} ({reference.unit}), got {amount!r}")
+    check_unit("amount", amount, Quantity(1, dim=target.variables[variable].dim), OWNER)
     times = quantity_array("times", times, target.clock.dt, OWNER)
     source = SpikeGeneratorGroup(1, [0] * len(times), times, name="instructive*")
     synapses = Synapses(source, target, on_pre=f"{variable}_post += amount", namespace={"amount": amount}, name="instructive_synapses*")

@@ -1,15 +1,19 @@
 """Input checks shared by protocols: errors name the offending parameter."""
 
 import numpy as np
-from brian2 import Quantity
+from brian2 import DimensionMismatchError, Quantity
 
 from ..parameters import ParameterError, check_unit
 
 
 def quantity_array(name, value, reference, owner):
-    """``value`` as a 1-D Quantity array with the unit of ``reference``."""
+    """``value`` (a quantity or a list of them) as a 1-D Quantity with the unit of ``reference``."""
+    try:
+        value = Quantity(value)
+    except DimensionMismatchError as error:
+        raise ParameterError(name, f"{owner}: '{name}' mixes units ({error})") from None
     check_unit(name, value, reference, owner)
-    return Quantity(np.atleast_1d(value))
+    return np.atleast_1d(value)
 
 
 def non_negative(name, value, owner):

@@ -1,0 +1,19 @@
+import os
+
+import matplotlib
+import pytest
+from brian2 import prefs
+
+matplotlib.use("Agg")
+
+# Runtime tests use Brian2's numpy target: small networks, no per-object Cython
+# compilation (~3 s each on a fresh machine). Compiled code is exercised by the
+# standalone tests and by the CLI smoke test (Cython, in a subprocess).
+prefs.codegen.target = "numpy"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def standalone_cache(tmp_path_factory):
+    """Build standalone projects in a fresh folder for this test session."""
+    os.environ["GATEDPLASTICITY_CACHE"] = str(tmp_path_factory.mktemp("standalone-cache"))
+    yield

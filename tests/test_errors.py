@@ -1,0 +1,111 @@
+"""Bad input raises clear errors that name the offending parameter."""
+
+import pytest
+from brian2 import Hz, NeuronGroup, mV, ms, second
+
+import gatedplasticity as gp
+from gatedplasticity import figures
+from gatedplasticity.rules import stdp
+
+
+@pytest.fixture
+def groups():
+    with gp.Session(progress=False):
+        yield NeuronGroup(2, "v : volt"), NeuronGroup(2, "v : volt")
+
+
+@pytest.mark.parametrize(
+    "overrides, name, fragment",
+    [
+        ({"tau_stdp": 20}, "tau_stdp", "must be in second"),
+        ({"tau_stdp": 20 * mV}, "tau_stdp", "must be in second"),
+        ({"mu": 0.01 * ms}, "mu", "dimensionless"),
+        ({"eta": 0.1}, "eta", "unknown parameter 'eta'; valid parameters are: alpha, mu"),
+    ],
+)
+def test_rule_overrides_are_checked(groups, overrides, name, fragment):
+    with pytest.raises(gp.ParameterError, match=fragment) as error:
+        stdp.classical().synapses(*groups, **overrides)
+    assert error.value.parameter == name and f"'{name}'" in str(error.value)
+
+
+def test_unknown_tunable_parameter_is_named(groups):
+    with pytest.raises(gp.ParameterError, match="tunable parameter 'eta'"):
+        stdp.classical().synapses(*groups, tunable=("eta",))
+
+
+def test_missing_postsynaptic_variable_is_named(groups):
+    rule = gp.rules.Rule("needs v_a", stdp.STDP_TRACES + stdp.CLASSICAL_WINDOW, on_pre=stdp.ON_PRE,
+                         defaults=stdp.DEFAULTS, requires=("v_a",))
+    with pytest.raises(gp.ParameterError, match="'v_a'") as error:
+        rule.synapses(*groups)
+    assert error.value.parameter == "v_a"
+
+
+@pytest.mark.parametrize(
+    "overrides, name",
+    [({"C_s": 3 * mV}, "C_s"), ({"g_K": 1.0}, "g_K"), ({"ca_duration": 60}, "ca_duration")],
+)
+def test_model_overrides_are_checked(overrides, name):
+    with gp.Session(progress=False):
+        with pytest.raises(gp.ParameterError, match=f"'{name}'"):
+            gp.models.two_compartment().neurons(3, **overrides)
+
+
+def test_neuron_count_must_be_positive_integer():
+    with pytest.raises(ValueError, match="positive integer"):
+        gp.models.burbank_lif().neurons(0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"rates": [10, -1] * Hz}, "rates"),
+        ({"rates": [10, 5] * ms}, "rates"),
+        ({"rates": [10, 5]}, "rates"),
+        ({"duration": 5}, "duration"),
+        ({"seed": None}, "seed"),
+    ],
+)
+def test_poisson_inputs_are_checked(kwargs, name):
+    arguments = {"rates": [10, 5] * Hz, "duration": 1 * second, "seed": 1, **kwargs}
+    with gp.Session(progress=False):
+        with pytest.raises(gp.ParameterError, match=f"'{name}'") as error:
+            gp.protocols.poisson_trains(**arguments)
+    assert error.value.parameter == name
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"delays": [1, 2]}, "delays"),
+        ({"delays": [1 * ms, 2 * mV]}, "delays"),
+        ({"n_pairs": 0}, "n_pairs"),
+        ({"n_pairs": 1.5}, "n_pairs"),
+        ({"period": 100 * ms}, "period"),
+        ({"onset": 0 * ms}, "onset"),
+    ],
+)
+def test_pairing_inputs_are_checked(kwargs, name):
+    arguments = {"delays": [-60, 60] * ms, **kwargs}
+    with gp.Session(progress=False):
+        with pytest.raises(gp.ParameterError, match=f"'{name}'"):
+            gp.protocols.pairing(**arguments)
+
+
+def test_instructive_input_checks_variable_and_unit():
+    with gp.Session(progress=False):
+        neurons = gp.models.two_compartment().neurons(1)
+        with pytest.raises(gp.ParameterError, match="'amount'"):
+            gp.protocols.instructive_input(neurons, [10] * ms, 30 * Hz)
+        with pytest.raises(gp.ParameterError, match="no variable 'v_b'"):
+            gp.protocols.instructive_input(neurons, [10] * ms, 30 * mV, variable="v_b")
+
+
+def test_unknown_names_list_the_valid_ones():
+    with pytest.raises(figures.UnknownFigureError, match="burbank2012-fig1"):
+        figures.get("burbank2012-fig9")
+    with pytest.raises(ValueError, match="runtime, standalone"):
+        gp.Session("gpu")
+    with pytest.raises(ValueError, match="'classical', 'reverse'|classical, reverse"):
+        stdp.by_name("hebbian")

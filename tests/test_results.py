@@ -1,0 +1,72 @@
+"""Results: provenance sidecar, round trip, atomic writes."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from brian2 import ms
+
+import gatedplasticity as gp
+from gatedplasticity.results import PROVENANCE_FILE, atomic_write
+
+
+def example():
+    return gp.Result(
+        name="example",
+        tables={"window": pd.DataFrame({"delay_ms": [-1.0, 1.0], "dw": [-0.012, 0.01]})},
+        arrays={"weights": np.arange(6.0).reshape(2, 3)},
+        params={"tau_stdp": 20 * ms, "alpha": 1.2, "delays": [1, 2] * ms, "rule": "classical"},
+        seed=11, backend="runtime", quick=True, wall_time=1.5,
+    )
+
+
+def test_sidecar_holds_parameters_with_units_and_provenance(tmp_path):
+    example().save(tmp_path)
+    info = json.loads((tmp_path / PROVENANCE_FILE).read_text())
+    assert info["params"]["delays"] == {"value": [0.001, 0.002], "unit": "second"}
+    assert info["params"]["alpha"] == 1.2 and info["params"]["rule"] == "classical"
+    assert info["seed"] == 11 and info["backend"] == "runtime" and info["quick"] is True
+    assert info["wall_time_s"] == 1.5
+    assert info["versions"]["brian2"].startswith("2.") and info["versions"]["python"].startswith("3.12")
+    assert set(info["code"]) == {"commit", "dirty"}
+    assert isinstance(info["command"], list) and info["created"]
+
+
+def test_units_are_kept_in_sidecar(tmp_path):
+    example().save(tmp_path)
+    tau = json.loads((tmp_path / PROVENANCE_FILE).read_text())["params"]["tau_stdp"]
+    assert tau["unit"] == "second" and tau["value"] == pytest.approx(0.02)
+
+
+def test_round_trip(tmp_path):
+    example().save(tmp_path)
+    loaded = gp.Result.load(tmp_path)
+    pd.testing.assert_frame_equal(loaded.tables["window"], example().tables["window"])
+    np.testing.assert_array_equal(loaded.arrays["weights"], example().arrays["weights"])
+    assert loaded.seed == 11 and loaded.quick
+
+
+def test_interrupted_save_leaves_no_partial_file(tmp_path, monkeypatch):
+    def write_half_then_fail(self, path, **kwargs):
+        with open(path, "w") as handle:
+            handle.write("delay_ms,dw\n-1.0,")
+        raise KeyboardInterrupt("interrupted mid-write")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", write_half_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        example().save(tmp_path)
+    assert list(tmp_path.iterdir()) == [], "no partial or temporary file may remain"
+
+
+def test_failed_overwrite_keeps_previous_complete_file(tmp_path):
+    target = tmp_path / "table.csv"
+    target.write_text("complete\n")
+
+    def fail(path):
+        open(path, "w").write("partial")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        atomic_write(target, fail)
+    assert target.read_text() == "complete\n" and sorted(p.name for p in tmp_path.iterdir()) == ["table.csv"]
