@@ -19,7 +19,7 @@ from pathlib import Path
 
 import brian2
 from brian2 import Network, NetworkOperation, defaultclock, device, set_device
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 BACKENDS = ("runtime", "standalone")
 CACHE_ENV = "GATEDPLASTICITY_CACHE"

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import figures
 from .backends import BACKENDS

@@ -48,7 +48,7 @@ class Model:
     @property
     def variables(self):
         """Names of the model's state variables and subexpressions."""
-        return tuple(self.equations.names)
+        return tuple(sorted(self.equations.names))
 
     @property
     def emits(self):

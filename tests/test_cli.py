@@ -1,0 +1,38 @@
+"""End-to-end CLI smoke tests (console script, default Cython runtime)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+SCRIPT = shutil.which("gatedplasticity", path=str(Path(sys.executable).parent)) or "gatedplasticity"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([SCRIPT, *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def test_list_names_each_figure_with_its_paper():
+    result = run("list")
+    assert result.returncode == 0
+    assert "burbank2012-fig1" in result.stdout and "Burbank & Kreiman 2012" in result.stdout
+
+
+def test_reproduce_quick_writes_everything(tmp_path):
+    result = run("reproduce", "burbank2012-fig1", "--quick", "--seed", "3", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    folder = tmp_path / "burbank2012-fig1"
+    for name in ("burbank2012-fig1.png", "burbank2012-fig1.pdf", "window.csv", "drift.csv", "provenance.json", "comparison.csv"):
+        assert (folder / name).stat().st_size > 0, name
+    table = pd.read_csv(folder / "comparison.csv")
+    assert table["passed"].all()
+    assert "published" in result.stdout and "reproduced" in result.stdout
+    assert '"seed": 3' in (folder / "provenance.json").read_text()
+
+
+def test_unknown_figure_lists_valid_ones():
+    result = run("reproduce", "rao2021-fig99")
+    assert result.returncode == 2
+    assert "unknown figure 'rao2021-fig99'" in result.stderr and "burbank2012-fig1" in result.stderr

@@ -1,0 +1,58 @@
+"""Figure modules: interface, faithful comparison, and comparisons that can fail."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gatedplasticity import figures
+from gatedplasticity.figures import burbank2012_fig1 as fig1
+from gatedplasticity.figures.common import COMPARISON_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def quick_runtime():
+    return fig1.simulate(seed=0, quick=True, progress=False)
+
+
+def test_every_figure_module_has_the_interface():
+    assert "burbank2012-fig1" in figures.figure_ids()
+    for figure_id in figures.figure_ids():
+        module = figures.get(figure_id)
+        for attribute in ("simulate", "plot", "compare", "PAPER", "DESCRIPTION"):
+            assert hasattr(module, attribute), f"{figure_id} lacks {attribute}"
+
+
+def test_fig1_matches_closed_form(quick_runtime):
+    table = fig1.compare(quick_runtime)
+    assert list(table.columns) == COMPARISON_COLUMNS
+    assert len(table) == 4 and table["passed"].all(), table.to_string()
+    window = quick_runtime.tables["window"]
+    assert set(window["rule"]) == {"classical", "reverse"}
+    assert window["delay_ms"].min() == -100 and window["delay_ms"].max() == 100
+
+
+def test_fig1_comparison_fails_on_wrong_data(quick_runtime):
+    broken = fig1.Result(**{**quick_runtime.__dict__, "tables": {name: t.copy() for name, t in quick_runtime.tables.items()}})
+    broken.tables["window"]["dw"] *= 1.001
+    broken.tables["drift"]["dw"] *= 1.3  # a 30% error in the all-to-all sum
+    table = fig1.compare(broken)
+    assert not table["passed"].any(), table.to_string()
+
+
+def test_fig1_plot_has_three_panels(quick_runtime):
+    figure = fig1.plot(quick_runtime)
+    assert len(figure.axes) == 3
+
+
+@pytest.mark.standalone
+def test_fig1_standalone_equals_runtime(quick_runtime):
+    standalone = fig1.simulate(seed=0, quick=True, backend="standalone", progress=False)
+    for name in ("window", "drift"):
+        pd.testing.assert_frame_equal(standalone.tables[name], quick_runtime.tables[name], rtol=1e-12)
+    assert fig1.compare(standalone)["passed"].all()
+
+
+def test_fig1_seed_changes_poisson_part_only(quick_runtime):
+    other = fig1.simulate(seed=1, quick=True, progress=False)
+    pd.testing.assert_frame_equal(other.tables["window"], quick_runtime.tables["window"])
+    assert not np.allclose(other.tables["drift"]["dw"], quick_runtime.tables["drift"]["dw"])
