@@ -13,6 +13,7 @@ them before building instead. Closed loops that must run compiled use
 functions.
 """
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -97,6 +98,10 @@ class Session:
         return self.backend == "standalone"
 
     def __enter__(self):
+        # Objects of earlier sessions must be gone so that automatic names
+        # ("synapses", not "synapses_1") and hence generated code repeat exactly:
+        # that is what lets a standalone build be reused.
+        gc.collect()
         if self.standalone:
             self.directory.mkdir(parents=True, exist_ok=True)
             set_device("cpp_standalone", directory=str(self.directory), build_on_run=False)

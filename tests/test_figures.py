@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from gatedplasticity import figures
+from gatedplasticity.backends import cache_directory
 from gatedplasticity.figures import burbank2012_fig1 as fig1
 from gatedplasticity.figures.common import COMPARISON_COLUMNS
 
@@ -45,11 +46,16 @@ def test_fig1_plot_has_three_panels(quick_runtime):
 
 
 @pytest.mark.standalone
-def test_fig1_standalone_equals_runtime(quick_runtime):
+def test_fig1_standalone_equals_runtime_and_reuses_its_build(quick_runtime):
     standalone = fig1.simulate(seed=0, quick=True, backend="standalone", progress=False)
     for name in ("window", "drift"):
         pd.testing.assert_frame_equal(standalone.tables[name], quick_runtime.tables[name], rtol=1e-12)
     assert fig1.compare(standalone)["passed"].all()
+    binary = cache_directory("burbank2012-fig1-quick") / "main"
+    built = binary.stat().st_mtime_ns
+    again = fig1.simulate(seed=0, quick=True, backend="standalone", progress=False)
+    assert binary.stat().st_mtime_ns == built, "the same network must not be recompiled"
+    pd.testing.assert_frame_equal(again.tables["drift"], standalone.tables["drift"])
 
 
 def test_fig1_seed_changes_poisson_part_only(quick_runtime):
