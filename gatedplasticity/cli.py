@@ -59,7 +59,9 @@ def parser():
     run.add_argument("--quick", action="store_true", help="smaller but faithful configuration")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--out", default="results", help="output folder (default: ./results)")
-    run.add_argument("--backend", choices=BACKENDS, default="runtime")
+    run.add_argument("--backend", choices=BACKENDS, default="standalone",
+                     help="standalone (default): one C++ program, built once and reused; "
+                          "runtime: Cython, compiles each code object on first use")
     return main
 
 

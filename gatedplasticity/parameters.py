@@ -59,8 +59,7 @@ def unit_name(value):
 
 def equation_unit(value):
     """Unit string of ``value`` as Brian2 equations expect it."""
-    dim = get_dimensions(value)
-    return "1" if dim.is_dimensionless else repr(get_unit(dim))
+    return "1" if get_dimensions(value).is_dimensionless else unit_name(value)
 
 
 def as_table(parameters, descriptions=None):
