@@ -70,8 +70,10 @@ class Rule:
         """The same rule whose weight changes happen only while a gate is open.
 
         The gate opens at each postsynaptic ``event`` (e.g. ``"ca_spike"``,
-        ``"plateau"``, ``"reward"``), in the time step of the event, and stays
-        open for ``duration``; traces keep evolving while it is closed.
+        ``"plateau"``, ``"reward"``) and stays open for ``duration``; traces keep
+        evolving while it is closed. A postsynaptic spike in the step of the
+        event finds the gate open; a presynaptic one does not (Brian2 runs
+        presynaptic pathways first).
         """
         if self.gate is not UNGATED:
             raise ValueError(f"rule '{self.name}' is already gated")
