@@ -60,7 +60,8 @@ def package_versions():
 
 
 def code_version():
-    """Git commit of the package source (and whether it had local changes), if any."""
+    """Git commit of the checkout holding the package (editable install, or a venv
+    inside the checkout) and whether its package source has local changes."""
     source = Path(__file__).resolve().parent
 
     def git(*args):
@@ -72,7 +73,7 @@ def code_version():
         return {"commit": None, "dirty": None}
     if commit.returncode != 0:
         return {"commit": None, "dirty": None}
-    status = git("status", "--porcelain", "--untracked-files=no", ".")
+    status = git("status", "--porcelain", "--untracked-files=no", "--", ":/gatedplasticity", ":/setup.cfg")
     return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
 
 
