@@ -1,5 +1,5 @@
 """Metrics, closed forms, fits and plotting helpers."""
 
-from . import stdp
+from . import dlr, stdp
 
-__all__ = ["stdp"]
+__all__ = ["stdp", "dlr"]

@@ -32,6 +32,21 @@ def check(quantity, published, reproduced, tolerance):
     }
 
 
+def check_bound(quantity, published, reproduced, bound, upper=True):
+    """One-sided row: passed when reproduced <= bound (``upper``) or >= bound.
+
+    The tolerance column holds the bound; name it in ``quantity``.
+    """
+    reproduced = float(reproduced)
+    return {
+        "quantity": quantity,
+        "published": float(published),
+        "reproduced": reproduced,
+        "tolerance": float(bound),
+        "passed": bool(reproduced <= bound if upper else reproduced >= bound),
+    }
+
+
 def comparison(rows):
     """DataFrame with the columns quantity, published, reproduced, tolerance, passed."""
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from brian2 import Equations, NeuronGroup
 
-from ..parameters import as_table, frozen, resolve
+from ..parameters import as_table, equation_unit, frozen, resolve
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,10 @@ class Model:
     initial : mapping of variable -> parameter name giving its initial value
     method : str
         Brian2 integration method.
+    shared : tuple of str
+        Parameters stored as shared constant variables of the group instead of
+        namespace constants: needed when a subexpression that uses them is read
+        by Synapses (e.g. ``xbar_pre``), and settable through standalone ``run_args``.
     descriptions : mapping of parameter name -> meaning
     reference : str
     """
@@ -38,6 +42,7 @@ class Model:
     events: dict = field(default_factory=dict)
     initial: dict = field(default_factory=dict)
     method: str = "euler"
+    shared: tuple = ()
     descriptions: dict = field(default_factory=dict)
     reference: str = ""
 
@@ -60,19 +65,22 @@ class Model:
         if int(n) != n or n < 1:
             raise ValueError(f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
         params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
+        shared = Equations("\n".join(f"{p} : {equation_unit(params[p])} (shared, constant)" for p in self.shared))
         group = NeuronGroup(
             int(n),
-            self.equations,
+            self.equations + shared,
             threshold=self.threshold,
             reset=self.reset,
             refractory=self.refractory or False,
             events={event: condition for event, (condition, _) in self.events.items()} or None,
             method=self.method,
-            namespace=params,
+            namespace={key: value for key, value in params.items() if key not in self.shared},
             name=name or "neurongroup*",
         )
         for event, (_, code) in self.events.items():
             group.run_on_event(event, code)
+        for parameter in self.shared:
+            setattr(group, parameter, params[parameter])
         for variable, parameter in self.initial.items():
             setattr(group, variable, params[parameter])
         return group

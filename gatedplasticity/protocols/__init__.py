@@ -3,5 +3,6 @@
 from .instructive import instructive_input
 from .pairing import Pairing, pairing
 from .poisson import poisson_trains
+from .presentations import GaussianMixture, Presentations, mixture_presentations
 
-__all__ = ["pairing", "Pairing", "poisson_trains", "instructive_input"]
+__all__ = ["pairing", "Pairing", "poisson_trains", "instructive_input", "GaussianMixture", "Presentations", "mixture_presentations"]

@@ -32,11 +32,17 @@ class Rule:
         multiplied by ``plasticity_gate`` so that any rule can be gated.
     on_event : mapping of postsynaptic event name -> code
         Event pathways, e.g. ``{"ca_spike": "..."}``.
+    on_pre_event : mapping of pathway name -> (presynaptic event, code)
+        Pathways run on presynaptic custom events, in the order given (after
+        the ``on_pre`` spike pathway), e.g. read-out then learning at the end
+        of a presentation.
     defaults : mapping of parameter name -> Quantity
         Unit-aware default parameters, passed to Brian2 via ``namespace=``.
     requires : tuple of str
         Postsynaptic variables or events the rule reads (``on_event`` events
         are added automatically).
+    requires_pre : tuple of str
+        Presynaptic variables or events (``on_pre_event`` events are added).
     gate : Equations
         Defines ``plasticity_gate`` (``UNGATED`` or ``EVENT_GATE``).
     descriptions : mapping of parameter name -> meaning (with units)
@@ -49,14 +55,19 @@ class Rule:
     on_pre: str = ""
     on_post: str = ""
     on_event: dict = field(default_factory=dict)
+    on_pre_event: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
     requires: tuple = ()
+    requires_pre: tuple = ()
     gate: Equations = UNGATED
     descriptions: dict = field(default_factory=dict)
     reference: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "on_event", frozen(self.on_event))
+        object.__setattr__(self, "on_pre_event", frozen(self.on_pre_event))
+        pre_events = tuple(event for event, _ in self.on_pre_event.values())
+        object.__setattr__(self, "requires_pre", tuple(dict.fromkeys((*self.requires_pre, *pre_events))))
         object.__setattr__(self, "defaults", frozen(self.defaults))
         object.__setattr__(self, "descriptions", frozen(self.descriptions))
         object.__setattr__(self, "requires", tuple(dict.fromkeys((*self.requires, *self.on_event))))
@@ -86,17 +97,18 @@ class Rule:
             descriptions={**self.descriptions, "gate_duration": f"how long the gate stays open after each '{event}'"},
         )
 
-    def check_postsynaptic(self, post):
-        """Raise ParameterError naming the first required variable/event ``post`` lacks."""
-        events = getattr(post, "events", {})
-        for required in self.requires:
-            if required not in post.variables and required not in events:
-                raise ParameterError(
-                    required,
-                    f"rule '{self.name}' requires the postsynaptic variable or event "
-                    f"'{required}', which {post.name} does not have "
-                    f"(its events: {', '.join(sorted(events)) or 'none'})",
-                )
+    def check_groups(self, pre, post):
+        """Raise ParameterError naming the first required variable/event a group lacks."""
+        for side, group, names in (("presynaptic", pre, self.requires_pre), ("postsynaptic", post, self.requires)):
+            events = getattr(group, "events", {})
+            for required in names:
+                if required not in group.variables and required not in events:
+                    raise ParameterError(
+                        required,
+                        f"rule '{self.name}' requires the {side} variable or event "
+                        f"'{required}', which {group.name} does not have "
+                        f"(its events: {', '.join(sorted(events)) or 'none'})",
+                    )
 
     def synapses(self, pre, post, *, connect=True, tunable=(), transmit="", name=None, **overrides):
         """Build a ``brian2.Synapses`` from ``pre`` to ``post`` that obeys this rule.
@@ -119,24 +131,30 @@ class Rule:
         for parameter in tunable:
             if parameter not in params:
                 raise ParameterError(parameter, f"rule '{self.name}': unknown tunable parameter '{parameter}'")
-        self.check_postsynaptic(post)
+        self.check_groups(pre, post)
         tunable_equations = Equations(
             "\n".join(f"{p} : {equation_unit(params[p])} (shared, constant)" for p in tunable)
         )
+        pre_code = "\n".join(line for line in (self.on_pre, transmit) if line)
+        pre_pathways = {"pre": pre_code} if pre_code else {}
+        pre_pathways.update({name: code for name, (_, code) in self.on_pre_event.items()})
         post_pathways = {"post": self.on_post} if self.on_post else {}
         post_pathways.update({f"on_{event}": code for event, code in self.on_event.items()})
-        triggers = {"pre": "spike", **{name: "spike" for name in post_pathways}}
+        triggers = {name: "spike" for name in (*pre_pathways, *post_pathways)}
+        triggers.update({name: event for name, (event, _) in self.on_pre_event.items()})
         triggers.update({f"on_{event}": event for event in self.on_event})
         synapses = Synapses(
             pre,
             post,
             model=self.equations + tunable_equations,
-            on_pre="\n".join(line for line in (self.on_pre, transmit) if line),
+            on_pre=pre_pathways or None,
             on_post=post_pathways or None,
             on_event=triggers,
             namespace={key: value for key, value in params.items() if key not in tunable},
             name=name or "synapses*",
         )
+        for order, pathway in enumerate(self.on_pre_event):
+            getattr(synapses, pathway).order = order
         if connect is True:
             synapses.connect()
         elif isinstance(connect, str):
@@ -150,11 +168,13 @@ class Rule:
     def _repr_markdown_(self):
         pathways = [("on_pre", self.on_pre), ("on_post", self.on_post)]
         pathways += [(f"on {event}", code) for event, code in self.on_event.items()]
+        pathways += [(f"{name} (on presynaptic {event})", code) for name, (event, code) in self.on_pre_event.items()]
         code = "\n\n".join(f"{label}:\n{text.strip()}" for label, text in pathways if text)
         return (
             f"**{self.name}**\n\n{self.reference}\n\n```\n{self.equations}\n\n{code}\n```\n\n"
             f"{as_table(self.defaults, self.descriptions)}\n\n"
-            f"requires (postsynaptic): {', '.join(self.requires) or 'nothing'}"
+            f"requires (postsynaptic): {', '.join(self.requires) or 'nothing'}; "
+            f"(presynaptic): {', '.join(self.requires_pre) or 'nothing'}"
         )
 
     def __str__(self):

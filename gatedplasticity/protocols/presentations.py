@@ -1,0 +1,140 @@
+"""Presentation protocol of DLR: sampled input patterns as Poisson trains, instructive Ca2+ spikes.
+
+Many independent training runs are batched in one network: run r has its
+own learner neuron, its own inputs and its own random samples, all drawn in
+compiled code (Brian2's random numbers, seeded by ``seed``). Every
+``presentation`` (400 ms [P]) each run draws a cluster of the task, its
+label z and a pattern x; input c of the run fires as a Poisson train at rate
+x_c (a last input at the constant ``bias`` rate); if z = 1 the teacher kicks
+the apical branch at ``teach_at``, which fires a Ca2+ spike. The protocol
+never edits the learner's equations: it adds spike sources, Synapses and
+per-presentation resets of the read-out.
+"""
+
+from dataclasses import dataclass
+
+import brian2
+import numpy as np
+from brian2 import Hz, NeuronGroup, Synapses, mV, ms
+
+from ..models.dlr import BRANCH_READOUT_RESET, PSP_INPUT_RESET, psp_input
+from ..parameters import ParameterError
+from .validation import positive_int, quantity_array, seed_value
+
+OWNER = "mixture_presentations"
+
+
+@dataclass(frozen=True)
+class GaussianMixture:
+    """Labelled 2-D Gaussian clusters of input rates.
+
+    means, sds : (K, 2) arrays in Hz (sds along the rotated principal axes)
+    angles : (K,) rotation of each cluster's axes (rad)
+    priors, labels : (K,) cluster probabilities and their z in {0, 1}
+    """
+
+    means: np.ndarray
+    sds: np.ndarray
+    angles: np.ndarray
+    priors: np.ndarray
+    labels: np.ndarray
+
+    def __post_init__(self):
+        for name in ("means", "sds", "angles", "priors", "labels"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=float))
+        k = len(self.priors)
+        shapes = {"means": (k, 2), "sds": (k, 2), "angles": (k,), "labels": (k,)}
+        for name, shape in shapes.items():
+            if getattr(self, name).shape != shape:
+                raise ParameterError(name, f"GaussianMixture: '{name}' must have shape {shape} for {k} clusters, got {getattr(self, name).shape}")
+        if np.any(self.sds <= 0) or np.any(self.priors < 0) or not np.isclose(self.priors.sum(), 1):
+            raise ParameterError("priors", "GaussianMixture: sds must be positive and priors non-negative, summing to 1")
+
+    @property
+    def transforms(self):
+        """(K, 2, 2) matrices A_k with x = mean_k + A_k n, n ~ N(0, I): rotation x diag(sd)."""
+        cos, sin = np.cos(self.angles), np.sin(self.angles)
+        rotations = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
+        return rotations * self.sds[:, None, :]
+
+    def sample(self, n, rng):
+        """n patterns (Hz) and labels, drawn with the numpy Generator ``rng``."""
+        clusters = rng.choice(len(self.priors), size=n, p=self.priors)
+        noise = rng.standard_normal((n, 2))
+        x = self.means[clusters] + np.einsum("nij,nj->ni", self.transforms[clusters], noise)
+        return x, self.labels[clusters]
+
+    def log_densities(self, x):
+        """(n, K) log p(x | cluster k)."""
+        covariances = self.transforms @ np.swapaxes(self.transforms, 1, 2)
+        out = []
+        for mean, covariance in zip(self.means, covariances):
+            diff = x - mean
+            solved = np.linalg.solve(covariance, diff.T).T
+            out.append(-0.5 * np.sum(diff * solved, 1) - 0.5 * np.log(np.linalg.det(2 * np.pi * covariance)))
+        return np.stack(out, 1)
+
+    def posterior(self, x):
+        """Bayes-optimal p(z = 1 | x)."""
+        log_joint = self.log_densities(np.asarray(x, dtype=float)) + np.log(self.priors)
+        weights = np.exp(log_joint - log_joint.max(1, keepdims=True))
+        return (weights * self.labels).sum(1) / weights.sum(1)
+
+
+@dataclass(frozen=True)
+class Presentations:
+    """The protocol's Brian2 objects; ``connect`` wires each run's inputs to its learner."""
+
+    inputs: NeuronGroup
+    sampler: NeuronGroup
+    objects: list
+    connect: dict
+    n_inputs: int
+
+
+def mixture_presentations(mixture, learner, seed, bias=40 * Hz, presentation=400 * ms,
+                          teach_at=100 * ms, kick=30 * mV, dt=1 * ms):
+    """Batch one run per ``learner`` neuron on samples of ``mixture``; see module doc."""
+    quantity_array("bias", bias, Hz, OWNER)
+    quantity_array("kick", kick, mV, OWNER)
+    steps = positive_int("presentation", round(float(presentation / dt)), OWNER)
+    if not 0 * ms < teach_at < presentation:
+        raise ParameterError("teach_at", f"{OWNER}: 'teach_at' must lie inside the presentation, got {teach_at}")
+    brian2.seed(seed_value(seed, OWNER))
+    n_runs, n_inputs = len(learner), 3
+    k = len(mixture.priors)
+    inputs = psp_input(steps).neurons(n_runs * n_inputs, presentation=presentation, name="inputs")
+    inputs.run_regularly(PSP_INPUT_RESET, dt=presentation, when="start", order=-1, name="inputs_presentation_start")
+
+    cumulative = np.cumsum(mixture.priors)[:-1]
+    draw = "\n".join(
+        ["draw = rand()", "cluster = " + (" + ".join(f"int(draw >= {float(c)!r})" for c in cumulative) or "0"),
+         "label = " + " + ".join(f"int(cluster == {i}) * {float(z)!r}" for i, z in enumerate(mixture.labels)),
+         "n1 = randn()", "n2 = randn()"]
+    )
+    sampler = NeuronGroup(
+        n_runs, "cluster : integer\nlabel : 1\nn1 : 1\nn2 : 1\ndraw : 1",
+        events={"teach": "timestep(t, dt) % presentation_steps == teach_step and label > 0.5"},
+        namespace={"presentation_steps": steps, "teach_step": round(float(teach_at / dt))},
+        name="sampler",
+    )
+    sampler.run_regularly(draw, dt=presentation, when="start", order=-3, name="sampler_draw")
+
+    coefficients = "\n".join(f"{c}_{i} : Hz (constant)" for i in range(k) for c in "mab")
+    rate = " + ".join(f"int(cluster_pre == {i}) * (m_{i} + a_{i} * n1_pre + b_{i} * n2_pre)" for i in range(k))
+    rates = Synapses(sampler, inputs, coefficients, name="sample_rates")
+    rates.connect(i=np.repeat(np.arange(n_runs), n_inputs), j=np.arange(n_runs * n_inputs))
+    for i, (mean, transform) in enumerate(zip(mixture.means, mixture.transforms)):
+        per_input = {"m": np.append(mean, float(bias / Hz)), "a": np.append(transform[:, 0], 0), "b": np.append(transform[:, 1], 0)}
+        for letter, values in per_input.items():
+            setattr(rates, f"{letter}_{i}", np.tile(values, n_runs) * Hz)
+    rates.run_regularly(f"rate_post = clip({rate}, 0*Hz, 1/dt)", dt=presentation, when="start", order=-2, name="sample_rates_set")
+
+    teacher = Synapses(sampler, learner, on_pre="v_a_post += kick", on_event="teach", namespace={"kick": kick}, name="teacher")
+    teacher.connect(j="i")
+    learner.run_regularly(BRANCH_READOUT_RESET, dt=presentation, when="start", name="readout_presentation_start")
+    return Presentations(
+        inputs=inputs, sampler=sampler, objects=[inputs, sampler, rates, teacher],
+        connect={"i": np.arange(n_runs * n_inputs), "j": np.arange(n_runs * n_inputs) // n_inputs},
+        n_inputs=n_inputs,
+    )
