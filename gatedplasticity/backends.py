@@ -120,18 +120,23 @@ class Session:
         return False
 
     def run(self, duration, objects, description="simulating"):
-        """Run ``objects`` (Brian2 objects or a Network) for ``duration``; returns wall time in s."""
+        """Run ``objects`` (Brian2 objects or a Network) for ``duration``; returns wall time in s.
+
+        The run namespace is empty: identifiers resolve only in each group's
+        own ``namespace=`` (and Brian2's units and functions), never in the
+        caller's globals or locals.
+        """
         network = objects if isinstance(objects, Network) else Network(objects)
         self.network = network
         started = time.perf_counter()
         if self.standalone:
             check_standalone(network)
-            network.run(duration, report="text" if self.progress else None)
+            network.run(duration, report="text" if self.progress else None, namespace={})
             device.build(directory=str(self.directory), compile=True, run=True,
                          with_output=self.progress)
         else:
             report = progress_report(description) if self.progress else None
-            network.run(duration, report=report)
+            network.run(duration, report=report, namespace={})
         return time.perf_counter() - started
 
     def rerun(self, run_args):

@@ -120,18 +120,18 @@ def mixture_presentations(mixture, learner, seed, bias=40 * Hz, presentation=400
     )
     sampler.run_regularly(draw, dt=presentation, when="start", order=-3, name="sampler_draw")
 
+    # each input's rate, a summed variable kept equal to its run's current sample
     coefficients = "\n".join(f"{c}_{i} : Hz (constant)" for i in range(k) for c in "mab")
     rate = " + ".join(f"int(cluster_pre == {i}) * (m_{i} + a_{i} * n1_pre + b_{i} * n2_pre)" for i in range(k))
-    rates = Synapses(sampler, inputs, coefficients, name="sample_rates")
+    rates = Synapses(sampler, inputs, f"{coefficients}\nrate_post = clip({rate}, 0*Hz, 1/dt) : Hz (summed)", name="sample_rates")
     rates.connect(i=np.repeat(np.arange(n_runs), n_inputs), j=np.arange(n_runs * n_inputs))
     for i, (mean, transform) in enumerate(zip(mixture.means, mixture.transforms)):
         per_input = {"m": np.append(mean, float(bias / Hz)), "a": np.append(transform[:, 0], 0), "b": np.append(transform[:, 1], 0)}
         for letter, values in per_input.items():
             setattr(rates, f"{letter}_{i}", np.tile(values, n_runs) * Hz)
-    rates.run_regularly(f"rate_post = clip({rate}, 0*Hz, 1/dt)", dt=presentation, when="start", order=-2, name="sample_rates_set")
 
     teacher = Synapses(sampler, learner, on_pre="v_a_post += kick", on_event="teach", namespace={"kick": kick}, name="teacher")
-    teacher.connect(j="i")
+    teacher.connect(i=np.arange(n_runs), j=np.arange(n_runs))
     learner.run_regularly(BRANCH_READOUT_RESET, dt=presentation, when="start", name="readout_presentation_start")
     return Presentations(
         inputs=inputs, sampler=sampler, objects=[inputs, sampler, rates, teacher],

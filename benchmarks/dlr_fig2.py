@@ -1,0 +1,83 @@
+"""Benchmark: rao2021-fig2 training, batched compiled network vs the naive Brian2 script.
+
+Baseline ("naive"): what a Brian2 user writes first: runtime (Cython) mode,
+one learner, a Python loop that draws a sample, sets the input rates and
+calls ``run(400 ms)`` once per presentation (timed on a few presentations
+after a warm-up, extrapolated to 100 runs x 30,000 presentations).
+Ours: all runs batched in one C++ standalone program with sampling, teaching
+and learning in compiled code (``figures.rao2021_fig2.train_dlr``); the build
+is reused, so its time is excluded as for the warm-up of the baseline.
+
+    python benchmarks/dlr_fig2.py [--quick]
+
+``--quick`` times ours on 20 runs and projects to the full workload. The last
+line is one JSON object.
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+from brian2 import Hz, Network, mV
+
+import gatedplasticity as gp
+from gatedplasticity.figures import rao2021_fig2 as fig2
+from gatedplasticity.models.dlr import BRANCH_READOUT_RESET, PSP_INPUT_RESET
+from gatedplasticity.rules import dlr
+
+FULL_RUNS, FULL_PRESENTATIONS = 100, fig2.PRESENTATIONS
+
+
+def naive_seconds_per_presentation(presentations=20, warmup=3):
+    """One run() per presentation in runtime mode; returns s per presentation."""
+    rng = np.random.default_rng(0)
+    with gp.Session(dt=fig2.DT, progress=False):
+        steps = round(float(fig2.PRESENTATION / fig2.DT))
+        inputs = gp.models.psp_input(steps).neurons(3)
+        inputs.run_regularly(PSP_INPUT_RESET, dt=fig2.PRESENTATION, when="start")
+        learner = gp.models.dlr_neuron().neurons(1)
+        learner.run_regularly(BRANCH_READOUT_RESET, dt=fig2.PRESENTATION, when="start")
+        synapses = dlr.single_branch().synapses(inputs, learner, t_train=FULL_PRESENTATIONS * fig2.PRESENTATION)
+        synapses.w = fig2.initial_weights(1, 0).ravel() * mV
+        network = Network(inputs, learner, synapses)
+        started = None
+        for n in range(warmup + presentations):
+            if n == warmup:
+                started = time.perf_counter()
+            x, z = fig2.MIXTURE.sample(1, rng)
+            inputs.rate = np.clip([*x[0], float(fig2.BIAS / Hz)], 0, None) * Hz
+            learner.v_a += 30 * mV * z[0]  # instructive input at the presentation's start
+            network.run(fig2.PRESENTATION, namespace={})
+    return (time.perf_counter() - started) / presentations
+
+
+def ours_seconds(runs):
+    config = {"runs": runs, "presentations": FULL_PRESENTATIONS, "record_every": fig2.RECORD_EVERY}
+    fig2.train_dlr({**config, "presentations": 10}, seed=0, backend="standalone", progress=False)  # build
+    started = time.perf_counter()
+    fig2.train_dlr(config, seed=0, backend="standalone", progress=False)
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="time ours on 20 runs and project")
+    quick = parser.parse_args().quick
+    naive = naive_seconds_per_presentation()
+    runs = 20 if quick else FULL_RUNS
+    ours = ours_seconds(runs)
+    ours_full = ours * FULL_RUNS / runs if quick else ours
+    naive_full = naive * FULL_RUNS * FULL_PRESENTATIONS
+    print(json.dumps({
+        "naive_s_per_presentation": round(naive, 4),
+        "naive_projected_full_s": round(naive_full),
+        "ours_measured_s": round(ours, 1),
+        "ours_runs_measured": runs,
+        "ours_projected_full_s": round(ours_full, 1),
+        "ratio_vs_naive": round(naive_full / ours_full, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()

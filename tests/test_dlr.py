@@ -1,0 +1,141 @@
+"""DLR (Rao et al. 2021): closed-form rule, PSP statistics, convergence, metrics, bad input."""
+
+import numpy as np
+import pytest
+from brian2 import EventMonitor, Hz, Network, mV, ms, second
+from scipy.integrate import quad
+from scipy.special import expit
+
+import gatedplasticity as gp
+from gatedplasticity.analysis import dlr as metrics
+from gatedplasticity.models.dlr import BRANCH_READOUT_RESET, PSP_INPUT_RESET
+from gatedplasticity.rules import dlr
+
+DT = 1 * ms
+T = 400 * ms
+SPIKES = {0: [10, 50], 1: [100]}  # input -> spike steps (ms); input 2 stays silent
+W0 = np.array([9.0, 7.0, 5.0])  # mV, same for both learners
+ETA = {"eta0": 1.8 * mV, "eta_final": 0.3 * mV, "t_train": 2 * T}
+
+
+def kernel_integral(delta):
+    """int_0^delta k(s) ds of k(s) = exp(-s/10 ms) - exp(-s/2 ms), in s."""
+    return quad(lambda s: np.exp(-s / 0.010) - np.exp(-s / 0.002), 0, delta, epsabs=1e-14)[0]
+
+
+def run_one_presentation():
+    """Two learners x three inputs; learner 1 gets a Ca2+ spike at 200 ms. Returns final weights (2, 3)."""
+    with gp.Session(dt=DT, progress=False):
+        inputs = gp.models.psp_input(presentation_steps=400).neurons(3)
+        inputs.run_regularly(PSP_INPUT_RESET, dt=T, when="start")
+        learner = gp.models.dlr_neuron().neurons(2)
+        learner.run_regularly(BRANCH_READOUT_RESET, dt=T, when="start")
+        synapses = dlr.single_branch().synapses(inputs, learner, **ETA)
+        synapses.w = np.repeat(W0, 2) * mV  # synapse order: (input 0 -> 0, 1), (input 1 -> 0, 1), ...
+        teacher = gp.protocols.instructive_input(learner, [200] * ms, 30 * mV, targets=[1])
+        ca = EventMonitor(learner, "ca_spike")
+        network = Network(inputs, learner, synapses, *teacher, ca)
+        spike_steps = sorted({s for steps in SPIKES.values() for s in steps})
+        now = 0
+        for step in spike_steps:  # rate 1/dt makes rand() < rate*dt certain: a spike in exactly that step
+            network.run((step - now) * DT)
+            inputs.rate = [(1 / DT if step in SPIKES.get(i, []) else 0 * Hz) for i in range(3)]
+            network.run(DT)
+            inputs.rate = 0 * Hz
+            now = step + 1
+        network.run(T - now * DT)
+        assert list(ca.i) == [1]
+        return np.array(synapses.w / mV).reshape(3, 2).T
+
+
+def expected_weights():
+    last_step = 0.399  # the rule runs in the last time step of the presentation
+    xbar = np.array([sum(kernel_integral(last_step - s / 1000) for s in SPIKES.get(i, [])) for i in range(3)]) / 0.4
+    u = W0 @ xbar
+    q = expit(0.75 * (u - 18.0))
+    eta = 1.8 / (1 + (1.8 / 0.3 - 1) * last_step / 0.8)
+    return np.array([W0 + eta * (z - q) * xbar for z in (0, 1)])
+
+
+def test_rule_matches_closed_form_and_spares_silent_inputs():
+    weights = run_one_presentation()
+    np.testing.assert_allclose(weights, expected_weights(), rtol=1e-9)
+    assert np.all(weights[:, 2] == W0[2]), "no update without presynaptic activity"
+    assert np.all(weights[0, :2] < W0[:2]) and np.all(weights[1, :2] > W0[:2]), "z = 0 depresses, z = 1 potentiates"
+
+
+def test_presentation_average_of_psp_trace_is_rate_times_kernel_integral():
+    # 1000 inputs at 50 Hz for one presentation; expectation over the discrete-time process.
+    rate, n = 50.0, 1000
+    with gp.Session(seed=3, dt=DT, progress=False) as session:
+        inputs = gp.models.psp_input(presentation_steps=400).neurons(n)
+        inputs.rate = rate * Hz
+        session.run(399 * ms, [inputs])
+        xbar = np.array(inputs.xbar)
+    expected = rate * 1e-3 / 0.4 * sum(kernel_integral((398 - s) / 1000) for s in range(399))
+    standard_error = xbar.std(ddof=1) / np.sqrt(n)
+    assert abs(xbar.mean() - expected) < 4 * standard_error  # ~1 % here
+    assert expected == pytest.approx(rate * 0.008, rel=0.04)  # truncation at the window's end costs ~3 %
+
+
+@pytest.mark.standalone
+def test_spiking_dlr_converges_to_logistic_regression():
+    from gatedplasticity.figures import rao2021_fig2 as fig2
+
+    history = fig2.train_dlr({"runs": 10, "presentations": 6000, "record_every": 3000}, seed=5, backend="standalone", progress=False)
+    x, z = fig2.MIXTURE.sample(20_000, np.random.default_rng(0))
+    features = fig2.features(x)
+    _, _, nll_lr = metrics.fit_logistic_regression(features[:, :2], z)
+    nll_dlr = metrics.nll(metrics.dlr_predictions(history[-1], features, fig2.BETA, fig2.U0), z)
+    assert history.shape == (3, 10, 3)
+    assert np.mean(nll_dlr) - nll_lr < 0.03
+    assert np.mean(metrics.nll(metrics.dlr_predictions(history[0], features, fig2.BETA, fig2.U0), z)) - nll_lr > 0.1
+
+
+def test_metrics_against_hand_values():
+    assert metrics.nll([0.8, 0.3], [1, 0]) == pytest.approx(-(np.log(0.8) + np.log(0.7)) / 2)
+    assert metrics.error_rate([1, 0, 1, 1], [1, 1, 1, 0]) == 0.5
+    assert metrics.expected_xbar(100.0) == pytest.approx(0.8)
+    mixture = gp.protocols.GaussianMixture(means=[[0, 0], [2, 0]], sds=[[1, 1], [1, 1]], angles=[0, 0], priors=[0.5, 0.5], labels=[0, 1])
+    # equal isotropic clusters: p(z=1|x) = sigmoid(2 x1 - 2)
+    x = np.array([[1.0, 5.0], [0.0, 0.0], [3.0, -1.0]])
+    np.testing.assert_allclose(mixture.posterior(x), expit(2 * x[:, 0] - 2), rtol=1e-12)
+
+
+def test_logistic_regression_recovers_generating_weights():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(200_000, 2))
+    z = rng.random(len(x)) < expit(x @ [1.5, -0.5] + 0.3)
+    coefficients, intercept, _ = metrics.fit_logistic_regression(x, z)
+    np.testing.assert_allclose([*coefficients, intercept], [1.5, -0.5, 0.3], atol=0.03)
+
+
+def test_perceptron_step_by_hand():
+    patterns = np.array([[[1.0, 2.0], [3.0, -1.0]]])  # one run, two iterations
+    history = metrics.perceptron(patterns, np.array([[1, 0]]), eta0=0.5, eta_final=0.5, w0=[[0.0, -1.0]], record_every=1)
+    # w.x = -2 -> no spike, z = 1: w += 0.5 x = [0.5, 0]; then w.x = 1.5 > 0, z = 0: w -= 0.5 x = [-1, 0.5]
+    np.testing.assert_allclose(history[-1], [[-1.0, 0.5]])
+
+
+def test_bad_inputs_name_the_parameter():
+    with pytest.raises(gp.ParameterError, match="'means'"):
+        gp.protocols.GaussianMixture(means=[[0, 0]], sds=[[1, 1], [1, 1]], angles=[0, 0], priors=[0.5, 0.5], labels=[0, 1])
+    with pytest.raises(gp.ParameterError, match="priors"):
+        gp.protocols.GaussianMixture(means=[[0, 0], [1, 1]], sds=[[1, 1], [1, 1]], angles=[0, 0], priors=[1.5, -0.5], labels=[0, 1])
+    with pytest.raises(ValueError, match="labels"):
+        metrics.nll([0.5, 0.5], [1, 0, 1])
+    with pytest.raises(ValueError, match="inputs"):
+        metrics.dlr_predictions([1.0, 2.0], np.ones((4, 3)), 0.75, 18.0)
+    mixture = gp.protocols.GaussianMixture(means=[[0, 0], [1, 1]], sds=[[1, 1], [1, 1]], angles=[0, 0], priors=[0.5, 0.5], labels=[0, 1])
+    with gp.Session(progress=False):
+        learner = gp.models.dlr_neuron().neurons(2)
+        with pytest.raises(gp.ParameterError, match="'bias'"):
+            gp.protocols.mixture_presentations(mixture, learner, seed=0, bias=40 * mV)
+        with pytest.raises(gp.ParameterError, match="'teach_at'"):
+            gp.protocols.mixture_presentations(mixture, learner, seed=0, teach_at=500 * ms)
+        with pytest.raises(gp.ParameterError, match="'seed'"):
+            gp.protocols.mixture_presentations(mixture, learner, seed=None)
+        with pytest.raises(gp.ParameterError, match="'eta0'"):
+            dlr.single_branch().synapses(learner, learner, eta0=1.8)
+        with pytest.raises(gp.ParameterError, match="presynaptic variable or event 'xbar'"):
+            dlr.single_branch().synapses(learner, learner)
