@@ -62,3 +62,17 @@ def test_fig1_seed_changes_poisson_part_only(quick_runtime):
     other = fig1.simulate(seed=1, quick=True, progress=False)
     pd.testing.assert_frame_equal(other.tables["window"], quick_runtime.tables["window"])
     assert not np.allclose(other.tables["drift"]["dw"], quick_runtime.tables["drift"]["dw"])
+
+
+def test_fig2_comparison_follows_the_data():
+    from gatedplasticity.figures import rao2021_fig2 as fig2
+
+    def result(nll_dlr, perceptron_error):
+        curves = pd.DataFrame({"presentation": 30_000, "run": [0, 1], "nll_dlr": nll_dlr, "error_dlr": 0.16,
+                               "error_perceptron": perceptron_error})
+        references = pd.DataFrame({"method": ["logistic regression", "Bayes-optimal"], "nll": [0.361, 0.34], "error": [0.15, 0.14]})
+        return fig2.Result(name="rao2021-fig2", tables={"learning_curves": curves, "references": references})
+
+    assert fig2.compare(result([0.37, 0.38], 0.25))["passed"].all()
+    failed = fig2.compare(result([0.45, 0.47], 0.155))
+    assert list(failed["passed"]) == [False, True, False, False]
