@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import numpy as np
-from brian2 import Quantity, get_dimensions, get_unit, have_same_dimensions
+from brian2 import Equations, Quantity, get_dimensions, get_unit, have_same_dimensions
 
 
 class ParameterError(ValueError):
@@ -60,6 +60,16 @@ def unit_name(value):
 def equation_unit(value):
     """Unit string of ``value`` as Brian2 equations expect it."""
     return "1" if get_dimensions(value).is_dimensionless else unit_name(value)
+
+
+def split_shared(params, shared):
+    """(Equations declaring ``shared`` as shared constant variables, namespace of the rest).
+
+    Shared constants live in the group, so subexpressions that use them can be
+    read by other groups and standalone ``run_args`` can change them.
+    """
+    equations = Equations("\n".join(f"{name} : {equation_unit(params[name])} (shared, constant)" for name in shared))
+    return equations, {key: value for key, value in params.items() if key not in shared}
 
 
 def as_table(parameters, descriptions=None):

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from brian2 import Equations, NeuronGroup
 
-from ..parameters import as_table, equation_unit, frozen, resolve
+from ..parameters import as_table, frozen, resolve, split_shared
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Model:
         if int(n) != n or n < 1:
             raise ValueError(f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
         params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
-        shared = Equations("\n".join(f"{p} : {equation_unit(params[p])} (shared, constant)" for p in self.shared))
+        shared, namespace = split_shared(params, self.shared)
         group = NeuronGroup(
             int(n),
             self.equations + shared,
@@ -74,7 +74,7 @@ class Model:
             refractory=self.refractory or False,
             events={event: condition for event, (condition, _) in self.events.items()} or None,
             method=self.method,
-            namespace={key: value for key, value in params.items() if key not in self.shared},
+            namespace=namespace,
             name=name or "neurongroup*",
         )
         for event, (_, code) in self.events.items():

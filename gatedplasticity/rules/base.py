@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, replace
 
 from brian2 import Equations, Synapses, ms
 
-from ..parameters import ParameterError, as_table, equation_unit, frozen, resolve
+from ..parameters import ParameterError, as_table, frozen, resolve, split_shared
 
 #: Plasticity always on: the weight-update code multiplies by ``plasticity_gate``.
 UNGATED = Equations("plasticity_gate = 1 : 1")
@@ -132,9 +132,7 @@ class Rule:
             if parameter not in params:
                 raise ParameterError(parameter, f"rule '{self.name}': unknown tunable parameter '{parameter}'")
         self.check_groups(pre, post)
-        tunable_equations = Equations(
-            "\n".join(f"{p} : {equation_unit(params[p])} (shared, constant)" for p in tunable)
-        )
+        tunable_equations, namespace = split_shared(params, tunable)
         pre_code = "\n".join(line for line in (self.on_pre, transmit) if line)
         pre_pathways = {"pre": pre_code} if pre_code else {}
         pre_pathways.update({name: code for name, (_, code) in self.on_pre_event.items()})
@@ -150,7 +148,7 @@ class Rule:
             on_pre=pre_pathways or None,
             on_post=post_pathways or None,
             on_event=triggers,
-            namespace={key: value for key, value in params.items() if key not in tunable},
+            namespace=namespace,
             name=name or "synapses*",
         )
         for order, pathway in enumerate(self.on_pre_event):
