@@ -91,7 +91,6 @@ class Session:
         self.directory = Path(directory) if directory else cache_directory(name)
         self.dt = dt
         self.progress = progress
-        self.network = None
 
     @property
     def standalone(self):
@@ -127,7 +126,6 @@ class Session:
         caller's globals or locals.
         """
         network = objects if isinstance(objects, Network) else Network(objects)
-        self.network = network
         started = time.perf_counter()
         if self.standalone:
             check_standalone(network)

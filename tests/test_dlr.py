@@ -133,6 +133,8 @@ def test_bad_inputs_name_the_parameter():
             gp.protocols.mixture_presentations(mixture, learner, seed=0, bias=40 * mV)
         with pytest.raises(gp.ParameterError, match="'teach_at'"):
             gp.protocols.mixture_presentations(mixture, learner, seed=0, teach_at=500 * ms)
+        with pytest.raises(gp.ParameterError, match="'presentation'"):
+            gp.protocols.mixture_presentations(mixture, learner, seed=0, presentation=400)
         with pytest.raises(gp.ParameterError, match="'seed'"):
             gp.protocols.mixture_presentations(mixture, learner, seed=None)
         with pytest.raises(gp.ParameterError, match="'eta0'"):

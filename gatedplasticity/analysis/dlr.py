@@ -7,8 +7,10 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit
 
-#: Integral of the PSP kernel exp(-s/10 ms) - exp(-s/2 ms): 8 ms per input spike.
-KERNEL_INTEGRAL = 0.010 - 0.002
+from ..models.dlr import TAU_F, TAU_R
+
+#: Integral of the PSP kernel exp(-s/tau_r) - exp(-s/tau_f): 8 ms (in s) per input spike.
+KERNEL_INTEGRAL = float(TAU_R - TAU_F)
 
 
 def expected_xbar(rates):

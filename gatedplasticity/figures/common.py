@@ -20,16 +20,14 @@ def style():
         yield
 
 
+def row(quantity, published, reproduced, tolerance, passed):
+    """One row of a comparison table."""
+    return dict(zip(COMPARISON_COLUMNS, (quantity, float(published), float(reproduced), float(tolerance), bool(passed))))
+
+
 def check(quantity, published, reproduced, tolerance):
     """One comparison row: passed when |reproduced - published| <= tolerance."""
-    published, reproduced, tolerance = float(published), float(reproduced), float(tolerance)
-    return {
-        "quantity": quantity,
-        "published": published,
-        "reproduced": reproduced,
-        "tolerance": tolerance,
-        "passed": bool(np.abs(reproduced - published) <= tolerance),
-    }
+    return row(quantity, published, reproduced, tolerance, np.abs(float(reproduced) - float(published)) <= float(tolerance))
 
 
 def check_bound(quantity, published, reproduced, bound, upper=True):
@@ -38,13 +36,7 @@ def check_bound(quantity, published, reproduced, bound, upper=True):
     The tolerance column holds the bound; name it in ``quantity``.
     """
     reproduced = float(reproduced)
-    return {
-        "quantity": quantity,
-        "published": float(published),
-        "reproduced": reproduced,
-        "tolerance": float(bound),
-        "passed": bool(reproduced <= bound if upper else reproduced >= bound),
-    }
+    return row(quantity, published, reproduced, bound, reproduced <= bound if upper else reproduced >= bound)
 
 
 def comparison(rows):

@@ -42,8 +42,8 @@ MIXTURE = GaussianMixture(
 BIAS = 40 * Hz
 PRESENTATION = 400 * ms
 DT = 1 * ms
-BETA, U0 = 0.75, 18.0  # 1/mV, mV [R], the defaults of models.dlr_neuron
-ETA0, ETA_FINAL = 1.8, 0.3  # mV [P: eta0 = 1.8, eta_final = eta0 / 6]
+BETA = float(dlr_neuron().defaults["beta"] * mV)  # 1/mV [R]
+U0 = float(dlr_neuron().defaults["u0"] / mV)  # mV [R]
 PERCEPTRON_ETA0 = 0.01  # [P]
 PRESENTATIONS = 30_000  # [P]
 RECORD_EVERY = 100
@@ -55,11 +55,15 @@ def setup(quick):
     return {"runs": 20 if quick else 100, "presentations": PRESENTATIONS, "record_every": RECORD_EVERY}
 
 
+def with_bias(patterns):
+    """Rates (x1, x2) in Hz extended by the constant bias input: (..., 3)."""
+    patterns = np.atleast_2d(patterns)
+    return np.concatenate([patterns, np.full(patterns.shape[:-1] + (1,), float(BIAS / Hz))], -1)
+
+
 def features(patterns):
     """Expected presentation-averaged PSP traces of (x1, x2, bias)."""
-    patterns = np.atleast_2d(patterns)
-    bias = np.full(patterns.shape[:-1] + (1,), float(BIAS / Hz))
-    return metrics.expected_xbar(np.concatenate([patterns, bias], -1))
+    return metrics.expected_xbar(with_bias(patterns))
 
 
 def train_dlr(config, seed, backend, progress):
@@ -70,7 +74,7 @@ def train_dlr(config, seed, backend, progress):
         protocol = mixture_presentations(MIXTURE, learner, seed=seed, bias=BIAS, presentation=PRESENTATION, dt=DT)
         synapses = dlr.single_branch().synapses(
             protocol.inputs, learner, connect=protocol.connect, name="dlr_synapses",
-            eta0=ETA0 * mV, eta_final=ETA_FINAL * mV, t_train=presentations * PRESENTATION,
+            t_train=presentations * PRESENTATION,  # eta0 = 1.8 mV -> eta0 / 6 [P]: the rule's defaults
         )
         synapses.w = initial_weights(runs, seed).ravel() * mV
         monitor = StateMonitor(synapses, "w", record=True, dt=config["record_every"] * PRESENTATION, when="end")
@@ -97,10 +101,10 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
 
     runs, n = config["runs"], config["presentations"]
     stream, labels = MIXTURE.sample(runs * n, rng)
-    patterns = np.concatenate([stream, np.full((runs * n, 1), float(BIAS / Hz))], 1).reshape(runs, n, 3)
+    patterns = with_bias(stream).reshape(runs, n, 3)
     perceptron = metrics.perceptron(patterns, labels.reshape(runs, n), PERCEPTRON_ETA0, PERCEPTRON_ETA0 / 6,
                                     initial_weights(runs, seed), config["record_every"])
-    rates_eval = np.concatenate([x_eval, np.full((len(x_eval), 1), float(BIAS / Hz))], 1)
+    rates_eval = with_bias(x_eval)
 
     curves = []
     for record, (w_dlr, w_perceptron) in enumerate(zip(history, perceptron)):
@@ -124,7 +128,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         name="rao2021-fig2",
         tables={"learning_curves": pd.concat(curves, ignore_index=True), "references": references,
                 "final_weights": final, "logistic_regression": logistic},
-        params={**config, "beta_per_mV": BETA, "u0_mV": U0, "eta0_mV": ETA0, "eta_final_mV": ETA_FINAL,
+        params={**config, "beta_per_mV": BETA, "u0_mV": U0, "rule": dict(dlr.DEFAULTS),
                 "perceptron_eta0": PERCEPTRON_ETA0, "bias": BIAS, "presentation": PRESENTATION, "dt": DT,
                 "evaluation_samples": EVALUATION_SAMPLES,
                 "mixture": {"means_Hz": MIXTURE.means, "sds_Hz": MIXTURE.sds, "angles_rad": MIXTURE.angles, "priors": MIXTURE.priors}},

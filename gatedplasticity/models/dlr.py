@@ -24,6 +24,9 @@ from brian2 import Equations, mV, ms
 from .base import Model
 from .two_compartment import two_compartment
 
+#: PSP kernel time constants [P]: k(s) = exp(-s/TAU_R) - exp(-s/TAU_F), lambda = 1.
+TAU_R, TAU_F = 10 * ms, 2 * ms
+
 PSP_INPUT = Equations(
     """
     rate : Hz
@@ -59,7 +62,7 @@ def psp_input(presentation_steps):
     return Model(
         name="Poisson input with PSP trace (DLR)",
         equations=PSP_INPUT,
-        defaults={"tau_r": 10 * ms, "tau_f": 2 * ms, "presentation": 400 * ms,
+        defaults={"tau_r": TAU_R, "tau_f": TAU_F, "presentation": 400 * ms,
                   "presentation_steps": presentation_steps},
         threshold="rand() < rate * dt",
         reset="slow += 1\nfast += 1\nn_spikes += 1",

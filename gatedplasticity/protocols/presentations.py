@@ -97,6 +97,8 @@ def mixture_presentations(mixture, learner, seed, bias=40 * Hz, presentation=400
     """Batch one run per ``learner`` neuron on samples of ``mixture``; see module doc."""
     quantity_array("bias", bias, Hz, OWNER)
     quantity_array("kick", kick, mV, OWNER)
+    for name, value in (("presentation", presentation), ("teach_at", teach_at), ("dt", dt)):
+        quantity_array(name, value, ms, OWNER)
     steps = positive_int("presentation", round(float(presentation / dt)), OWNER)
     if not 0 * ms < teach_at < presentation:
         raise ParameterError("teach_at", f"{OWNER}: 'teach_at' must lie inside the presentation, got {teach_at}")
