@@ -23,15 +23,25 @@ def kernel_integral(delta):
     return quad(lambda s: np.exp(-s / 0.010) - np.exp(-s / 0.002), 0, delta, epsabs=1e-14)[0]
 
 
-def run_one_presentation():
-    """Two learners x three inputs; learner 1 gets a Ca2+ spike at 200 ms. Returns final weights (2, 3)."""
+def run_one_presentation(learner_model=None, rule=None, weights=None, readout_reset=BRANCH_READOUT_RESET,
+                         learner_overrides=None, **rule_overrides):
+    """Two learners x three inputs (one synapse per input and branch); learner 1 gets a
+    Ca2+ spike at 200 ms. ``weights``: (branches, 3) in mV. Returns final weights (2, branches, 3)."""
+    learner_model = learner_model or gp.models.dlr_neuron()
+    rule = rule or dlr.single_branch()
+    weights = np.atleast_2d(W0 if weights is None else weights)
+    branches = len(weights)
     with gp.Session(dt=DT, progress=False):
         inputs = gp.models.psp_input(presentation_steps=400).neurons(3)
         inputs.run_regularly(PSP_INPUT_RESET, dt=T, when="start")
-        learner = gp.models.dlr_neuron().neurons(2)
-        learner.run_regularly(BRANCH_READOUT_RESET, dt=T, when="start")
-        synapses = dlr.single_branch().synapses(inputs, learner, **ETA)
-        synapses.w = np.repeat(W0, 2) * mV  # synapse order: (input 0 -> 0, 1), (input 1 -> 0, 1), ...
+        learner = learner_model.neurons(2, **(learner_overrides or {}))
+        learner.run_regularly(readout_reset, dt=T, when="start")
+        # synapse order: branch, input, learner
+        pre, post = np.tile(np.repeat(np.arange(3), 2), branches), np.tile(np.arange(2), 3 * branches)
+        synapses = rule.synapses(inputs, learner, connect={"i": pre, "j": post}, **{**ETA, **rule_overrides})
+        synapses.w = np.repeat(weights.ravel(), 2) * mV
+        if branches > 1:
+            synapses.branch = np.repeat(np.arange(branches), 6)
         teacher = gp.protocols.instructive_input(learner, [200] * ms, 30 * mV, targets=[1])
         ca = EventMonitor(learner, "ca_spike")
         network = Network(inputs, learner, synapses, *teacher, ca)
@@ -45,23 +55,56 @@ def run_one_presentation():
             now = step + 1
         network.run(T - now * DT)
         assert list(ca.i) == [1]
-        return np.array(synapses.w / mV).reshape(3, 2).T
+        return np.array(synapses.w / mV).reshape(branches, 3, 2).transpose(2, 0, 1)
+
+
+LAST_STEP = 0.399  # s; the rule runs in the last time step of the presentation
+ETA_AT_END = 1.8 / (1 + (1.8 / 0.3 - 1) * LAST_STEP / 0.8)
+
+
+def expected_xbar():
+    return np.array([sum(kernel_integral(LAST_STEP - s / 1000) for s in SPIKES.get(i, [])) for i in range(3)]) / 0.4
 
 
 def expected_weights():
-    last_step = 0.399  # the rule runs in the last time step of the presentation
-    xbar = np.array([sum(kernel_integral(last_step - s / 1000) for s in SPIKES.get(i, [])) for i in range(3)]) / 0.4
-    u = W0 @ xbar
-    q = expit(0.75 * (u - 18.0))
-    eta = 1.8 / (1 + (1.8 / 0.3 - 1) * last_step / 0.8)
-    return np.array([W0 + eta * (z - q) * xbar for z in (0, 1)])
+    xbar = expected_xbar()
+    q = expit(0.75 * (W0 @ xbar - 18.0))
+    return np.array([W0 + ETA_AT_END * (z - q) * xbar for z in (0, 1)])
 
 
 def test_rule_matches_closed_form_and_spares_silent_inputs():
-    weights = run_one_presentation()
+    weights = run_one_presentation()[:, 0]
     np.testing.assert_allclose(weights, expected_weights(), rtol=1e-9)
     assert np.all(weights[:, 2] == W0[2]), "no update without presynaptic activity"
     assert np.all(weights[0, :2] < W0[:2]) and np.all(weights[1, :2] > W0[:2]), "z = 0 depresses, z = 1 potentiates"
+
+
+BRANCH_W0 = np.array([[9.0, 7.0, 5.0], [-60.0, 3.0, 5.0]])  # mV; with u0 = 0: f = (0.59, 0.15), f_total = 0.74
+
+
+@pytest.mark.parametrize("update, interaction, theta, directions", [
+    ("exact", "saturating", 0.8, None),  # D = z - psi
+    ("gated", "saturating", 0.8, (-1, 1)),  # psi = 0.46 lies between q- and q+
+    ("gated", "saturating", 0.5, (-1, 0)),  # psi = 0.94 > q+: no LTP
+    ("coarse_xor", "soft_xor", 0.5, (-1, 0)),  # f_total in [f-, f_mid): LTD for z = 0, nothing for z = 1
+])
+def test_multi_branch_rules_match_closed_form(update, interaction, theta, directions):
+    weights = run_one_presentation(
+        gp.models.multi_branch_neuron(2, interaction), dlr.multi_branch(2, update), BRANCH_W0,
+        readout_reset=gp.models.dlr.branch_readout_reset(2), learner_overrides={"u0": 0 * mV, "theta": theta},
+        w_min=-1e6 * mV)
+    xbar = expected_xbar()
+    f = expit(0.75 * (BRANCH_W0 @ xbar))
+    alpha = 12.0 if interaction == "saturating" else 8.0
+    psi = expit(alpha * (f.sum() - theta))
+    if interaction == "soft_xor":
+        psi *= expit(alpha * (theta + 1.0 - f.sum()))
+    for z in (0, 1):
+        direction = z - psi if directions is None else directions[z]
+        expected = BRANCH_W0 + ETA_AT_END * direction * (f * (1 - f))[:, None] * xbar
+        np.testing.assert_allclose(weights[z], expected, rtol=1e-9, atol=1e-12)
+    assert np.all(weights[:, :, 2] == BRANCH_W0[:, 2]), "no update without presynaptic activity"
+    assert not np.allclose(weights[0], BRANCH_W0), "z = 0 must change the weights here"
 
 
 def test_presentation_average_of_psp_trace_is_rate_times_kernel_integral():

@@ -15,9 +15,19 @@ occurred in the presentation) and ``q = sigmoid(beta (u - u0))``.
 beta and u0 are reconstructions [R] (REFERENCE.md section 1: with a
 constant bias input u0 is redundant with the bias weight and beta rescales
 eta; beta = 0.75/mV, u0 = 18 mV reproduce the paper's NLL gap).
+
+``multi_branch_neuron``: the same neuron with B apical branches (Eqs 4-6):
+branch b has its own potential ``u_b`` and contribution
+f_b = sigmoid(beta (u_b - u0)); the branches interact through
+f_total = sum_b f_b and q = psi(f_total), either saturating,
+psi = sigmoid(alpha (f_total - theta)), or soft-XOR,
+psi = sigmoid(alpha (f_total - theta)) sigmoid(alpha (theta + dtheta - f_total))
+[R form: peaks ~0.96 at f_total = 1 with alpha = 8, theta = 0.5, dtheta = 1].
 """
 
 from dataclasses import replace
+
+from ..parameters import ParameterError
 
 from brian2 import Equations, mV, ms
 
@@ -95,3 +105,50 @@ def dlr_neuron():
     )
 
 
+
+
+#: psi(f_total) of each branch interaction, and its parameters [P: Rao et al. Methods 3.6].
+INTERACTIONS = {
+    "saturating": ("1 / (1 + exp(-alpha * (f_total - theta)))",
+                   {"alpha": 12.0, "theta": 0.6}),
+    "soft_xor": ("1 / ((1 + exp(-alpha * (f_total - theta))) * (1 + exp(-alpha * (theta + dtheta - f_total))))",
+                 {"alpha": 8.0, "theta": 0.5, "dtheta": 1.0}),
+}
+
+
+def branch_names(branches):
+    """Names of the branch potentials of a ``branches``-branch neuron: u_0, u_1, ..."""
+    if int(branches) != branches or branches < 1:
+        raise ParameterError("branches", f"the number of branches must be a positive integer, got {branches!r}")
+    return [f"u_{b}" for b in range(int(branches))]
+
+
+def branch_readout_reset(branches):
+    """Code run at the start of each presentation for a multi-branch neuron."""
+    return "\n".join([*(f"{u} = 0*mV" for u in branch_names(branches)), "z = 0"])
+
+
+def multi_branch_neuron(branches, interaction="saturating"):
+    """Two-compartment neuron with ``branches`` apical branches interacting through psi (Eqs 4-6)."""
+    if interaction not in INTERACTIONS:
+        raise ParameterError("interaction", f"unknown branch interaction {interaction!r}; valid: {', '.join(INTERACTIONS)}")
+    names = branch_names(branches)
+    psi, psi_defaults = INTERACTIONS[interaction]
+    readout = Equations("\n".join(
+        [f"{u} : volt" for u in names]
+        + [f"f_{b} = 1 / (1 + exp(-beta * ({u} - u0))) : 1" for b, u in enumerate(names)]
+        + ["f_total = " + " + ".join(f"f_{b}" for b in range(len(names))) + " : 1",
+           f"q = {psi} : 1", "z : 1"]
+    ))
+    base = dlr_neuron()
+    descriptions = {"alpha": "slope of psi(f_total) [P]", "theta": "threshold of psi on f_total [P]",
+                    "dtheta": "width of the soft-XOR window [P]"}
+    return replace(
+        base,
+        name=f"two-compartment neuron with {len(names)} apical branches ({interaction} interaction)",
+        equations=two_compartment().equations + readout,
+        defaults={**base.defaults, **psi_defaults},
+        shared=(*base.shared, *psi_defaults),
+        descriptions={**base.descriptions, **{k: descriptions[k] for k in psi_defaults}},
+        reference="Rao et al. 2021, Eqs 4-6; " + two_compartment().reference,
+    )
