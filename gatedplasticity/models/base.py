@@ -20,8 +20,9 @@ class Model:
         Condition and code of the ``spike`` event.
     refractory : str or None
         Refractoriness (an expression such as ``"t_ref"``).
-    events : mapping of event name -> (condition, code run on the event)
-        Custom events, e.g. ``{"ca_spike": ("v_a > v_ca", "ca_end = t + ca_duration")}``.
+    events : mapping of event name -> (condition, code run on the event[, when])
+        Custom events, e.g. ``{"ca_spike": ("v_a > v_ca", "ca_end = t + ca_duration")}``;
+        the optional ``when`` schedules the code (default ``"after_resets"``).
     initial : mapping of variable -> parameter name giving its initial value
     method : str
         Brian2 integration method.
@@ -60,8 +61,8 @@ class Model:
         """Events the model's neurons emit (``spike`` plus custom events)."""
         return (("spike",) if self.threshold else ()) + tuple(self.events)
 
-    def neurons(self, n, *, name=None, **overrides):
-        """``n`` neurons of this model; ``overrides`` replace default parameters."""
+    def neurons(self, n, *, name=None, dt=None, **overrides):
+        """``n`` neurons of this model (on their own clock if ``dt`` is given); ``overrides`` replace defaults."""
         if int(n) != n or n < 1:
             raise ValueError(f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
         params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
@@ -72,13 +73,15 @@ class Model:
             threshold=self.threshold,
             reset=self.reset,
             refractory=self.refractory or False,
-            events={event: condition for event, (condition, _) in self.events.items()} or None,
+            events={event: condition for event, (condition, *_) in self.events.items()} or None,
             method=self.method,
             namespace=namespace,
             name=name or "neurongroup*",
+            dt=dt,
         )
-        for event, (_, code) in self.events.items():
-            group.run_on_event(event, code)
+        for event, (_, code, *when) in self.events.items():
+            if code:
+                group.run_on_event(event, code, when=when[0] if when else "after_resets")
         for parameter in self.shared:
             setattr(group, parameter, params[parameter])
         for variable, parameter in self.initial.items():
@@ -86,7 +89,7 @@ class Model:
         return group
 
     def _repr_markdown_(self):
-        events = "\n".join(f"- `{e}`: when `{c}`, then `{code}`" for e, (c, code) in self.events.items())
+        events = "\n".join(f"- `{e}`: when `{c}`, then `{code}`" for e, (c, code, *_) in self.events.items())
         spike = f"- `spike`: when `{self.threshold}`, then `{self.reset}`\n" if self.threshold else ""
         return (
             f"**{self.name}**\n\n{self.reference}\n\n```\n{self.equations}\n```\n\n"

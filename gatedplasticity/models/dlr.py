@@ -8,6 +8,17 @@ It emits ``presentation_end`` in the last time step of each presentation
 when it was active (xbar > 0), so a rule only touches synapses of inputs
 that fired: the network never makes a dense pass over all synapses.
 
+``event_driven_psp_input``: the same presentation average for large, sparse
+populations (Fig 3: 24,000 inputs, ~100 spikes per presentation). It has no
+per-step dynamics: spikes arrive from a spike source through
+``SPIKE_ARRIVAL`` synapses, which decay the traces exactly to the spike time
+and accumulate their integral; the group checks once per presentation (its
+clock runs at ``dt = presentation``) which inputs were active in this or the
+previous presentation (older spikes leave < exp(-40) of a trace) and only
+those emit ``presentation_end``, store ``xbar`` and restart their integral.
+The time average is exact in continuous time: a spike at t_s contributes
+K(T_end - t_s) / presentation, K(s) = tau_r (1 - e^(-s/tau_r)) - tau_f (1 - e^(-s/tau_f)).
+
 ``dlr_neuron``: the two-compartment pyramidal neuron plus the read-out of
 its apical branch: ``u`` (time-averaged branch potential of the current
 presentation, summed by the rule at its end), ``z`` (1 once a Ca2+ spike
@@ -62,6 +73,62 @@ BRANCH_READOUT = Equations(
 
 #: Run at the start of each presentation (a protocol schedules it).
 BRANCH_READOUT_RESET = "u = 0*mV\nz = 0"
+
+
+EVENT_DRIVEN_PSP_INPUT = Equations(
+    """
+    slow : 1
+    fast : 1
+    integral : second
+    t_update : second
+    spikes_now : integer
+    spikes_before : integer
+    xbar : 1
+    """
+)
+
+#: ``on_pre`` of Synapses from a spike source into an ``event_driven_psp_input`` group.
+SPIKE_ARRIVAL = """
+integral_post += tau_r_post * slow_post * (1 - exp(-(t - t_update_post) / tau_r_post)) - tau_f_post * fast_post * (1 - exp(-(t - t_update_post) / tau_f_post))
+slow_post = slow_post * exp(-(t - t_update_post) / tau_r_post) + 1
+fast_post = fast_post * exp(-(t - t_update_post) / tau_f_post) + 1
+t_update_post = t
+spikes_now_post += 1
+"""
+
+#: Run at each presentation end of an active input: store xbar, restart the integral.
+CLOSE_PRESENTATION = """
+xbar = (integral + tau_r * slow * (1 - exp(-(t - t_update) / tau_r)) - tau_f * fast * (1 - exp(-(t - t_update) / tau_f))) / presentation
+slow = slow * exp(-(t - t_update) / tau_r)
+fast = fast * exp(-(t - t_update) / tau_f)
+integral = 0 * second
+t_update = t
+spikes_before = spikes_now
+spikes_now = 0
+"""
+
+
+def event_driven_psp_input(every_input=False):
+    """Spike-driven inputs with exact presentation-averaged PSP traces, closed only where active.
+
+    Instantiate with ``dt=presentation``. ``every_input=True`` closes every
+    input at every presentation end: the dense reference the sparse default
+    is tested against.
+    """
+    active = "True" if every_input else "spikes_now + spikes_before > 0"
+    return Model(
+        name="event-driven PSP-trace input (DLR, sparse populations)",
+        equations=EVENT_DRIVEN_PSP_INPUT,
+        defaults={"tau_r": TAU_R, "tau_f": TAU_F, "presentation": 400 * ms},
+        events={"presentation_end": (active, CLOSE_PRESENTATION, "before_synapses")},
+        shared=("tau_r", "tau_f", "presentation"),
+        descriptions={
+            "tau_r": "slow (decay) time constant of the PSP kernel [P]",
+            "tau_f": "fast (rise) time constant of the PSP kernel [P]",
+            "presentation": "duration of one presentation (and the group's dt)",
+        },
+        reference="Rao et al. 2021, bioRxiv 10.1101/2021.03.04.433822, Methods",
+    )
 
 
 def psp_input(presentation_steps):

@@ -110,7 +110,7 @@ class Rule:
                         f"(its events: {', '.join(sorted(events)) or 'none'})",
                     )
 
-    def synapses(self, pre, post, *, connect=True, tunable=(), transmit="", name=None, **overrides):
+    def synapses(self, pre, post, *, connect=True, tunable=(), transmit="", name=None, dt=None, **overrides):
         """Build a ``brian2.Synapses`` from ``pre`` to ``post`` that obeys this rule.
 
         Parameters
@@ -124,6 +124,9 @@ class Rule:
             new values through ``run_args`` (``session.rerun({S.mu: 0.02})``).
         transmit : str
             Extra code run on each presynaptic spike, e.g. ``"g_post += 0.04*w"``.
+        dt : Quantity, optional
+            Clock of the synapses; must equal the presynaptic group's when the
+            rule's pathways run on its events.
         **overrides
             Parameter values replacing the defaults (checked for name and unit).
         """
@@ -150,6 +153,7 @@ class Rule:
             on_event=triggers,
             namespace=namespace,
             name=name or "synapses*",
+            dt=dt,
         )
         for order, pathway in enumerate(self.on_pre_event):
             getattr(synapses, pathway).order = order

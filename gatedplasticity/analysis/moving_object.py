@@ -1,0 +1,87 @@
+"""Ground truth and slice statistics of the moving-object task (Rao et al. 2021, Methods 3.5.2-3).
+
+Lengths in grid units (GU), angles in rad.
+"""
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from ..models.dlr import TAU_F, TAU_R
+from ..protocols.moving_object import circular_difference
+
+#: Concentric slices around the estimated final position: diameters 0-5, 5-9, 9-13 GU [P].
+SLICES = ((0.0, 5.0), (5.0, 9.0), (9.0, 13.0))
+
+
+def ground_truth(task, samples, speed_points=161, direction_points=360):
+    """(n, grid^2) p(Z = 1 | s_in) of every pixel, by Bayes over the true velocity.
+
+    Prior: speed uniform on ``task.speed_range``, direction uniform on
+    [0, 2 pi); likelihood: v_in ~ N(v, sigma_v), theta_in ~ N(theta,
+    sigma_theta) (circular distance). The posterior over (v, theta) is
+    evaluated on a ``speed_points`` x ``direction_points`` grid; a pixel's
+    probability is the posterior mass of velocities that put the disk over it.
+    """
+    speeds = np.linspace(*task.speed_range, speed_points)
+    directions = np.arange(direction_points) * 2 * np.pi / direction_points
+    speed_grid, direction_grid = (g.ravel() for g in np.meshgrid(speeds, directions, indexing="ij"))
+    offsets = np.stack([speed_grid * np.cos(direction_grid), speed_grid * np.sin(direction_grid)], -1)
+    pixels, radius = task.pixels, task.diameter / 2
+    out = np.zeros((len(samples), len(pixels)))
+    for row, sample in enumerate(samples.itertuples()):
+        log_likelihood = (-0.5 * ((sample.speed_in - speed_grid) / task.sigma_speed) ** 2
+                          - 0.5 * (circular_difference(sample.direction_in, direction_grid) / task.sigma_direction) ** 2)
+        keep = log_likelihood > log_likelihood.max() - 12
+        weights = np.exp(log_likelihood[keep] - log_likelihood.max())
+        ends = np.array([sample.x, sample.y]) + offsets[keep]
+        covered = np.linalg.norm(pixels[None] - ends[:, None], axis=-1) <= radius
+        out[row] = weights @ covered / weights.sum()
+    return out
+
+
+def presentation_xbar(rates, rng, repeats, presentation=0.4):
+    """(repeats, n, d) presentation averages of the PSP trace for Poisson inputs at ``rates`` (n, d) in Hz.
+
+    Spikes uniform in [0, presentation) s, each contributing
+    K(presentation - t) / presentation (no carry-over from earlier presentations).
+    """
+    rates = np.asarray(rates, dtype=float)
+    counts = rng.poisson(rates * presentation, (repeats, *rates.shape))
+    flat = counts.ravel()
+    remaining = presentation - rng.uniform(0, presentation, flat.sum())
+    tau_r, tau_f = float(TAU_R), float(TAU_F)
+    contribution = tau_r * (1 - np.exp(-remaining / tau_r)) - tau_f * (1 - np.exp(-remaining / tau_f))
+    owner = np.repeat(np.arange(flat.size), flat)
+    return (np.bincount(owner, contribution, minlength=flat.size) / presentation).reshape(counts.shape)
+
+
+def spiking_predictions(weights, rates, beta, u0, rng, repeats=20):
+    """(n, pixels) mean over ``repeats`` Poisson presentations of q = sigmoid(beta (w . xbar - u0)).
+
+    weights: (pixels, inputs) in mV; rates: (n, inputs) in Hz. This is the
+    learner's average prediction for an input: what it was trained to match
+    (for a calibrated learner E[q] = p(Z = 1 | s_in)).
+    """
+    weights = np.asarray(weights, dtype=float)
+    rates = np.asarray(rates, dtype=float)
+    if weights.shape[1] != rates.shape[1]:
+        raise ValueError(f"spiking_predictions: weights have {weights.shape[1]} inputs, rates {rates.shape[1]}")
+    return np.stack([expit(beta * (presentation_xbar(row[None], rng, repeats)[:, 0] @ weights.T - u0)).mean(0)
+                     for row in rates])
+
+
+def slice_table(task, samples, predicted, truth):
+    """Mean predicted q and true probability of the pixels in each slice, pooled over samples.
+
+    Slices are rings of the given diameters (GU) around each sample's
+    estimated final position.
+    """
+    ends = task.final_positions(samples, estimated=True)
+    distance = np.linalg.norm(task.pixels[None] - ends[:, None], axis=-1)
+    rows = []
+    for inner, outer in SLICES:
+        inside = (distance >= inner / 2) & (distance < outer / 2)
+        rows.append({"slice_GU": f"{inner:g}-{outer:g}", "pixels": int(inside.sum()),
+                     "mean_q": float(predicted[inside].mean()), "mean_p": float(truth[inside].mean())})
+    return pd.DataFrame(rows)
