@@ -80,3 +80,21 @@ def perceptron(patterns, labels, eta0, eta_final, w0, record_every):
 def error_rate(predicted, z):
     """Fraction of wrong 0/1 predictions (last axis: patterns)."""
     return np.mean(np.asarray(predicted) != np.asarray(z), axis=-1)
+
+
+def branch_interaction(f_total, interaction, alpha, theta, dtheta=1.0):
+    """psi(f_total): "saturating" sigmoid(alpha (f - theta)) or "soft_xor" (Rao et al. Eqs 5-6, 9)."""
+    if interaction == "saturating":
+        return expit(alpha * (f_total - theta))
+    if interaction == "soft_xor":
+        return expit(alpha * (f_total - theta)) * expit(alpha * (theta + dtheta - f_total))
+    raise ValueError(f"branch_interaction: unknown interaction {interaction!r}; valid: saturating, soft_xor")
+
+
+def multi_branch_predictions(weights, features, beta, u0, interaction, alpha, theta, dtheta=1.0):
+    """q = psi(sum_b sigmoid(beta (w_b . xbar - u0))) for weights (..., branches, d) on features (n, d): (..., n)."""
+    weights, features = np.asarray(weights, dtype=float), np.asarray(features, dtype=float)
+    if weights.shape[-1] != features.shape[-1]:
+        raise ValueError(f"multi_branch_predictions: weights have {weights.shape[-1]} inputs, features {features.shape[-1]}")
+    f_total = expit(beta * (weights @ features.T - u0)).sum(-2)
+    return branch_interaction(f_total, interaction, alpha, theta, dtheta)

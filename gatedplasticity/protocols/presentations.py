@@ -91,10 +91,22 @@ class Presentations:
     connect: dict
     n_inputs: int
 
+    def branch_connect(self, branches):
+        """(connect, branch): one synapse per input and branch, and each synapse's branch index."""
+        n = len(self.connect["i"])
+        connect = {key: np.tile(value, branches) for key, value in self.connect.items()}
+        return connect, np.repeat(np.arange(branches), n)
+
 
 def mixture_presentations(mixture, learner, seed, bias=40 * Hz, presentation=400 * ms,
-                          teach_at=100 * ms, kick=30 * mV, dt=1 * ms):
-    """Batch one run per ``learner`` neuron on samples of ``mixture``; see module doc."""
+                          teach_at=100 * ms, kick=30 * mV, dt=1 * ms, labels=None,
+                          readout_reset=BRANCH_READOUT_RESET):
+    """Batch one run per ``learner`` neuron on samples of ``mixture``; see module doc.
+
+    ``labels``: optional (runs, clusters) z of each cluster per run (default:
+    ``mixture.labels`` for all), e.g. OR, AND and XOR tasks in one network.
+    ``readout_reset``: the learner's read-out code run at each presentation start.
+    """
     quantity_array("bias", bias, Hz, OWNER)
     quantity_array("kick", kick, mV, OWNER)
     for name, value in (("presentation", presentation), ("teach_at", teach_at), ("dt", dt)):
@@ -105,21 +117,26 @@ def mixture_presentations(mixture, learner, seed, bias=40 * Hz, presentation=400
     brian2.seed(seed_value(seed, OWNER))
     n_runs, n_inputs = len(learner), 3
     k = len(mixture.priors)
+    labels = np.tile(mixture.labels, (n_runs, 1)) if labels is None else np.asarray(labels, dtype=float)
+    if labels.shape != (n_runs, k):
+        raise ParameterError("labels", f"{OWNER}: 'labels' must have shape {(n_runs, k)} (runs, clusters), got {labels.shape}")
     inputs = psp_input(steps).neurons(n_runs * n_inputs, presentation=presentation, name="inputs")
     inputs.run_regularly(PSP_INPUT_RESET, dt=presentation, when="start", order=-1, name="inputs_presentation_start")
 
     cumulative = np.cumsum(mixture.priors)[:-1]
     draw = "\n".join(
         ["draw = rand()", "cluster = " + (" + ".join(f"int(draw >= {float(c)!r})" for c in cumulative) or "0"),
-         "label = " + " + ".join(f"int(cluster == {i}) * {float(z)!r}" for i, z in enumerate(mixture.labels)),
+         "label = " + " + ".join(f"int(cluster == {i}) * label_{i}" for i in range(k)),
          "n1 = randn()", "n2 = randn()"]
     )
     sampler = NeuronGroup(
-        n_runs, "cluster : integer\nlabel : 1\nn1 : 1\nn2 : 1\ndraw : 1",
+        n_runs, "cluster : integer\nlabel : 1\nn1 : 1\nn2 : 1\ndraw : 1\n" + "\n".join(f"label_{i} : 1 (constant)" for i in range(k)),
         events={"teach": "timestep(t, dt) % presentation_steps == teach_step and label > 0.5"},
         namespace={"presentation_steps": steps, "teach_step": round(float(teach_at / dt))},
         name="sampler",
     )
+    for i in range(k):
+        setattr(sampler, f"label_{i}", labels[:, i])
     sampler.run_regularly(draw, dt=presentation, when="start", order=-3, name="sampler_draw")
 
     # each input's rate, a summed variable kept equal to its run's current sample
@@ -134,7 +151,7 @@ def mixture_presentations(mixture, learner, seed, bias=40 * Hz, presentation=400
 
     teacher = Synapses(sampler, learner, on_pre="v_a_post += kick", on_event="teach", namespace={"kick": kick}, name="teacher")
     teacher.connect(i=np.arange(n_runs), j=np.arange(n_runs))
-    learner.run_regularly(BRANCH_READOUT_RESET, dt=presentation, when="start", name="readout_presentation_start")
+    learner.run_regularly(readout_reset, dt=presentation, when="start", name="readout_presentation_start")
     return Presentations(
         inputs=inputs, sampler=sampler, objects=[inputs, sampler, rates, teacher],
         connect={"i": np.arange(n_runs * n_inputs), "j": np.arange(n_runs * n_inputs) // n_inputs},
