@@ -75,13 +75,17 @@ def slice_table(task, samples, predicted, truth):
     """Mean predicted q and true probability of the pixels in each slice, pooled over samples.
 
     Slices are rings of the given diameters (GU) around each sample's
-    estimated final position.
+    estimated final position. ``se_p`` is the standard error of ``mean_p``
+    across samples (ratio estimator: pixels of one sample are not independent).
     """
     ends = task.final_positions(samples, estimated=True)
     distance = np.linalg.norm(task.pixels[None] - ends[:, None], axis=-1)
     rows = []
     for inner, outer in SLICES:
         inside = (distance >= inner / 2) & (distance < outer / 2)
-        rows.append({"slice_GU": f"{inner:g}-{outer:g}", "pixels": int(inside.sum()),
-                     "mean_q": float(predicted[inside].mean()), "mean_p": float(truth[inside].mean())})
+        counts, sums = inside.sum(1), (truth * inside).sum(1)
+        mean_p = sums.sum() / counts.sum()
+        rows.append({"slice_GU": f"{inner:g}-{outer:g}", "pixels": int(counts.sum()),
+                     "mean_q": float(predicted[inside].mean()), "mean_p": float(mean_p),
+                     "se_p": float(np.sqrt(np.sum((sums - mean_p * counts) ** 2)) / counts.sum())})
     return pd.DataFrame(rows)

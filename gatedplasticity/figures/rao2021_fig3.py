@@ -64,7 +64,7 @@ def train(task, presentations, seed, backend="standalone", progress=True, every_
     rng = np.random.default_rng(seed)
     samples = task.sample(presentations, rng)
     spike_indices, spike_times = task.input_spikes(samples, rng, PRESENTATION, DT)
-    teach_presentations, teach_pixels = np.nonzero(task.targets(samples))
+    teach_presentations, teach_pixels = task.covered_pixels(samples)
     pixels = task.grid**2
     name = f"rao2021-fig3-{task.grid}x{task.grid}-{task.n_inputs}inputs" + ("-dense" if every_input else "")
     with Session(backend, seed=seed, name=name, dt=DT, progress=progress) as session:
@@ -113,11 +113,12 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
 
 
 def compare(data):
-    """Per slice: the true probability vs the paper's (checks the task) and |mean q - mean p| <= 0.05."""
+    """Per slice: the true probability vs the paper's (checks the task; tolerance 3 standard errors
+    of our test sample) and |mean q - mean p| <= 0.05 (the issue's target; the paper's gap beside it)."""
     rows = []
     for row in data.tables["slices"].itertuples():
         published_q, published_p = PUBLISHED[row.slice_GU]
-        rows.append(check(f"slice {row.slice_GU} GU: mean true probability", published_p, row.mean_p, 0.02))
+        rows.append(check(f"slice {row.slice_GU} GU: mean true probability (tolerance 3 SE)", published_p, row.mean_p, 3 * row.se_p))
         rows.append(check_bound(f"slice {row.slice_GU} GU: |mean q - mean p| (pass if <= 0.05; published: paper's gap)",
                                 abs(published_q - published_p), abs(row.mean_q - row.mean_p), 0.05))
     return comparison(rows)

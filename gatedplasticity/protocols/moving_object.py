@@ -117,10 +117,24 @@ class MovingObject:
         start = samples[["x", "y"]].to_numpy()
         return start + speed[:, None] * np.stack([np.cos(direction), np.sin(direction)], -1)
 
+    def covered_pixels(self, samples, chunk=10_000):
+        """(sample, pixel) index pairs with z = 1: the disk covers the pixel at T (true velocity).
+
+        Computed in chunks of samples, so memory stays small for 168,000 samples.
+        """
+        ends = self.final_positions(samples)
+        pairs = []
+        for start in range(0, len(ends), chunk):
+            distance = np.linalg.norm(self.pixels[None] - ends[start:start + chunk, None], axis=-1)
+            sample, pixel = np.nonzero(distance <= self.diameter / 2)
+            pairs.append((sample + start, pixel))
+        return tuple(np.concatenate(column) for column in zip(*pairs))
+
     def targets(self, samples):
         """(n, grid^2) z of every pixel: 1 if the disk covers it at T (true velocity)."""
-        ends = self.final_positions(samples)
-        return (np.linalg.norm(self.pixels[None] - ends[:, None], axis=-1) <= self.diameter / 2).astype(float)
+        out = np.zeros((len(samples), self.grid**2))
+        out[self.covered_pixels(samples)] = 1.0
+        return out
 
     def input_spikes(self, samples, rng, presentation=400 * ms, dt=1 * ms):
         """Poisson input spikes of consecutive presentations, one per row of ``samples``.
