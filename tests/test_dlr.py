@@ -1,6 +1,7 @@
 """DLR (Rao et al. 2021): closed-form rule, PSP statistics, convergence, metrics, bad input."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from brian2 import EventMonitor, Hz, Network, mV, ms, second
 from scipy.integrate import quad
@@ -184,3 +185,52 @@ def test_bad_inputs_name_the_parameter():
             dlr.single_branch().synapses(learner, learner, eta0=1.8)
         with pytest.raises(gp.ParameterError, match="presynaptic variable or event 'xbar'"):
             dlr.single_branch().synapses(learner, learner)
+        with pytest.raises(gp.ParameterError, match="'labels'"):
+            gp.protocols.mixture_presentations(mixture, learner, seed=0, labels=np.zeros((2, 3)))
+        with pytest.raises(gp.ParameterError, match="postsynaptic variable or event 'u_0'"):
+            dlr.multi_branch(2).synapses(gp.models.psp_input(400).neurons(1), learner)
+
+
+def test_multi_branch_bad_inputs_name_the_parameter():
+    for build, parameter in ((lambda: dlr.multi_branch(2, "steepest"), "update"),
+                             (lambda: dlr.multi_branch(0), "branches"),
+                             (lambda: gp.models.multi_branch_neuron(2, "sum"), "interaction"),
+                             (lambda: gp.models.multi_branch_neuron(1.5), "branches")):
+        with pytest.raises(gp.ParameterError) as error:
+            build()
+        assert error.value.parameter == parameter
+    with pytest.raises(ValueError, match="inputs"):
+        metrics.multi_branch_predictions(np.ones((2, 3)), np.ones((4, 2)), 0.75, 18.0, "saturating", 12.0, 0.6)
+    with pytest.raises(ValueError, match="interaction"):
+        metrics.branch_interaction(np.ones(3), "max", 12.0, 0.6)
+
+
+def test_multi_branch_predictions_by_hand():
+    weights = np.array([[[10.0, 0.0, 0.0], [0.0, 10.0, 0.0]]])  # one run, two branches
+    features = np.array([[1.8, 0.0, 0.0], [1.8, 1.8, 0.0]])  # u = (18, 0) and (18, 18) mV: f = 0.5 per active branch
+    q = metrics.multi_branch_predictions(weights, features, 0.75, 18.0, "saturating", alpha=12.0, theta=0.6)
+    f_total = np.array([0.5 + expit(-13.5), 1.0])
+    np.testing.assert_allclose(q[0], expit(12.0 * (f_total - 0.6)))
+    xor = metrics.multi_branch_predictions(weights, features, 0.75, 18.0, "soft_xor", alpha=8.0, theta=0.5, dtheta=1.0)
+    np.testing.assert_allclose(xor[0], expit(8.0 * (f_total - 0.5)) * expit(8.0 * (1.5 - f_total)))
+
+
+def test_fig4_comparison_follows_the_data():
+    from gatedplasticity.figures import rao2021_fig4 as fig4
+
+    def result(gap_matched, xor_saturating):
+        rows = []
+        bayes = {"OR": 0.12, "AND": 0.11, "XOR": 0.22}
+        for name, (*_, matched) in fig4.CONFIGURATIONS.items():
+            for dataset in fig4.DATASETS:
+                saturating_on_xor = dataset == "XOR" and "soft" not in name and name.startswith("2")
+                good = matched in (dataset, None) and not saturating_on_xor
+                nll = bayes[dataset] + (gap_matched if good else 0.3) + (xor_saturating if saturating_on_xor else 0)
+                for split in ("validation", "test"):
+                    rows.append({"configuration": name, "dataset": dataset, "initialisation": 0, "split": split,
+                                 "nll": nll, "bayes_nll": bayes[dataset]})
+        return fig4.Result(name="rao2021-fig4", tables={"nll": pd.DataFrame(rows)})
+
+    assert fig4.compare(result(0.02, 0.5))["passed"].all()
+    failed = fig4.compare(result(0.08, -0.25))
+    assert not failed["passed"].iloc[:9].any() and not failed["passed"].iloc[-1]

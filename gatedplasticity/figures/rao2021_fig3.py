@@ -96,9 +96,11 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     q_expected = dlr_metrics.dlr_predictions(weights, dlr_metrics.expected_xbar(rates), BETA, U0).T
     slices = metrics.slice_table(TASK, test, q_spiking, truth).assign(
         mean_q_expected_xbar=metrics.slice_table(TASK, test, q_expected, truth)["mean_q"])
+    inside = np.all((TASK.final_positions(test, estimated=True) > 5) & (TASK.final_positions(test, estimated=True) < TASK.grid - 5), 1)
+    chosen = np.flatnonzero(inside)[:2]  # two examples whose predicted object lies well inside the grid
     examples = pd.DataFrame({
-        "sample": np.repeat([0, 1], TASK.grid**2), "pixel": np.tile(np.arange(TASK.grid**2), 2),
-        "q": q_spiking[:2].ravel(), "p_true": truth[:2].ravel(),
+        "sample": np.repeat(chosen, TASK.grid**2), "pixel": np.tile(np.arange(TASK.grid**2), len(chosen)),
+        "q": q_spiking[chosen].ravel(), "p_true": truth[chosen].ravel(),
     })
     return Result(
         name="rao2021-fig3",
@@ -130,7 +132,7 @@ def plot(data):
     grid = TASK.grid
     with style():
         figure, axes = plt.subplots(1, 5, figsize=(15, 3.2))
-        for column, sample in enumerate((0, 1)):
+        for column, sample in enumerate(examples["sample"].unique()):
             rows = examples[examples["sample"] == sample]
             start = test.iloc[sample][["x", "y"]].to_numpy(dtype=float)
             estimate = TASK.final_positions(test.iloc[[sample]], estimated=True)[0]
