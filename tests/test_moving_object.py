@@ -102,6 +102,9 @@ def test_presentation_xbar_is_rate_times_truncated_kernel_integral():
     expected = 50.0 * (0.008 - (TAU_R**2 * (1 - np.exp(-T / TAU_R)) - TAU_F**2 * (1 - np.exp(-T / TAU_F))) / T)
     assert xbar[:, 0, 0].mean() == pytest.approx(expected, abs=4 * xbar[:, 0, 0].std() / np.sqrt(4000))
     assert np.all(xbar[:, 0, 1] == 0)
+    # with a preceding presentation at the same rate the average is stationary: rate x 8 ms
+    carried = analysis.presentation_xbar(rates, np.random.default_rng(4), 4000, previous=rates)
+    assert carried[:, 0, 0].mean() == pytest.approx(50.0 * 0.008, abs=4 * carried[:, 0, 0].std() / np.sqrt(4000))
 
 
 def test_fig3_comparison_follows_the_data():

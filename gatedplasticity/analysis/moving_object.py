@@ -40,35 +40,50 @@ def ground_truth(task, samples, speed_points=161, direction_points=360):
     return out
 
 
-def presentation_xbar(rates, rng, repeats, presentation=0.4):
+def kernel_integral(duration):
+    """K(s) = int_0^s k(t) dt of the PSP kernel k = exp(-t/tau_r) - exp(-t/tau_f), in s (s in s)."""
+    tau_r, tau_f = float(TAU_R), float(TAU_F)
+    return tau_r * (1 - np.exp(-duration / tau_r)) - tau_f * (1 - np.exp(-duration / tau_f))
+
+
+def presentation_xbar(rates, rng, repeats, presentation=0.4, previous=None):
     """(repeats, n, d) presentation averages of the PSP trace for Poisson inputs at ``rates`` (n, d) in Hz.
 
-    Spikes uniform in [0, presentation) s, each contributing
-    K(presentation - t) / presentation (no carry-over from earlier presentations).
+    A spike at t in [0, presentation) s contributes K(presentation - t) / presentation;
+    with ``previous`` rates (n, d), spikes of a preceding presentation add their
+    carry-over (K(2 presentation - t) - K(presentation - t)) / presentation, as in training.
     """
-    rates = np.asarray(rates, dtype=float)
-    counts = rng.poisson(rates * presentation, (repeats, *rates.shape))
-    flat = counts.ravel()
-    remaining = presentation - rng.uniform(0, presentation, flat.sum())
-    tau_r, tau_f = float(TAU_R), float(TAU_F)
-    contribution = tau_r * (1 - np.exp(-remaining / tau_r)) - tau_f * (1 - np.exp(-remaining / tau_f))
-    owner = np.repeat(np.arange(flat.size), flat)
-    return (np.bincount(owner, contribution, minlength=flat.size) / presentation).reshape(counts.shape)
+    def average(rates, weight):
+        counts = rng.poisson(np.asarray(rates, dtype=float) * presentation, (repeats, *np.shape(rates)))
+        flat = counts.ravel()
+        owner = np.repeat(np.arange(flat.size), flat)
+        contribution = weight(presentation - rng.uniform(0, presentation, flat.sum()))
+        return (np.bincount(owner, contribution, minlength=flat.size) / presentation).reshape(counts.shape)
+
+    xbar = average(rates, kernel_integral)
+    if previous is not None:
+        xbar += average(previous, lambda remaining: kernel_integral(remaining + presentation) - kernel_integral(remaining))
+    return xbar
 
 
 def spiking_predictions(weights, rates, beta, u0, rng, repeats=20):
     """(n, pixels) mean over ``repeats`` Poisson presentations of q = sigmoid(beta (w . xbar - u0)).
 
-    weights: (pixels, inputs) in mV; rates: (n, inputs) in Hz. This is the
-    learner's average prediction for an input: what it was trained to match
-    (for a calibrated learner E[q] = p(Z = 1 | s_in)).
+    weights: (pixels, inputs) in mV; rates: (n, inputs) in Hz. Each
+    presentation follows one of another random row, whose spikes carry over,
+    as in training. This is the learner's average prediction for an input:
+    what it was trained to match (calibrated: E[q] = p(Z = 1 | s_in)).
     """
     weights = np.asarray(weights, dtype=float)
     rates = np.asarray(rates, dtype=float)
     if weights.shape[1] != rates.shape[1]:
         raise ValueError(f"spiking_predictions: weights have {weights.shape[1]} inputs, rates {rates.shape[1]}")
-    return np.stack([expit(beta * (presentation_xbar(row[None], rng, repeats)[:, 0] @ weights.T - u0)).mean(0)
-                     for row in rates])
+    predictions = []
+    for row in rates:
+        previous = rates[rng.integers(len(rates), size=repeats)]
+        xbar = presentation_xbar(np.tile(row, (repeats, 1)), rng, 1, previous=previous)[0]
+        predictions.append(expit(beta * (xbar @ weights.T - u0)).mean(0))
+    return np.stack(predictions)
 
 
 def slice_table(task, samples, predicted, truth):

@@ -19,7 +19,7 @@ is reported beside it.
 
 Learning rate [R]: not recovered for Fig 3. Each input is active in a few
 percent of presentations with xbar ~ 0.02 per spike, so the Fig 2 value
-(1.8 mV) barely moves the weights in 168,000 samples; eta0 = 30 mV decaying
+(1.8 mV) barely moves the weights in 168,000 samples; eta0 = 100 mV decaying
 harmonically to eta0 / 6 (as in Fig 2) was chosen with a rate-based
 prototype.
 """
@@ -47,7 +47,7 @@ DESCRIPTION = "DLR predicts a moving object's future position on a 30 x 30 grid,
 TASK = MovingObject()
 PRESENTATION = 400 * ms
 DT = 1 * ms
-ETA0 = 30 * mV  # [R], see module doc
+ETA0 = 100 * mV  # [R], see module doc
 INITIAL_WEIGHT = 9.0  # mV [P]
 PREDICTION_REPEATS = 20
 #: Published slice means (q, true probability) [P].
@@ -105,7 +105,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     return Result(
         name="rao2021-fig3",
         tables={"slices": slices, "examples": examples, "test_samples": test},
-        arrays={"weight_summary": np.stack([weights.mean(1), weights.max(1), (weights == 0).mean(1)])},
+        arrays={"weights_mV": weights.astype(np.float32)},  # (pixels, inputs), for re-analysis
         params={**config, "eta0": ETA0, "eta_final": ETA0 / 6, "initial_weight_mV": INITIAL_WEIGHT,
                 "beta_per_mV": BETA, "u0_mV": U0, "presentation": PRESENTATION, "dt": DT,
                 "prediction_repeats": PREDICTION_REPEATS, "training_wall_time_s": training_time,
