@@ -76,3 +76,25 @@ def test_fig2_comparison_follows_the_data():
     assert fig2.compare(result([0.37, 0.38], 0.25))["passed"].all()
     failed = fig2.compare(result([0.45, 0.47], 0.155))
     assert list(failed["passed"]) == [False, True, False, False]
+
+
+def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tmp_path):
+    from gatedplasticity.figures import rao2021_fig3 as fig3
+    from gatedplasticity.figures import rao2021_fig4 as fig4
+    from gatedplasticity.protocols.moving_object import MovingObject
+
+    monkeypatch.setattr(fig3, "TASK", MovingObject(grid=14, n_position=4, n_speed=3, n_direction=8, start_range=(4, 10),
+                                                   speed_range=(1, 3), diameter=3))
+    monkeypatch.setattr(fig3, "setup", lambda quick: {"presentations": 30, "test_samples": 12})
+    monkeypatch.setattr(fig3, "PREDICTION_REPEATS", 3)
+    monkeypatch.setattr(fig4, "setup", lambda quick: {"presentations": 10, "initialisations": 2})
+    monkeypatch.setattr(fig4, "EVALUATION_SAMPLES", 200)
+    for module, rows in ((fig3, 6), (fig4, 13)):
+        data = module.simulate(seed=0, quick=True, backend="runtime", progress=False)
+        table = module.compare(data)
+        assert list(table.columns) == COMPARISON_COLUMNS and len(table) == rows
+        assert np.isfinite(table["reproduced"]).all()
+        assert len(module.plot(data).axes) >= 4
+        data.save(tmp_path / data.name)
+    slices = fig3.Result.load(tmp_path / "rao2021-fig3").tables["slices"]
+    assert list(slices["slice_GU"]) == ["0-5", "5-9", "9-13"]
