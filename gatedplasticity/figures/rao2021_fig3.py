@@ -11,7 +11,8 @@ only synapses of inputs active in a presentation update, so the 21.6 M
 synapses are never swept densely.
 
 Evaluation on unseen samples: the learners' mean prediction q (averaged over
-``PREDICTION_REPEATS`` Poisson presentations of each input: the quantity a
+``PREDICTION_REPEATS`` Poisson presentations of each input, each following a
+random other input whose spikes carry over, as in training: the quantity a
 calibrated learner matches to p(Z = 1 | s_in)) against the Bayes ground
 truth, pooled over pixels in rings of diameter 0-5, 5-9 and 9-13 GU around
 the estimated final position. q at the expected PSP average (rates x 8 ms)
@@ -96,7 +97,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     q_expected = dlr_metrics.dlr_predictions(weights, dlr_metrics.expected_xbar(rates), BETA, U0).T
     slices = metrics.slice_table(TASK, test, q_spiking, truth).assign(
         mean_q_expected_xbar=metrics.slice_table(TASK, test, q_expected, truth)["mean_q"])
-    inside = np.all((TASK.final_positions(test, estimated=True) > 5) & (TASK.final_positions(test, estimated=True) < TASK.grid - 5), 1)
+    estimated_ends = TASK.final_positions(test, estimated=True)
+    inside = np.all((estimated_ends > 5) & (estimated_ends < TASK.grid - 5), 1)
     chosen = np.flatnonzero(inside)[:2]  # two examples whose predicted object lies well inside the grid
     examples = pd.DataFrame({
         "sample": np.repeat(chosen, TASK.grid**2), "pixel": np.tile(np.arange(TASK.grid**2), len(chosen)),

@@ -162,8 +162,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
 
 def compare(data):
     """The qualitative pattern of Table 2 and each matched configuration within 0.05 nats of Bayes (selected initialisation)."""
-    table = summary(data).set_index(["configuration", "dataset"])["selected_nll"]
-    bayes = summary(data).set_index(["configuration", "dataset"])["bayes_nll"]
+    results = summary(data).set_index(["configuration", "dataset"])
+    table, bayes = results["selected_nll"], results["bayes_nll"]
     names = list(CONFIGURATIONS)
     rows = []
     for name, (*_, matched) in CONFIGURATIONS.items():
