@@ -43,6 +43,7 @@ from ..protocols import GaussianMixture, mixture_presentations
 from ..results import Result
 from ..rules import dlr
 from .common import check_bound, comparison, style
+from .rao2021_fig2 import BETA, U0
 
 PAPER = "Rao, Legenstein, Subramoney & Maass 2021, bioRxiv 10.1101/2021.03.04.433822"
 DESCRIPTION = "Several interacting branches (saturating, soft-XOR) learn OR, AND and XOR distributions (Fig 4, Table 2)"
@@ -88,12 +89,11 @@ def initial_weights(runs, branches, u0, rng):
 
 
 def train(name, config, seed, backend, progress):
-    """Train one configuration on all datasets x initialisations; returns weights (datasets, inits, branches, 3)."""
+    """Train one configuration on all datasets x initialisations; returns weights (datasets, inits, branches, 3) in mV."""
     branches, interaction, update, psi, _ = CONFIGURATIONS[name]
     inits, presentations = config["initialisations"], config["presentations"]
     runs = len(DATASETS) * inits
     labels = np.repeat([DATASETS[d] for d in DATASETS], inits, axis=0)
-    u0 = float(multi_branch_neuron(branches, interaction).defaults["u0"] / mV)
     tag = name.replace(" ", "").replace(",", "-").replace(".", "")
     with Session(backend, seed=seed, name=f"rao2021-fig4-{tag}-{runs}runs", dt=DT, progress=progress) as session:
         learner = multi_branch_neuron(branches, interaction).neurons(runs, name="learner", **psi)
@@ -104,14 +104,14 @@ def train(name, config, seed, backend, progress):
             protocol.inputs, learner, connect=connect, name="dlr_synapses",
             eta0=ETA0, eta_final=ETA0 / 6, t_train=presentations * PRESENTATION, w_min=-1e6 * mV, w_max=1e6 * mV)
         synapses.branch = branch
-        weights = initial_weights(runs, branches, u0, np.random.default_rng(seed))
+        weights = initial_weights(runs, branches, U0, np.random.default_rng(seed))
         synapses.w = weights.transpose(1, 0, 2).ravel() * mV  # synapse order: branch, run, input
         session.run(presentations * PRESENTATION, [learner, *protocol.objects, synapses], description=f"Fig 4: {name}")
         final = np.asarray(synapses.w / mV).reshape(branches, runs, 3).transpose(1, 0, 2)
-    return final.reshape(len(DATASETS), inits, branches, 3), u0
+    return final.reshape(len(DATASETS), inits, branches, 3)
 
 
-def evaluate(name, weights, u0, beta, seed):
+def evaluate(name, weights, seed):
     """Per dataset and initialisation: NLL on a validation and a test sample, and the Bayes NLL."""
     branches, interaction, _, psi, _ = CONFIGURATIONS[name]
     rows = []
@@ -120,7 +120,7 @@ def evaluate(name, weights, u0, beta, seed):
         for split, offset in (("validation", 11), ("test", 23)):
             x, z = task.sample(EVALUATION_SAMPLES, np.random.default_rng(seed + offset + d))
             features = metrics.expected_xbar(np.column_stack([x, np.full(len(x), float(BIAS / Hz))]))
-            q = metrics.multi_branch_predictions(weights[d], features, beta, u0, interaction, **psi)
+            q = metrics.multi_branch_predictions(weights[d], features, BETA, U0, interaction, **psi)
             for init, value in enumerate(metrics.nll(q, z)):
                 rows.append({"configuration": name, "dataset": dataset, "initialisation": init, "split": split,
                              "nll": float(value), "bayes_nll": float(metrics.nll(task.posterior(x), z))})
@@ -145,15 +145,14 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     config = setup(quick)
     started = time.perf_counter()
     tables, arrays = [], {}
-    beta = float(multi_branch_neuron(2).defaults["beta"] * mV)
     for index, name in enumerate(CONFIGURATIONS):
-        weights, u0 = train(name, config, seed + index, backend, progress)
-        tables.append(evaluate(name, weights, u0, beta, seed))
+        weights = train(name, config, seed + index, backend, progress)
+        tables.append(evaluate(name, weights, seed))
         arrays[f"weights_{index}"] = weights
     return Result(
         name="rao2021-fig4", tables={"nll": pd.concat(tables, ignore_index=True)}, arrays=arrays,
         params={**config, "eta0": ETA0, "eta_final": ETA0 / 6, "bias": BIAS, "presentation": PRESENTATION, "dt": DT,
-                "init_slope_mV": INIT_SLOPE, "beta_per_mV": beta, "u0_mV": u0, "evaluation_samples": EVALUATION_SAMPLES,
+                "init_slope_mV": INIT_SLOPE, "beta_per_mV": BETA, "u0_mV": U0, "evaluation_samples": EVALUATION_SAMPLES,
                 "configurations": {name: [b, i, r, p, m] for name, (b, i, r, p, m) in CONFIGURATIONS.items()},
                 "cluster_means_Hz": MEANS, "cluster_sd_Hz": 12.0, "labels": DATASETS},
         seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
