@@ -126,16 +126,29 @@ class Session:
         caller's globals or locals.
         """
         network = objects if isinstance(objects, Network) else Network(objects)
-        started = time.perf_counter()
+        self.run_stage(duration, network, description)
+        return self.finish()
+
+    def run_stage(self, duration, network, description="simulating"):
+        """One of several consecutive runs of ``network`` (e.g. sessions of an experiment).
+
+        Between stages, set variables as usual (standalone records the
+        assignments). Under standalone nothing executes before :meth:`finish`.
+        """
+        if not hasattr(self, "_started"):
+            self._started = time.perf_counter()
         if self.standalone:
             check_standalone(network)
             network.run(duration, report="text" if self.progress else None, namespace={})
-            device.build(directory=str(self.directory), compile=True, run=True,
-                         with_output=self.progress)
         else:
             report = progress_report(description) if self.progress else None
             network.run(duration, report=report, namespace={})
-        return time.perf_counter() - started
+
+    def finish(self):
+        """Build and execute the standalone program (no-op in runtime); returns wall time since the first stage."""
+        if self.standalone:
+            device.build(directory=str(self.directory), compile=True, run=True, with_output=self.progress)
+        return time.perf_counter() - self.__dict__.pop("_started")
 
     def rerun(self, run_args):
         """Run the built standalone binary again with new initial values.

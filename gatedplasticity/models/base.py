@@ -23,6 +23,10 @@ class Model:
     events : mapping of event name -> (condition, code run on the event[, when])
         Custom events, e.g. ``{"ca_spike": ("v_a > v_ca", "ca_end = t + ca_duration")}``;
         the optional ``when`` schedules the code (default ``"after_resets"``).
+    step : str
+        Code run once every time step of the group (a Brian2 ``run_regularly``
+        named ``<group>_step``, scheduled at the start of the step), for
+        discrete-time models such as rate neurons with per-step noise.
     initial : mapping of variable -> parameter name giving its initial value
     method : str
         Brian2 integration method.
@@ -41,6 +45,7 @@ class Model:
     reset: str | None = None
     refractory: str | None = None
     events: dict = field(default_factory=dict)
+    step: str = ""
     initial: dict = field(default_factory=dict)
     method: str = "euler"
     shared: tuple = ()
@@ -82,6 +87,8 @@ class Model:
         for event, (_, code, *when) in self.events.items():
             if code:
                 group.run_on_event(event, code, when=when[0] if when else "after_resets")
+        if self.step:
+            group.run_regularly(self.step, name=f"{group.name}_step")
         for parameter in self.shared:
             setattr(group, parameter, params[parameter])
         for variable, parameter in self.initial.items():
@@ -91,9 +98,10 @@ class Model:
     def _repr_markdown_(self):
         events = "\n".join(f"- `{e}`: when `{c}`, then `{code}`" for e, (c, code, *_) in self.events.items())
         spike = f"- `spike`: when `{self.threshold}`, then `{self.reset}`\n" if self.threshold else ""
+        step = f"- every time step: `{self.step.strip()}`\n" if self.step else ""
         return (
             f"**{self.name}**\n\n{self.reference}\n\n```\n{self.equations}\n```\n\n"
-            f"{spike}{events}\n\n{as_table(self.defaults, self.descriptions)}"
+            f"{spike}{events}{step}\n\n{as_table(self.defaults, self.descriptions)}"
         )
 
     def __str__(self):

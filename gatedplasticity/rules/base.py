@@ -36,8 +36,13 @@ class Rule:
         Pathways run on presynaptic custom events, in the order given (after
         the ``on_pre`` spike pathway), e.g. read-out then learning at the end
         of a presentation.
+    on_step : mapping of stage name -> code
+        Code run on every synapse once per time step, in the order given (a
+        Brian2 ``run_regularly`` named ``<synapses>_<stage>`` per stage), for
+        discrete-time rate rules such as the EH rule.
     defaults : mapping of parameter name -> Quantity
         Unit-aware default parameters, passed to Brian2 via ``namespace=``.
+    initial : mapping of synaptic variable -> parameter name giving its initial value
     requires : tuple of str
         Postsynaptic variables or events the rule reads (``on_event`` events
         are added automatically).
@@ -56,7 +61,9 @@ class Rule:
     on_post: str = ""
     on_event: dict = field(default_factory=dict)
     on_pre_event: dict = field(default_factory=dict)
+    on_step: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
+    initial: dict = field(default_factory=dict)
     requires: tuple = ()
     requires_pre: tuple = ()
     gate: Equations = UNGATED
@@ -66,9 +73,11 @@ class Rule:
     def __post_init__(self):
         object.__setattr__(self, "on_event", frozen(self.on_event))
         object.__setattr__(self, "on_pre_event", frozen(self.on_pre_event))
+        object.__setattr__(self, "on_step", frozen(self.on_step))
         pre_events = tuple(event for event, _ in self.on_pre_event.values())
         object.__setattr__(self, "requires_pre", tuple(dict.fromkeys((*self.requires_pre, *pre_events))))
         object.__setattr__(self, "defaults", frozen(self.defaults))
+        object.__setattr__(self, "initial", frozen(self.initial))
         object.__setattr__(self, "descriptions", frozen(self.descriptions))
         object.__setattr__(self, "requires", tuple(dict.fromkeys((*self.requires, *self.on_event))))
 
@@ -157,6 +166,8 @@ class Rule:
         )
         for order, pathway in enumerate(self.on_pre_event):
             getattr(synapses, pathway).order = order
+        for order, (stage, code) in enumerate(self.on_step.items()):
+            synapses.run_regularly(code, name=f"{synapses.name}_{stage}", order=order)
         if connect is True:
             synapses.connect()
         elif isinstance(connect, str):
@@ -165,12 +176,16 @@ class Rule:
             synapses.connect(**connect)
         for parameter in tunable:
             setattr(synapses, parameter, params[parameter])
+        if connect is not False:
+            for variable, parameter in self.initial.items():
+                setattr(synapses, variable, params[parameter])
         return synapses
 
     def _repr_markdown_(self):
         pathways = [("on_pre", self.on_pre), ("on_post", self.on_post)]
         pathways += [(f"on {event}", code) for event, code in self.on_event.items()]
         pathways += [(f"{name} (on presynaptic {event})", code) for name, (event, code) in self.on_pre_event.items()]
+        pathways += [(f"{stage} (every time step)", code) for stage, code in self.on_step.items()]
         code = "\n\n".join(f"{label}:\n{text.strip()}" for label, text in pathways if text)
         return (
             f"**{self.name}**\n\n{self.reference}\n\n```\n{self.equations}\n\n{code}\n```\n\n"

@@ -1,0 +1,93 @@
+"""Legenstein et al. 2010, Fig 9: the EH rule over exploration level nu and learning rate eta.
+
+50% Perturbation sessions with weight-norm homeostasis (as in the paper's
+Fig 9), 10 runs per (nu, eta) cell; every cell is a set of runs of one
+compiled network (nu and eta are per-run variables). The step budget allows
+a 3-s timeout on every target, so failing cells finish too. Per cell:
+performance late in the session (steps per target and deviation half-way
+over the last 32 targets), PD shifts of rotated and non-rotated units.
+``--quick``: a 3 x 3 grid with 3 runs per cell.
+"""
+
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+from brian2 import Hz
+
+from ..results import Result
+from . import legenstein2010_common as common
+from .common import check_bound, comparison, style
+
+PAPER = common.PAPER
+DESCRIPTION = "Landscape over exploration level nu and learning rate eta, 50% perturbation (Fig 9)"
+GRID = {"nu_Hz": [2.5, 5.0, 10.0, 20.0, 40.0, 80.0], "eta_factor": [1 / 16, 1 / 4, 1.0, 4.0, 16.0]}
+QUICK_GRID = {"nu_Hz": [2.5, 10.0, 40.0], "eta_factor": [1 / 8, 1.0, 8.0]}
+RUNS = {False: 10, True: 3}  # per cell [P: 10]
+PAPER_NU = 10.0
+HIGH_NU = 40.0  # "good performance up to nu ~ 60 Hz" [P]
+#: Pass if late steps per target at HIGH_NU are at most this factor of those at nu = 10 Hz [R].
+PERFORMANCE_FACTOR = 1.25
+
+
+def simulate(seed=0, quick=False, backend="standalone", progress=True):
+    """All cells in one network; returns one row per cell."""
+    grid, runs = (QUICK_GRID if quick else GRID), RUNS[quick]
+    started = time.perf_counter()
+    cells = [(nu, factor) for nu in grid["nu_Hz"] for factor in grid["eta_factor"]]
+    nu = np.repeat([cell[0] for cell in cells], runs) * Hz
+    eta = np.repeat([cell[1] for cell in cells], runs) * common.ETA
+    result = common.experiment({f"nu={n:g} Hz, eta={f:g}x": (runs, 0.5) for n, f in cells}, seed, backend, progress,
+                               sessions=("perturbation",), eta=eta, nu=nu, normalise=True, steps_per_target=90,
+                               require_complete=False)
+    summary = common.summary(result.shifts(), result.trials())
+    late = result.trials().query(f"trial >= {common.TARGETS - common.EARLY_LATE}").groupby("condition")["steps"].mean()
+    table = summary.assign(nu_Hz=[c[0] for c in cells], eta_factor=[c[1] for c in cells],
+                           late_steps=late.loc[summary.index].to_numpy(),
+                           completed=[result.record.completed[0][result.condition == label].mean() for label in summary.index])
+    return Result(
+        name="legenstein2010-fig9",
+        tables={"landscape": table.reset_index()},
+        params={"grid": grid, "runs_per_cell": runs, "eta": common.ETA, "kappa": common.KAPPA, "fraction": 0.5,
+                "normalise": True, "targets_per_session": common.TARGETS},
+        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
+    )
+
+
+def cell(table, nu, factor=1.0):
+    return table[(table["nu_Hz"] == nu) & (table["eta_factor"] == factor)].iloc[0]
+
+
+def compare(data):
+    """Credit assignment at the paper's parameters; performance kept at high exploration; shifts grow with nu."""
+    table = data.tables["landscape"]
+    paper, high = cell(table, PAPER_NU), cell(table, HIGH_NU)
+    lowest, highest = cell(table, table["nu_Hz"].min()), cell(table, table["nu_Hz"].max())
+    return comparison([
+        check_bound("nu = 10 Hz, paper eta: rotated minus non-rotated shift (deg; pass if > 0)", 18.1 - 12.1,
+                    paper["shift_difference"], 0, upper=False),
+        check_bound(f"late steps per target, nu = {HIGH_NU:g} Hz / nu = 10 Hz (pass if <= {PERFORMANCE_FACTOR})",
+                    float("nan"), high["late_steps"] / paper["late_steps"], PERFORMANCE_FACTOR),
+        check_bound("rotated-unit shift, highest minus lowest nu at paper eta (deg; pass if > 0)", float("nan"),
+                    highest["shift_rotated_mean"] - lowest["shift_rotated_mean"], 0, upper=False),
+    ])
+
+
+def plot(data):
+    """Heat maps over log2 nu and log2 eta: A late steps per target, B/C PD shift of rotated / non-rotated units."""
+    table = data.tables["landscape"]
+    nus, factors = sorted(table["nu_Hz"].unique()), sorted(table["eta_factor"].unique())
+    panels = (("late_steps", "A  steps per target (last 32)"), ("shift_rotated_mean", "B  PD shift rotated (deg)"),
+              ("shift_non_rotated_mean", "C  PD shift non-rotated (deg)"))
+    with style():
+        figure, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+        for ax, (column, title) in zip(axes, panels):
+            values = table.pivot(index="eta_factor", columns="nu_Hz", values=column).loc[factors, nus]
+            image = ax.imshow(values.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+            ax.set(xticks=range(len(nus)), xticklabels=[f"{np.log2(n):.1f}" for n in nus],
+                   yticks=range(len(factors)), yticklabels=[f"{np.log2(f * float(common.ETA * Hz**2)):.1f}" for f in factors],
+                   xlabel="log2 nu (Hz)", ylabel="log2 eta", title=title)
+            ax.plot(nus.index(PAPER_NU), factors.index(1.0), "o", mfc="none", mec="w", ms=12)
+            figure.colorbar(image, ax=ax)
+        figure.tight_layout()
+    return figure

@@ -1,0 +1,220 @@
+"""EH rule, BCI neurons, closed-loop protocol and analysis (Legenstein et al. 2010)."""
+
+import numpy as np
+import pytest
+from brian2 import Hz, Network, NeuronGroup, defaultclock, ms, start_scope
+
+from gatedplasticity.analysis import bci as metrics
+from gatedplasticity.models.bci import motor_neuron, population_input
+from gatedplasticity.parameters import ParameterError
+from gatedplasticity.protocols import bci
+from gatedplasticity.rules import eh
+
+STEP = float(bci.STEP / ms) * ms
+
+POST = """
+h : Hz
+a : Hz
+abar : Hz
+R : 1
+Rbar : 1
+learning : 1
+weight_norm2 : 1
+weight_norm2_target : 1
+"""
+
+
+def one_step(rule, a, abar, R, Rbar, learning=1.0, w0=((0.5, -1.0, 2.0),), ystar=(0.6, 0.0, 0.8)):
+    """One time step of ``rule`` from 3 inputs to len(w0) neurons with hand-set postsynaptic state."""
+    start_scope()
+    defaultclock.dt = STEP
+    w0 = np.array(w0)
+    inputs = population_input().neurons(3)
+    inputs.map_x, inputs.map_y, inputs.map_z = [10, 20, 30] * Hz, [5, -5, 0] * Hz, [40, 0, -10] * Hz
+    inputs.ystar_x, inputs.ystar_y, inputs.ystar_z = ystar
+    post = NeuronGroup(len(w0), POST)
+    post.a, post.abar, post.R, post.Rbar, post.learning = a * Hz, abar * Hz, R, Rbar, learning
+    post.weight_norm2_target = np.sum(w0**2, 1)
+    synapses = rule.synapses(inputs, post)
+    synapses.w = w0.T.ravel()  # all-to-all: synapse k = (pre k // n, post k % n)
+    stages = [synapses.summed_updaters["h_post"], *[o for o in synapses.contained_objects if o.name.endswith(("learn", "normalise"))]]
+    if "weight_norm2_post" in synapses.summed_updaters:
+        stages.insert(2, synapses.summed_updaters["weight_norm2_post"])
+    for order, stage in enumerate(stages):
+        stage.when, stage.order = "start", order
+    Network(inputs, post, synapses).run(STEP, namespace={})
+    x = np.array([10 * ystar[0] + 5 * ystar[1] + 40 * ystar[2], 20 * ystar[0] - 5 * ystar[1], 30 * ystar[0] - 10 * ystar[2]])
+    w = np.zeros_like(w0)
+    w[np.asarray(synapses.j[:]), np.asarray(synapses.i[:])] = synapses.w[:]
+    return x, w, np.asarray(post.h[:] / Hz)
+
+
+@pytest.mark.parametrize("variant, activity, reward", [
+    ("eh", 30.0 - 24.0, 0.7 - 0.5), ("rule8", 30.0, 0.7 - 0.5), ("rule9", 30.0 - 24.0, 0.7)])
+def test_rule_updates_match_their_closed_forms(variant, activity, reward):
+    eta = 2e-4
+    x, w, h = one_step(eh.rule(variant, eta=eta / Hz**2), a=30.0, abar=24.0, R=0.7, Rbar=0.5)
+    w0 = np.array([0.5, -1.0, 2.0])
+    np.testing.assert_allclose(h, [w0 @ x])  # transmission uses the weights before the update
+    np.testing.assert_allclose(w[0] - w0, eta * x * activity * reward, rtol=1e-12)
+
+
+def test_no_learning_when_gate_closed_and_normalisation_keeps_the_norm():
+    _, w, _ = one_step(eh.eh(eta=2e-4 / Hz**2), a=30.0, abar=24.0, R=0.7, Rbar=0.5, learning=0.0)
+    np.testing.assert_array_equal(w[0], [0.5, -1.0, 2.0])
+    w0 = np.array([[0.5, -1.0, 2.0], [1.0, 1.0, 1.0]])
+    x, w, _ = one_step(eh.eh(normalise=True, eta=2e-4 / Hz**2), a=30.0, abar=24.0, R=0.7, Rbar=0.5, w0=w0)
+    updated = w0 + 2e-4 * x * 6.0 * 0.2
+    np.testing.assert_allclose(w, updated * (np.linalg.norm(w0, axis=1) / np.linalg.norm(updated, axis=1))[:, None])
+    assert not np.allclose(w, w0)
+
+
+def test_activity_filter_and_noise_distribution():
+    start_scope()
+    defaultclock.dt = STEP
+    n = 4000
+    neurons = motor_neuron().neurons(n, nu_initial=10 * Hz, kappa=0.2 / Hz)
+    neurons.h = np.repeat([0.0, 20.0, 80.0, -30.0], n // 4) * Hz
+    neurons.abar = 50 * Hz
+    neurons.primed = np.tile([0, 1], n // 2)
+    Network(neurons).run(STEP, namespace={})
+    a, abar = np.asarray(neurons.a[:] / Hz), np.asarray(neurons.abar[:] / Hz)
+    primed = np.tile([0, 1], n // 2).astype(bool)
+    np.testing.assert_allclose(abar[primed], 0.8 * 50 + 0.2 * a[primed])  # abar(t) = 0.8 abar(t-1) + 0.2 a(t)
+    np.testing.assert_allclose(abar[~primed], a[~primed])  # the filter starts at a
+    for k, h in enumerate([0.0, 20.0, 80.0, -30.0]):
+        noise = a[k * n // 4:(k + 1) * n // 4] - h
+        amplitude = 10 * (1 + np.sqrt(0.2 * max(h, 0)))
+        assert np.abs(noise).max() <= amplitude
+        # Uniform[-A, A]: variance A^2/3; 1000 samples give a relative SE of ~3%; allow 12%.
+        assert np.var(noise) == pytest.approx(metrics.noise_variance(h, 10, 0.2), rel=0.12)
+
+
+def test_noise_variance_grows_about_linearly_with_the_mean_rate():
+    rates = np.linspace(5, 60, 12)
+    variance = metrics.noise_variance(rates, 10.0, 0.2)
+    slope, intercept = np.polyfit(rates, variance, 1)
+    residual = variance - (slope * rates + intercept)
+    assert 1 - residual.var() / variance.var() > 0.98 and 5 < slope < 15
+
+
+def test_cosine_fit_recovers_known_tuning_exactly():
+    directions = metrics.cube_directions()
+    pd_true = metrics.unit(np.array([[[0.3, -0.5, 0.8], [1.0, 0.0, 0.0]]]))
+    rates = np.array([[[20.0], [35.0]]]) + np.array([[[12.0], [25.0]]]) * (pd_true @ directions.T)
+    baseline, pd_fit, depth = metrics.fit_cosine(rates, directions)
+    np.testing.assert_allclose(baseline, [[20.0, 35.0]])
+    np.testing.assert_allclose(depth, [[12.0, 25.0]])
+    np.testing.assert_allclose(pd_fit, pd_true, atol=1e-12)
+
+
+def axis_decoder(speed=0.03):
+    """Six units with PDs +-x, +-y, +-z: the population vector of exact cosine tuning is exact."""
+    directions = np.vstack([np.eye(3), -np.eye(3)])[None]
+    return bci.PopulationVectorDecoder(directions, np.full((1, 6), 30.0), np.full((1, 6), 20.0), speed)
+
+
+def test_unrotated_decoder_moves_the_cursor_straight_to_the_target():
+    decoder = axis_decoder()
+    target = np.array([[[0.5, -0.5, 0.5]]])
+    task = bci.CursorTask(np.repeat(target, 2, axis=1))
+    for _ in range(40):
+        ystar = task.direction()
+        rates = 30.0 + 20.0 * (ystar @ decoder.directions[0].T)
+        velocity = decoder(rates)
+        np.testing.assert_allclose(velocity, 0.03 * ystar)
+        reward, _, _ = task.step(velocity)
+        if task.trial[0] == 1:
+            break
+    positions = np.vstack([np.zeros(3), np.array([task.records[c] for c in ("px", "py", "pz")])[:, :, 0].T])
+    assert metrics.half_way_deviation(positions, target[0, 0], [0, 0, 1]) == pytest.approx(0, abs=1e-12)
+    assert reward[0] == pytest.approx(1.0)
+    assert len(task.records["R"]) == int(np.ceil((np.sqrt(3) / 2 - 0.05) / 0.03))  # hit after this many steps
+
+
+def test_rotation_turns_exactly_the_chosen_fraction_by_90_degrees_about_the_axis():
+    circuit = bci.circuit(3, seed=4)
+    decoder = bci.calibrate(circuit)
+    perturbation = bci.rotation(3, 40, 0.25, seed=5, axis=["x", "y", "z"])
+    assert perturbation.rotated.sum(1).tolist() == [10, 10, 10]
+    turned = perturbation.apply(decoder)
+    rotated = perturbation.rotated
+    np.testing.assert_array_equal(turned.directions[~rotated], decoder.directions[~rotated])
+    for run in range(3):
+        before, after = decoder.directions[run, rotated[run]], turned.directions[run, rotated[run]]
+        axis = perturbation.axes[run]
+        np.testing.assert_allclose(before @ axis, after @ axis, atol=1e-12)  # the axial part is kept
+        np.testing.assert_allclose(metrics.signed_angle_about(before, after, axis), 90.0)
+
+
+def test_circuit_rates_reach_120_hz_and_calibration_decodes_targets():
+    circuit = bci.circuit(2, seed=6)
+    tuning = metrics.tuning_vectors(circuit.weights, circuit.input_map)
+    np.testing.assert_allclose(metrics.noiseless_rates(tuning, metrics.cube_directions()).max(axis=(1, 2)), 120.0)
+    match = metrics.angular_match(tuning[:, :40], bci.calibrate(circuit), metrics.cube_directions())
+    assert match.min() > 0.8  # the population vector of 40 rectified units is close to, not exactly, y*
+
+
+def test_compiled_loop_equals_python_callback_with_noise_off():
+    """Compiled C++ (standalone, recorded units only) vs network_operation + NumPy (runtime, all 340)."""
+    circuit = bci.circuit(2, seed=1)
+    decoder = bci.rotation(2, 40, 0.5, seed=2).apply(bci.calibrate(circuit))
+    blocks = [bci.Block("perturbation", decoder, bci.random_targets(2, 6, seed=3), eta=1e-4 / Hz**2),
+              bci.Block("washout", bci.calibrate(circuit), bci.random_targets(2, 4, seed=4))]
+    options = dict(seed=0, nu=0 * Hz, progress=False, steps_per_target=90)
+    compiled = bci.run_blocks(circuit, blocks, eh.eh(), backend="standalone", **options)
+    callback = bci.run_blocks(circuit, blocks, eh.eh(), backend="runtime", loop="callback", include_unrecorded=True, **options)
+    for a, b in zip(compiled.trajectories, callback.trajectories):
+        np.testing.assert_array_equal(a["trial"], b["trial"])
+        np.testing.assert_allclose(a["position"], b["position"], atol=1e-9)
+        np.testing.assert_allclose(a["R"], b["R"], atol=1e-9)
+    for a, b in zip(compiled.weights, callback.weights):
+        np.testing.assert_allclose(a, b[:, :40], atol=1e-9)
+        assert not np.allclose(a, compiled.initial_weights)
+    assert [c.tolist() for c in compiled.completed] == [[6, 6], [4, 4]]
+
+
+def test_short_seeded_session_shows_the_credit_assignment_sign():
+    """8 runs at 50%, 120 targets, 3x the paper's eta (runtime, numpy target): rotated units shift more.
+
+    Over 20 seeds of this set-up the rotated-minus-non-rotated shift was positive in every run mean.
+    """
+    from gatedplasticity.figures import legenstein2010_common as common
+
+    result = common.experiment({"50%": (8, 0.5)}, seed=3, backend="runtime", progress=False,
+                               sessions=("perturbation",), targets=120, eta=3 * common.ETA)
+    summary = metrics.credit_assignment(result.shifts())
+    assert summary["rotated_mean"] > summary["non_rotated_mean"] > 0
+
+
+def test_bad_inputs_raise_errors_naming_the_parameter():
+    circuit = bci.circuit(2, seed=1)
+    decoder = bci.calibrate(circuit)
+    cases = [
+        ("fraction", lambda: bci.rotation(2, 40, 1.5, seed=0)),
+        ("axis", lambda: bci.rotation(2, 40, 0.5, seed=0, axis="w")),
+        ("variant", lambda: eh.rule("rule10")),
+        ("targets", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((3, 5, 3)))], eh.eh(), seed=0)),
+        ("decoder", lambda: bci.run_blocks(circuit, [bci.Block("b", bci.calibrate(bci.circuit(3, seed=1)), np.zeros((2, 5, 3)))],
+                                           eh.eh(), seed=0)),
+        ("nu", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((2, 5, 3)))], eh.eh(), seed=0, nu=10 * ms)),
+        ("nu", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((2, 5, 3)))], eh.eh(), seed=0, nu=-1 * Hz)),
+        ("backend", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((2, 5, 3)))], eh.eh(), seed=0, loop="callback")),
+        ("depths", lambda: bci.PopulationVectorDecoder(decoder.directions, decoder.baselines, decoder.depths[:, :3])),
+        ("rates", lambda: decoder(np.zeros((2, 7)))),
+        ("n_decoded", lambda: bci.circuit(1, seed=0, n_total=10, n_decoded=20)),
+        ("seed", lambda: bci.circuit(1, seed=None)),
+    ]
+    for parameter, call in cases:
+        with pytest.raises(ParameterError) as error:
+            call()
+        assert error.value.parameter == parameter, (parameter, str(error.value))
+        assert parameter in str(error.value)
+
+
+def test_half_way_deviation_and_trial_table():
+    points = np.array([[0.0, 0, 0], [0.2, 0.1, 0], [0.4, 0.1, 0], [0.6, 0.0, 0]])
+    # target on +x at distance 1: half-way at x = 0.5, between points 2 and 3 -> lateral 0.05 along z x x = +y
+    assert metrics.half_way_deviation(points, [1.0, 0, 0], [0, 0, 1]) == pytest.approx(0.05)
+    assert metrics.half_way_deviation(points, [1.0, 0, 0], [0, 0, -1]) == pytest.approx(-0.05)
+    assert np.isnan(metrics.half_way_deviation(points[:2], [1.0, 0, 0], [0, 0, 1]))
