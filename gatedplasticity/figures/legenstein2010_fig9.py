@@ -4,8 +4,11 @@
 Fig 9), 10 runs per (nu, eta) cell; every cell is a set of runs of one
 compiled network (nu and eta are per-run variables). The step budget allows
 a 3-s timeout on every target, so failing cells finish too. Per cell:
-performance late in the session (steps per target and deviation half-way
-over the last 32 targets), PD shifts of rotated and non-rotated units.
+performance late in the session (mean R_ang, steps per target and
+deviation half-way over the last 32 targets), PD shifts of rotated and
+non-rotated units. R_ang is the performance measure compared: steps per
+target also track cursor speed, which exploration raises (rectified noise
+adds to the mean rate).
 ``--quick``: a 3 x 3 grid with 3 runs per cell.
 """
 
@@ -26,8 +29,8 @@ QUICK_GRID = {"nu_Hz": [2.5, 10.0, 40.0], "eta_factor": [1 / 8, 1.0, 8.0]}
 RUNS = {False: 10, True: 3}  # per cell [P: 10]
 PAPER_NU = 10.0
 HIGH_NU = 40.0  # "good performance up to nu ~ 60 Hz" [P]
-#: Pass if late steps per target at HIGH_NU are at most this factor of those at nu = 10 Hz [R].
-PERFORMANCE_FACTOR = 1.25
+#: Pass if the late mean R_ang at HIGH_NU is at least that at nu = 10 Hz minus this [R].
+PERFORMANCE_MARGIN = 0.05
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
@@ -41,9 +44,10 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
                                sessions=("perturbation",), eta=eta, nu=nu, normalise=True, steps_per_target=90,
                                require_complete=False)
     summary = common.summary(result.shifts(), result.trials())
-    late = result.trials().query(f"trial >= {common.TARGETS - common.EARLY_LATE}").groupby("condition")["steps"].mean()
+    late = result.trials().query(f"trial >= {common.TARGETS - common.EARLY_LATE}").groupby("condition")[["steps", "mean_R"]].mean()
     table = summary.assign(nu_Hz=[c[0] for c in cells], eta_factor=[c[1] for c in cells],
-                           late_steps=late.loc[summary.index].to_numpy(),
+                           late_steps=late["steps"].loc[summary.index].to_numpy(),
+                           late_R=late["mean_R"].loc[summary.index].to_numpy(),
                            completed=[result.record.completed[0][result.condition == label].mean() for label in summary.index])
     return Result(
         name="legenstein2010-fig9",
@@ -66,18 +70,18 @@ def compare(data):
     return comparison([
         check_bound("nu = 10 Hz, paper eta: rotated minus non-rotated shift (deg; pass if > 0)", 18.1 - 12.1,
                     paper["shift_difference"], 0, upper=False),
-        check_bound(f"late steps per target, nu = {HIGH_NU:g} Hz / nu = 10 Hz (pass if <= {PERFORMANCE_FACTOR})",
-                    float("nan"), high["late_steps"] / paper["late_steps"], PERFORMANCE_FACTOR),
+        check_bound(f"late mean R_ang, nu = {HIGH_NU:g} Hz minus nu = 10 Hz (pass if >= -{PERFORMANCE_MARGIN})",
+                    float("nan"), high["late_R"] - paper["late_R"], -PERFORMANCE_MARGIN, upper=False),
         check_bound("rotated-unit shift, highest minus lowest nu at paper eta (deg; pass if > 0)", float("nan"),
                     highest["shift_rotated_mean"] - lowest["shift_rotated_mean"], 0, upper=False),
     ])
 
 
 def plot(data):
-    """Heat maps over log2 nu and log2 eta: A late steps per target, B/C PD shift of rotated / non-rotated units."""
+    """Heat maps over log2 nu and log2 eta: A late mean R_ang, B/C PD shift of rotated / non-rotated units."""
     table = data.tables["landscape"]
     nus, factors = sorted(table["nu_Hz"].unique()), sorted(table["eta_factor"].unique())
-    panels = (("late_steps", "A  steps per target (last 32)"), ("shift_rotated_mean", "B  PD shift rotated (deg)"),
+    panels = (("late_R", "A  mean R_ang (last 32 targets)"), ("shift_rotated_mean", "B  PD shift rotated (deg)"),
               ("shift_non_rotated_mean", "C  PD shift non-rotated (deg)"))
     with style():
         figure, axes = plt.subplots(1, 3, figsize=(13, 3.6))

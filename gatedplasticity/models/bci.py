@@ -5,7 +5,9 @@ Discrete time: one Brian2 time step is one cursor update (1/30 s [P]).
 ``population_input``: the m = 100 input neurons. Their activity codes the
 desired cursor direction y* linearly, x = map · y* (Eq 4 with
 map = c_rate pinv(W_total) pinv(Q), fixed at the initial weights [P]); the
-protocol sets ``map_x, map_y, map_z`` per neuron and writes y* each step.
+protocol sets ``map_x, map_y, map_z`` per neuron and writes y* each step,
+and the group's step computes x once per neuron (a stored variable, not a
+subexpression that every synapse would re-evaluate).
 
 ``motor_neuron``: a threshold-linear motor-cortex neuron with
 activity-dependent exploratory noise (Eqs 2, 3, 6),
@@ -37,7 +39,7 @@ REFERENCE = "Legenstein, Chase, Schwartz & Maass 2010, J Neurosci 30:8400, Eqs 2
 
 POPULATION_INPUT = Equations(
     """
-    x = map_x * ystar_x + map_y * ystar_y + map_z * ystar_z : Hz
+    x : Hz
     map_x : Hz
     map_y : Hz
     map_z : Hz
@@ -71,9 +73,13 @@ primed = 1
 """
 
 
+#: Per step: the rates for the current desired direction (stored once per neuron, read by every synapse).
+ENCODE = "x = map_x * ystar_x + map_y * ystar_y + map_z * ystar_z"
+
+
 def population_input():
     """Input neurons whose rates x = map · y* code the desired direction y* (Eq 4)."""
-    return Model(name="BCI input population", equations=POPULATION_INPUT, defaults={}, reference=REFERENCE)
+    return Model(name="BCI input population", equations=POPULATION_INPUT, defaults={}, step=ENCODE, reference=REFERENCE)
 
 
 def motor_neuron():

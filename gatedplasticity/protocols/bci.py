@@ -343,7 +343,7 @@ vz_post = gain * (s_pre - baseline) * dpd_z : 1 (summed)
 """
 
 #: The stages of one time step, in order (all in the ``start`` slot).
-STAGES = ("sense", "broadcast_direction", "drive", "activity", "decode", "act", "broadcast_reward",
+STAGES = ("sense", "broadcast_direction", "encode", "drive", "activity", "decode", "act", "broadcast_reward",
           "learn", "weight_norm", "normalise")
 
 
@@ -422,11 +422,14 @@ def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compi
         neurons = motor_neuron().neurons(runs * n_sim, name="motor", kappa=kappa)
         neurons.nu = np.repeat(nu, n_sim) * Hz
         neurons.weight_norm2_target = np.sum(weights0**2, -1).ravel()
-        run_index, post_index, pre_index = np.indices((runs, n_sim, m)).reshape(3, -1)
+        # Synapses ordered (run, input, neuron): consecutive synapses add to different
+        # neurons, so the summed drive has no serial dependency (~4x faster than neuron-major).
+        run_index, pre_index, post_index = np.indices((runs, m, n_sim)).reshape(3, -1)
         learning = rule.synapses(inputs, neurons, name="learning",
                                  connect={"i": run_index * m + pre_index, "j": run_index * n_sim + post_index})
-        learning.w = weights0.ravel()
-        stages = {"drive": learning.summed_updaters["h_post"], "activity": contained(neurons, "motor_step")}
+        learning.w = weights0.transpose(0, 2, 1).ravel()
+        stages = {"drive": learning.summed_updaters["h_post"], "activity": contained(neurons, "motor_step"),
+                  "encode": contained(inputs, "inputs_step")}
         stages.update({stage: contained(learning, f"learning_{stage}") for stage in rule.on_step})
         if "weight_norm2_post" in learning.summed_updaters:
             stages["weight_norm"] = learning.summed_updaters["weight_norm2_post"]
