@@ -98,3 +98,46 @@ def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tm
         data.save(tmp_path / data.name)
     slices = fig3.Result.load(tmp_path / "rao2021-fig3").tables["slices"]
     assert list(slices["slice_GU"]) == ["0-5", "5-9", "9-13"]
+
+
+@pytest.mark.parametrize("number, rows", [(3, 3), (4, 15), (5, 9), (6, 4), (7, 6), (8, 2), (9, 3)])
+def test_legenstein2010_figures_run_end_to_end_on_tiny_settings(number, rows, monkeypatch, tmp_path):
+    """12 targets per session instead of 320, runtime (numpy target): the whole pipeline, not the numbers."""
+    from gatedplasticity import figures
+    from gatedplasticity.figures import legenstein2010_common as common
+
+    module = figures.get(f"legenstein2010-fig{number}")
+    monkeypatch.setattr(common, "TARGETS", 12)
+    monkeypatch.setattr(common, "EARLY_LATE", 4)
+    monkeypatch.setattr(common, "STEPS_PER_TARGET", 90)  # few targets: no room for averaging out slow trials
+    if number == 6:
+        monkeypatch.setattr(module, "RECORD_EVERY", 100)
+        monkeypatch.setattr(module, "GRID_STEP", 4)
+    data = module.simulate(seed=0, quick=True, backend="runtime", progress=False)
+    table = module.compare(data)
+    assert list(table.columns) == COMPARISON_COLUMNS and len(table) == rows
+    assert np.isfinite(table["reproduced"]).all()
+    assert len(module.plot(data).axes) >= 1
+    data.save(tmp_path / data.name)
+
+
+def test_legenstein2010_fig4_comparison_follows_the_data():
+    from gatedplasticity.figures import legenstein2010_fig4 as fig4
+    from gatedplasticity.results import Result
+
+    def summary(rotated_50):
+        rows = []
+        for level, targets in fig4.TARGETS.items():
+            (rot, _), (non, _) = targets["shift"]
+            rot = rotated_50 if level == "50%" else rot
+            (depth_rot, _), (depth_non, _) = targets["depth"]
+            (early, _), (late, _) = targets["deviation"]
+            rows.append({"condition": level, "shift_rotated_mean": rot, "shift_non_rotated_mean": non,
+                         "shift_difference": rot - non, "shift_p_value": 0.001, "depth_rotated_mean": depth_rot,
+                         "depth_non_rotated_mean": depth_non, "deviation_early_mm": early, "deviation_late_mm": late})
+        return Result(name="legenstein2010-fig4", tables={"summary": pd.DataFrame(rows)})
+
+    assert fig4.compare(summary(18.1))["passed"].all()
+    failed = fig4.compare(summary(10.0))  # outside 18.1 +- 4.2 and below the non-rotated shift
+    assert sorted(failed.loc[~failed["passed"], "quantity"]) == [
+        "50%: PD shift rotated (deg, tol = paper SD)", "50%: rotated minus non-rotated shift (deg; pass if > 0)"]

@@ -1,5 +1,5 @@
 """Metrics, closed forms, fits and plotting helpers."""
 
-from . import dlr, stdp
+from . import bci, dlr, stdp
 
-__all__ = ["stdp", "dlr"]
+__all__ = ["stdp", "dlr", "bci"]

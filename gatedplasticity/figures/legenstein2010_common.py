@@ -32,9 +32,11 @@ KAPPA = 0.2 / Hz
 #: 1.5, 1.75, 2.0 (x 1e-5/Hz^2) -> 3.28, 3.37, 2.81, 2.80 mm; without a Control
 #: session (seed 11): 1.25, 1.5, 1.8 -> 3.55, 3.11, 2.93 mm. Seed-to-seed
 #: spread is ~0.5 mm; 1.5e-5 sits at ~3.2 mm in the mean of both.
-ETA = 1.5e-5 / Hz**2
+ETA = eh.DEFAULT_ETA
 TARGETS = 320  # per session [P]
 RUNS = 20  # simulated experiments per condition [P]
+#: Step budget per target (a session of 320 targets averages 30-45 steps each; timeouts are at 90).
+STEPS_PER_TARGET = 50
 EARLY_LATE = 32  # targets at each end of a session over which deviations are averaged [R]
 
 
@@ -75,7 +77,7 @@ class Experiment:
 
 def experiment(conditions, seed, backend="standalone", progress=True, rule="eh", eta=ETA, nu=NU,
                sessions=("control", "perturbation"), targets=None, washout_eta=None, target_corners=None,
-               record_every=None, normalise=False, steps_per_target=50, require_complete=True):
+               record_every=None, normalise=False, steps_per_target=None, require_complete=True):
     """Run ``conditions`` {label: (runs, rotated fraction)} through ``sessions`` in one network.
 
     ``eta``/``nu`` may be per-run arrays (landscapes); ``target_corners`` restricts
@@ -100,7 +102,7 @@ def experiment(conditions, seed, backend="standalone", progress=True, rule="eh",
         blocks.append(bci.Block(name, decoders[name], bci.random_targets(runs, targets, seed + 100 + index, corners),
                                 eta=block_eta))
     record = bci.run_blocks(circuit, blocks, eh.rule(rule, normalise=normalise), seed=seed, backend=backend, nu=nu,
-                            kappa=KAPPA, record_every=record_every, progress=progress, steps_per_target=steps_per_target,
+                            kappa=KAPPA, record_every=record_every, progress=progress, steps_per_target=steps_per_target or STEPS_PER_TARGET,
                             name=f"legenstein2010-{runs}runs-{len(sessions)}sessions-{rule}{'-normalised' if normalise else ''}")
     incomplete = [name for name, done in zip(sessions, record.completed) if np.any(done < targets)]
     if incomplete and require_complete:
@@ -135,7 +137,9 @@ def shift_scatter(ax, shifts, title):
         means = metrics.group_means(shifts, "shift_deg")[rotated]
         ax.errorbar(offset, means.mean(), means.std(ddof=1) if len(means) > 1 else 0, color="k", marker="o", capsize=4)
     ax.axhline(0, color="0.7", lw=0.8)
-    ax.set(xticks=[0, 1], xticklabels=["rotated", "non-rotated"], ylabel="PD shift in rotation direction (deg)", title=title)
+    low, high = np.percentile(shifts["shift_deg"], [1, 99])
+    ax.set(xticks=[0, 1], xticklabels=["rotated", "non-rotated"], xlim=(-0.5, 1.6), ylim=(min(low, -10), max(high, 40)),
+           ylabel="PD shift in rotation direction (deg)", title=title)
 
 
 def eta_calibration(etas, seed=11, runs=RUNS, backend="standalone", progress=True):

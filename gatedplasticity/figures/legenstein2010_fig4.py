@@ -86,7 +86,7 @@ def plot(data):
         for ax, level, letter in zip(axes[:2], LEVELS, "AB"):
             common.shift_scatter(ax, shifts[shifts["condition"] == level], f"{letter}  {level} perturbation")
             published = TARGETS[level]["shift"]
-            ax.plot([0, 1], [published[0][0], published[1][0]], "x", color="0.3", ms=8, label="paper")
+            ax.plot([0.3, 1.3], [published[0][0], published[1][0]], "x", color="0.1", ms=9, mew=2, label="paper")
             ax.legend(loc="upper right")
         ax = axes[2]
         x = np.arange(len(LEVELS))

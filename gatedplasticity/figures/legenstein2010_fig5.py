@@ -75,7 +75,7 @@ def plot(data):
         for ax, rule, title in zip(axes, ("rule8", "rule9", "eh"), ("A  rule 8", "B  rule 9", "C  EH rule (reference)")):
             common.shift_scatter(ax, shifts[shifts["condition"] == rule], title)
             (rot, _), (non, _) = TARGETS[rule]
-            ax.plot([0, 1], [rot, non], "x", color="0.3", ms=8, label="paper")
+            ax.plot([0.3, 1.3], [rot, non], "x", color="0.1", ms=9, mew=2, label="paper")
             ax.legend(loc="upper right")
         figure.tight_layout()
     return figure

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from brian2 import Hz, Network, NeuronGroup, StateMonitor, Synapses, TimedArray, network_operation, second
 
-from ..analysis.bci import AXES, fit_tuning, unit
+from ..analysis.bci import AXES, cube_directions, fit_tuning, unit
 from ..backends import Session
 from ..models.bci import motor_neuron, population_input
 from ..parameters import ParameterError
@@ -52,6 +52,7 @@ STEP = second / 30  # one cursor update [P]
 TOLERANCE = 0.05  # hit radius, cube units [P]
 MAX_STEPS = 90  # 3 s timeout [P]
 SPEED = 0.03  # k_s [R: 1/30 s steps, 11 cm cube]
+FILTER_KEEP = 0.8  # Rbar(t) = 0.8 Rbar(t-1) + 0.2 R(t) [P]
 DIMENSIONS = 3
 
 
@@ -97,8 +98,6 @@ def circuit(runs, seed, n_inputs=100, n_total=340, n_decoded=40, max_rate=120 * 
     radius = np.sqrt(1 - height**2)
     push = np.stack([radius * np.cos(azimuth), radius * np.sin(azimuth), height], -1)
     input_map = np.linalg.pinv(weights) @ np.linalg.pinv(push.transpose(0, 2, 1))  # (runs, m, 3)
-    from ..analysis.bci import cube_directions
-
     peak = np.max(weights @ input_map @ cube_directions().T, axis=(1, 2))
     return Circuit(weights, push, input_map * (max_rate / peak)[:, None, None], n_decoded)
 
@@ -202,7 +201,11 @@ def random_targets(runs, count, seed, corners=None):
 
 @dataclass(frozen=True)
 class Block:
-    """One session: decoder, targets (runs, T, 3), learning on/off, optional learning rate (1/Hz^2, scalar or per run)."""
+    """One session: decoder, targets (runs, T, 3), learning on/off, optional learning rate (1/Hz^2, scalar or per run).
+
+    The compiled loop needs a :class:`PopulationVectorDecoder`; the callback
+    loop takes any callable mapping rates (runs, n) in Hz to velocities (runs, 3).
+    """
 
     name: str
     decoder: PopulationVectorDecoder
@@ -223,7 +226,7 @@ class CursorTask:
     of the compiled cursor (``CURSOR_SENSE`` / ``CURSOR_ACT``).
     """
 
-    def __init__(self, targets, learning=True, tolerance=TOLERANCE, max_steps=MAX_STEPS, keep=0.8):
+    def __init__(self, targets, learning=True, tolerance=TOLERANCE, max_steps=MAX_STEPS, keep=FILTER_KEEP):
         self.targets, self.learning = np.asarray(targets, float), float(learning)
         self.tolerance, self.max_steps, self.keep = tolerance, max_steps, keep
         runs = len(self.targets)
@@ -383,6 +386,88 @@ class LoopRecord:
     completed: list = field(default_factory=list)
 
 
+def decoded_indices(circuit, n_simulated):
+    """Indices of the recorded neurons among runs x n_simulated motor neurons."""
+    return (np.arange(circuit.runs)[:, None] * n_simulated + np.arange(circuit.n_decoded)).ravel()
+
+
+class CompiledEnvironment:
+    """Cursor, decoder and reward as Brian2 objects: the ``cursor`` group (one neuron per run, with
+    ``run_regularly`` stages ``sense`` and ``act``) and three summed-variable Synapses that carry y*
+    to the inputs, the decoded velocity to the cursor and R, Rbar, learning to the neurons."""
+
+    def __init__(self, circuit, blocks, inputs, neurons):
+        runs, m, n_sim = circuit.runs, circuit.n_inputs, len(neurons) // circuit.runs
+        all_targets = np.concatenate([block.targets for block in blocks], axis=1)  # (runs, total, 3)
+        tables = {f"target_{c}": TimedArray(all_targets[..., k].T, dt=1 * second) for k, c in enumerate("xyz")}
+        self.cursor = NeuronGroup(runs, CURSOR, name="cursor",
+                                  namespace={**tables, "tolerance": TOLERANCE, "max_steps": MAX_STEPS, "keep": FILTER_KEEP})
+        to_inputs = Synapses(self.cursor, inputs, BROADCAST_DIRECTION, name="direction_broadcast")
+        to_inputs.connect(i=np.repeat(np.arange(runs), m), j=np.arange(runs * m))
+        self.decoder = Synapses(neurons, self.cursor, DECODER, name="decoder")
+        self.decoder.connect(i=decoded_indices(circuit, n_sim), j=np.repeat(np.arange(runs), circuit.n_decoded))
+        to_neurons = Synapses(self.cursor, neurons, BROADCAST_REWARD, name="reward_broadcast")
+        to_neurons.connect(i=np.repeat(np.arange(runs), n_sim), j=np.arange(runs * n_sim))
+        self.stages = {
+            "sense": self.cursor.run_regularly(CURSOR_SENSE, name="cursor_sense"),
+            "act": self.cursor.run_regularly(CURSOR_ACT, name="cursor_act"),
+            "broadcast_direction": list(to_inputs.summed_updaters.values()),
+            "decode": list(self.decoder.summed_updaters.values()),
+            "broadcast_reward": list(to_neurons.summed_updaters.values()),
+        }
+        self.monitor = StateMonitor(self.cursor, list(RECORDED), record=True, when="start",
+                                    order=10 * STAGES.index("act") + 5)
+        self.objects = [self.cursor, to_inputs, self.decoder, to_neurons, self.monitor]
+        self.offsets = np.cumsum([0] + [block.n_targets for block in blocks])
+
+    def start(self, index, block):
+        """Reset the cursor for block ``index`` and load its decoder."""
+        cursor, decoder = self.cursor, self.decoder
+        cursor.trial, cursor.steps_in_trial, cursor.primed = 0, 0, 0
+        cursor.lx, cursor.ly, cursor.lz = 0, 0, 0
+        cursor.trial_offset, cursor.n_targets = self.offsets[index], block.n_targets
+        cursor.learning_enabled = float(block.learning)
+        decoder.dpd_x, decoder.dpd_y, decoder.dpd_z = (block.decoder.directions[..., k].ravel() for k in range(3))
+        decoder.baseline = block.decoder.baselines.ravel() * Hz
+        decoder.gain = block.decoder.gains.ravel() / Hz
+
+    def records(self):
+        return {name: np.asarray(getattr(self.monitor, name)).T for name in RECORDED}
+
+
+class CallbackEnvironment:
+    """Cursor, decoder and reward in Python: two ``network_operation`` s per step call a
+    :class:`CursorTask` and the block's decoder (runtime backend only)."""
+
+    def __init__(self, circuit, blocks, inputs, neurons):
+        runs, m, n_sim = circuit.runs, circuit.n_inputs, len(neurons) // circuit.runs
+        decoded = decoded_indices(circuit, n_sim)
+        self.tasks, self.decoder = [], None
+
+        @network_operation(dt=STEP, when="start", order=10 * STAGES.index("sense"))
+        def sense():
+            ystar = self.tasks[-1].direction()
+            for c, axis in enumerate("xyz"):
+                setattr(inputs, f"ystar_{axis}", np.repeat(ystar[:, c], m))
+
+        @network_operation(dt=STEP, when="start", order=10 * STAGES.index("act"))
+        def act():
+            rates = np.asarray(neurons.s_[:])[decoded].reshape(runs, circuit.n_decoded)
+            reward, reward_filtered, learns = self.tasks[-1].step(self.decoder(rates))
+            neurons.R = np.repeat(reward, n_sim)
+            neurons.Rbar = np.repeat(reward_filtered, n_sim)
+            neurons.learning = np.repeat(learns, n_sim)
+
+        self.objects, self.stages = [sense, act], {}
+
+    def start(self, index, block):
+        self.tasks.append(CursorTask(block.targets, block.learning))
+        self.decoder = block.decoder
+
+    def records(self):
+        return {name: np.concatenate([np.asarray(task.records[name]) for task in self.tasks]) for name in RECORDED}
+
+
 def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compiled", nu=10 * Hz,
                kappa=0.2 / Hz, include_unrecorded=False, steps_per_target=50, record_every=None,
                progress=True, name=None):
@@ -405,7 +490,11 @@ def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compi
     for block in blocks:
         if block.targets.shape[:1] != (runs,) or block.targets.shape[2:] != (3,):
             raise ParameterError("targets", f"block '{block.name}': targets must have shape (runs={runs}, T, 3), got {block.targets.shape}")
-        if block.decoder.baselines.shape != (runs, circuit.n_decoded):
+        if not isinstance(block.decoder, PopulationVectorDecoder):
+            if loop == "compiled" or not callable(block.decoder):
+                raise ParameterError("decoder", f"block '{block.name}': the {loop} loop needs a "
+                                     f"{'PopulationVectorDecoder' if loop == 'compiled' else 'callable'} decoder")
+        elif block.decoder.baselines.shape != (runs, circuit.n_decoded):
             raise ParameterError("decoder", f"block '{block.name}': decoder covers {block.decoder.baselines.shape}, circuit has ({runs}, {circuit.n_decoded})")
     nu = per_run("nu", nu, Hz, runs)
     etas = [None if block.eta is None else per_run("eta", block.eta, Hz**-2, runs) for block in blocks]
@@ -433,74 +522,21 @@ def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compi
         stages.update({stage: contained(learning, f"learning_{stage}") for stage in rule.on_step})
         if "weight_norm2_post" in learning.summed_updaters:
             stages["weight_norm"] = learning.summed_updaters["weight_norm2_post"]
-        objects = [inputs, neurons, learning]
-        decoded = (np.arange(runs)[:, None] * n_sim + np.arange(circuit.n_decoded)).ravel()
-
-        if loop == "compiled":
-            all_targets = np.concatenate([block.targets for block in blocks], axis=1)  # (runs, total, 3)
-            tables = {f"target_{c}": TimedArray(all_targets[..., k].T, dt=1 * second) for k, c in enumerate("xyz")}
-            cursor = NeuronGroup(runs, CURSOR, name="cursor",
-                                 namespace={**tables, "tolerance": TOLERANCE, "max_steps": MAX_STEPS, "keep": 0.8})
-            stages["sense"] = cursor.run_regularly(CURSOR_SENSE, name="cursor_sense")
-            stages["act"] = cursor.run_regularly(CURSOR_ACT, name="cursor_act")
-            to_inputs = Synapses(cursor, inputs, BROADCAST_DIRECTION, name="direction_broadcast")
-            to_inputs.connect(i=np.repeat(np.arange(runs), m), j=np.arange(runs * m))
-            decoder = Synapses(neurons, cursor, DECODER, name="decoder")
-            decoder.connect(i=decoded, j=np.repeat(np.arange(runs), circuit.n_decoded))
-            to_neurons = Synapses(cursor, neurons, BROADCAST_REWARD, name="reward_broadcast")
-            to_neurons.connect(i=np.repeat(np.arange(runs), n_sim), j=np.arange(runs * n_sim))
-            stages["broadcast_direction"] = list(to_inputs.summed_updaters.values())
-            stages["decode"] = list(decoder.summed_updaters.values())
-            stages["broadcast_reward"] = list(to_neurons.summed_updaters.values())
-            monitor = StateMonitor(cursor, list(RECORDED), record=True, when="start", order=10 * STAGES.index("act") + 5)
-            objects += [cursor, to_inputs, decoder, to_neurons, monitor]
-            offsets = np.cumsum([0] + [block.n_targets for block in blocks])
-        else:
-            state = {}
-
-            @network_operation(dt=STEP, when="start", order=10 * STAGES.index("sense"))
-            def sense():
-                ystar = state["task"].direction()
-                for c, axis in enumerate("xyz"):
-                    setattr(inputs, f"ystar_{axis}", np.repeat(ystar[:, c], m))
-
-            @network_operation(dt=STEP, when="start", order=10 * STAGES.index("act"))
-            def act():
-                rates = np.asarray(neurons.s_[:])[decoded].reshape(runs, circuit.n_decoded)
-                reward, reward_filtered, learns = state["task"].step(state["decoder"](rates))
-                neurons.R = np.repeat(reward, n_sim)
-                neurons.Rbar = np.repeat(reward_filtered, n_sim)
-                neurons.learning = np.repeat(learns, n_sim)
-
-            objects += [sense, act]
+        environment = (CompiledEnvironment if loop == "compiled" else CallbackEnvironment)(circuit, blocks, inputs, neurons)
+        stages.update(environment.stages)
         for stage, items in stages.items():
             for item in items if isinstance(items, list) else [items]:
                 item.when, item.order = "start", 10 * STAGES.index(stage)
         snapshot = StateMonitor(learning, "w", record=True, dt=chunk * STEP, when="start", order=-10)
-        network = Network([*objects, snapshot])
-        tasks = []
+        network = Network([inputs, neurons, learning, *environment.objects, snapshot])
         for index, (block, eta, steps) in enumerate(zip(blocks, etas, block_steps)):
             neurons.primed = 0
             if eta is not None:
                 learning.eta = np.repeat(eta, n_sim * m) / Hz**2
-            if loop == "compiled":
-                cursor.trial, cursor.steps_in_trial, cursor.primed = 0, 0, 0
-                cursor.lx, cursor.ly, cursor.lz = 0, 0, 0
-                cursor.trial_offset, cursor.n_targets = offsets[index], block.n_targets
-                cursor.learning_enabled = float(block.learning)
-                decoder.dpd_x, decoder.dpd_y, decoder.dpd_z = (block.decoder.directions[..., k].ravel() for k in range(3))
-                decoder.baseline = block.decoder.baselines.ravel() * Hz
-                decoder.gain = block.decoder.gains.ravel() / Hz
-            else:
-                state["task"] = CursorTask(block.targets, block.learning)
-                state["decoder"] = block.decoder
-                tasks.append(state["task"])
+            environment.start(index, block)
             session.run_stage(steps * STEP, network, description=f"block {block.name}")
         wall_time = session.finish()
-        if loop == "compiled":
-            values = {name: np.asarray(getattr(monitor, name)).T for name in RECORDED}
-        else:
-            values = {name: np.concatenate([np.asarray(task.records[name]) for task in tasks]) for name in RECORDED}
+        values = environment.records()
         arrange = lambda w: weights_by_run(w, learning.i[:], learning.j[:], runs, n_sim, m)  # noqa: E731
         shots = [arrange(w) for w in np.asarray(snapshot.w).T] + [arrange(np.asarray(learning.w[:]))]
     return assemble(blocks, values, np.stack(shots), block_steps, chunk, weights0, wall_time)
