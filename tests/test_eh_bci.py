@@ -177,7 +177,9 @@ def test_compiled_loop_equals_python_callback_with_noise_off():
 def test_short_seeded_session_shows_the_credit_assignment_sign():
     """8 runs at 50%, 120 targets, 3x the paper's eta (runtime, numpy target): rotated units shift more.
 
-    Over 20 seeds of this set-up the rotated-minus-non-rotated shift was positive in every run mean.
+    Tolerance: in 20 independent 8-run groups of this set-up (standalone, seed 100) the
+    rotated-minus-non-rotated shift was >= 5.0 deg (mean 10.6) and the non-rotated shift >= 10 deg,
+    so both signs are far from chance.
     """
     from gatedplasticity.figures import legenstein2010_common as common
 

@@ -119,6 +119,10 @@ def test_legenstein2010_figures_run_end_to_end_on_tiny_settings(number, rows, mo
     assert np.isfinite(table["reproduced"]).all()
     assert len(module.plot(data).axes) >= 1
     data.save(tmp_path / data.name)
+    if number == 9:  # each landscape row carries the parameters of its own runs
+        landscape = data.tables["landscape"]
+        assert all(label == f"nu={nu:g} Hz, eta={factor:g}x"
+                   for label, nu, factor in zip(landscape["condition"], landscape["nu_Hz"], landscape["eta_factor"]))
 
 
 def test_legenstein2010_fig4_comparison_follows_the_data():

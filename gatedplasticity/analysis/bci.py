@@ -7,6 +7,7 @@ of the cube side (1 = 11 cm [P]). Everything is batched over runs: weights
 
 import numpy as np
 import pandas as pd
+from scipy.stats import ttest_rel
 
 from ..parameters import ParameterError
 
@@ -108,8 +109,6 @@ def credit_assignment(table, column="shift_deg"):
 
     Returns a dict: rotated_mean, rotated_sd, non_rotated_mean, non_rotated_sd, difference, p_value.
     """
-    from scipy.stats import ttest_rel
-
     means = group_means(table, column)
     rotated, other = means[True].to_numpy(), means[False].to_numpy()
     p_value = ttest_rel(rotated, other).pvalue if len(rotated) > 1 else np.nan

@@ -40,12 +40,14 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     cells = [(nu, factor) for nu in grid["nu_Hz"] for factor in grid["eta_factor"]]
     nu = np.repeat([cell[0] for cell in cells], runs) * Hz
     eta = np.repeat([cell[1] for cell in cells], runs) * common.ETA
-    result = common.experiment({f"nu={n:g} Hz, eta={f:g}x": (runs, 0.5) for n, f in cells}, seed, backend, progress,
+    labels = {f"nu={n:g} Hz, eta={f:g}x": (n, f) for n, f in cells}
+    result = common.experiment({label: (runs, 0.5) for label in labels}, seed, backend, progress,
                                sessions=("perturbation",), eta=eta, nu=nu, normalise=True, steps_per_target=90,
                                require_complete=False)
-    summary = common.summary(result.shifts(), result.trials())
+    summary = common.summary(result.shifts(), result.trials())  # indexed by label (sorted)
     late = result.trials().query(f"trial >= {common.TARGETS - common.EARLY_LATE}").groupby("condition")[["steps", "mean_R"]].mean()
-    table = summary.assign(nu_Hz=[c[0] for c in cells], eta_factor=[c[1] for c in cells],
+    table = summary.assign(nu_Hz=[labels[label][0] for label in summary.index],
+                           eta_factor=[labels[label][1] for label in summary.index],
                            late_steps=late["steps"].loc[summary.index].to_numpy(),
                            late_R=late["mean_R"].loc[summary.index].to_numpy(),
                            completed=[result.record.completed[0][result.condition == label].mean() for label in summary.index])
