@@ -202,6 +202,7 @@ def test_bad_inputs_raise_errors_naming_the_parameter():
         ("nu", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((2, 5, 3)))], eh.eh(), seed=0, nu=10 * ms)),
         ("nu", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((2, 5, 3)))], eh.eh(), seed=0, nu=-1 * Hz)),
         ("backend", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((2, 5, 3)))], eh.eh(), seed=0, loop="callback")),
+        ("task", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((2, 5, 3)))], eh.eh(), seed=0, task=bci.CursorTask)),
         ("depths", lambda: bci.PopulationVectorDecoder(decoder.directions, decoder.baselines, decoder.depths[:, :3])),
         ("rates", lambda: decoder(np.zeros((2, 7)))),
         ("n_decoded", lambda: bci.circuit(1, seed=0, n_total=10, n_decoded=20)),
@@ -220,3 +221,15 @@ def test_half_way_deviation_and_trial_table():
     assert metrics.half_way_deviation(points, [1.0, 0, 0], [0, 0, 1]) == pytest.approx(0.05)
     assert metrics.half_way_deviation(points, [1.0, 0, 0], [0, 0, -1]) == pytest.approx(-0.05)
     assert np.isnan(metrics.half_way_deviation(points[:2], [1.0, 0, 0], [0, 0, 1]))
+
+
+def test_callback_loop_takes_a_custom_task():
+    """A task with a 0.2 hit radius ends trials earlier than the default 0.05 (same decoder, no noise)."""
+    circuit = bci.circuit(2, seed=1)
+    blocks = [bci.Block("control", bci.calibrate(circuit), bci.random_targets(2, 5, seed=3))]
+    options = dict(seed=0, nu=0 * Hz, progress=False, backend="runtime", loop="callback")
+    default = bci.run_blocks(circuit, blocks, eh.eh(), **options)
+    wide = bci.run_blocks(circuit, blocks, eh.eh(), task=lambda targets, learning: bci.CursorTask(targets, learning, tolerance=0.2),
+                          **options)
+    steps = [metrics.trial_table(record.trajectories[0], np.tile([0.0, 0.0, 1.0], (2, 1)))["steps"].mean() for record in (default, wide)]
+    assert steps[1] < steps[0] - 3  # 0.15 cube units less to travel at ~0.03 per step

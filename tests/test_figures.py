@@ -100,7 +100,7 @@ def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tm
     assert list(slices["slice_GU"]) == ["0-5", "5-9", "9-13"]
 
 
-@pytest.mark.parametrize("number, rows", [(3, 3), (4, 15), (5, 9), (6, 4), (7, 6), (8, 2), (9, 3)])
+@pytest.mark.parametrize("number, rows", [(3, 3), (4, 15), (5, 11), (6, 4), (7, 6), (8, 2), (9, 3)])
 def test_legenstein2010_figures_run_end_to_end_on_tiny_settings(number, rows, monkeypatch, tmp_path):
     """12 targets per session instead of 320, runtime (numpy target): the whole pipeline, not the numbers."""
     from gatedplasticity import figures

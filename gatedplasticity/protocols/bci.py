@@ -436,10 +436,12 @@ class CompiledEnvironment:
 
 
 class CallbackEnvironment:
-    """Cursor, decoder and reward in Python: two ``network_operation`` s per step call a
-    :class:`CursorTask` and the block's decoder (runtime backend only)."""
+    """Cursor, decoder and reward in Python: two ``network_operation`` s per step call the task
+    (made by ``task(targets, learning)``, :class:`CursorTask` by default) and the block's decoder
+    (runtime backend only)."""
 
-    def __init__(self, circuit, blocks, inputs, neurons):
+    def __init__(self, circuit, blocks, inputs, neurons, task=None):
+        self.task = task or CursorTask
         runs, m, n_sim = circuit.runs, circuit.n_inputs, len(neurons) // circuit.runs
         decoded = decoded_indices(circuit, n_sim)
         self.tasks, self.decoder = [], None
@@ -461,7 +463,7 @@ class CallbackEnvironment:
         self.objects, self.stages = [sense, act], {}
 
     def start(self, index, block):
-        self.tasks.append(CursorTask(block.targets, block.learning))
+        self.tasks.append(self.task(block.targets, block.learning))
         self.decoder = block.decoder
 
     def records(self):
@@ -470,13 +472,15 @@ class CallbackEnvironment:
 
 def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compiled", nu=10 * Hz,
                kappa=0.2 / Hz, include_unrecorded=False, steps_per_target=50, record_every=None,
-               progress=True, name=None):
+               task=None, progress=True, name=None):
     """Simulate the closed loop through ``blocks`` (see the module docstring); returns a LoopRecord.
 
     ``nu`` and the blocks' ``eta`` may be scalars or per-run arrays; ``record_every``
     (steps) adds weight snapshots. Each block runs ceil(T steps_per_target /
     record_every) record_every steps; a run that has not presented all its
-    targets by then is reported in ``completed``.
+    targets by then is reported in ``completed``. ``task`` (callback loop only)
+    replaces :class:`CursorTask`: a callable ``task(targets, learning)`` returning
+    an object with ``direction()``, ``step(velocity)`` and ``records`` like it.
     """
     if loop not in ("compiled", "callback"):
         raise ParameterError("loop", f"{OWNER}: unknown loop {loop!r}; choose compiled or callback")
@@ -522,7 +526,12 @@ def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compi
         stages.update({stage: contained(learning, f"learning_{stage}") for stage in rule.on_step})
         if "weight_norm2_post" in learning.summed_updaters:
             stages["weight_norm"] = learning.summed_updaters["weight_norm2_post"]
-        environment = (CompiledEnvironment if loop == "compiled" else CallbackEnvironment)(circuit, blocks, inputs, neurons)
+        if loop == "compiled":
+            if task is not None:
+                raise ParameterError("task", f"{OWNER}: a Python task needs loop='callback'")
+            environment = CompiledEnvironment(circuit, blocks, inputs, neurons)
+        else:
+            environment = CallbackEnvironment(circuit, blocks, inputs, neurons, task)
         stages.update(environment.stages)
         for stage, items in stages.items():
             for item in items if isinstance(items, list) else [items]:
