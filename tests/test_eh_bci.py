@@ -195,6 +195,7 @@ def test_bad_inputs_raise_errors_naming_the_parameter():
     cases = [
         ("fraction", lambda: bci.rotation(2, 40, 1.5, seed=0)),
         ("axis", lambda: bci.rotation(2, 40, 0.5, seed=0, axis="w")),
+        ("axis", lambda: bci.rotation(2, 40, 0.5, seed=0, axis=["x", "y", "z"])),
         ("variant", lambda: eh.rule("rule10")),
         ("targets", lambda: bci.run_blocks(circuit, [bci.Block("b", decoder, np.zeros((3, 5, 3)))], eh.eh(), seed=0)),
         ("decoder", lambda: bci.run_blocks(circuit, [bci.Block("b", bci.calibrate(bci.circuit(3, seed=1)), np.zeros((2, 5, 3)))],

@@ -21,10 +21,14 @@ def unit(vectors):
     return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
 
 
+def cube_corners():
+    """The 8 corners of the unit cube centred at the origin (the targets), (8, 3)."""
+    return np.array([[x, y, z] for x in (-0.5, 0.5) for y in (-0.5, 0.5) for z in (-0.5, 0.5)])
+
+
 def cube_directions():
     """The 8 unit directions from the centre to the corners of a cube, (8, 3)."""
-    corners = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)
-    return unit(corners)
+    return unit(cube_corners())
 
 
 def tuning_vectors(weights, input_map):
@@ -66,8 +70,11 @@ def signed_angle_about(before, after, axis):
     axis = unit(axis)
     if axis.ndim < np.ndim(before):
         axis = np.broadcast_to(axis[..., None, :], np.shape(before))
-    project = lambda v: v - np.sum(v * axis, -1, keepdims=True) * axis  # noqa: E731
-    b, a = project(np.asarray(before, float)), project(np.asarray(after, float))
+    def project(vectors):
+        vectors = np.asarray(vectors, float)
+        return vectors - np.sum(vectors * axis, -1, keepdims=True) * axis
+
+    b, a = project(before), project(after)
     sine = np.sum(np.cross(b, a) * axis, -1)
     cosine = np.sum(b * a, -1)
     return np.degrees(np.arctan2(sine, cosine))

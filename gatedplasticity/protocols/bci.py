@@ -41,7 +41,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from brian2 import Hz, Network, NeuronGroup, StateMonitor, Synapses, TimedArray, network_operation, second
 
-from ..analysis.bci import AXES, cube_directions, fit_tuning, unit
+from ..analysis.bci import AXES, cube_corners, cube_directions, fit_tuning, unit
 from ..backends import Session
 from ..models.bci import motor_neuron, population_input
 from ..parameters import ParameterError
@@ -181,7 +181,12 @@ def rotation(runs, n, fraction, seed, axis="random", angle_deg=90.0):
     if not 0 <= fraction <= 1:
         raise ParameterError("fraction", f"{OWNER}: rotation fraction must lie in [0, 1], got {fraction!r}")
     rng = np.random.default_rng(seed_value(seed, OWNER))
-    names = rng.choice(list(AXES), runs) if axis == "random" else np.broadcast_to(np.asarray(axis, object), (runs,))
+    if isinstance(axis, str):
+        names = rng.choice(list(AXES), runs) if axis == "random" else [axis] * runs
+    elif len(axis) == runs:
+        names = list(axis)
+    else:
+        raise ParameterError("axis", f"{OWNER}: 'axis' lists {len(axis)} rotation axes for {runs} runs")
     for name in names:
         if name not in AXES:
             raise ParameterError("axis", f"{OWNER}: unknown rotation axis {name!r}; choose x, y, z or random")
@@ -194,7 +199,7 @@ def rotation(runs, n, fraction, seed, axis="random", angle_deg=90.0):
 
 def random_targets(runs, count, seed, corners=None):
     """Target positions (runs, count, 3): cube corners (+-0.5) drawn uniformly, or only from ``corners`` (k, 3)."""
-    corners = np.array([[x, y, z] for x in (-.5, .5) for y in (-.5, .5) for z in (-.5, .5)]) if corners is None else np.atleast_2d(corners)
+    corners = cube_corners() if corners is None else np.atleast_2d(corners)
     rng = np.random.default_rng(seed_value(seed, OWNER))
     return corners[rng.integers(0, len(corners), (runs, count))]
 
