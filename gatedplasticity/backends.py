@@ -150,11 +150,13 @@ class Session:
             device.build(directory=str(self.directory), compile=True, run=True, with_output=self.progress)
         return time.perf_counter() - self.__dict__.pop("_started")
 
-    def rerun(self, run_args):
+    def rerun(self, run_args, results_directory=None):
         """Run the built standalone binary again with new initial values.
 
         ``run_args`` maps variables (e.g. ``synapses.mu``) to values; nothing is
-        regenerated or recompiled. Returns wall time in s.
+        regenerated or recompiled. ``results_directory`` (relative to the
+        project) keeps concurrent reruns apart; results are read from it
+        afterwards. Returns wall time in s.
         """
         if not self.standalone:
             raise StandaloneUnsupportedError(
@@ -162,7 +164,8 @@ class Session:
                 "in runtime mode set the variables and call run() again"
             )
         started = time.perf_counter()
-        device.run(directory=str(self.directory), with_output=self.progress, run_args=run_args)
+        device.run(directory=str(self.directory), with_output=self.progress, run_args=run_args,
+                   results_directory=results_directory)
         return time.perf_counter() - started
 
     def binary(self):

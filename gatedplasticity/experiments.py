@@ -1,0 +1,70 @@
+"""Experiments registered for sweeps (``gatedplasticity sweep EXPERIMENT``).
+
+``stdp-drift``: all-to-all classical or reverse STDP between independent
+Bernoulli-Poisson pre/post trains (one synapse per pair of neurons), the
+all-to-all drift of Burbank & Kreiman 2012 Fig 1. A small spiking
+experiment compiled once per (rule, synapses, duration): mu, alpha, the rate
+and the seed reach the binary through ``run_args``. Row: mean and SD of the
+weight change, and its closed-form expectation (``analysis.stdp.poisson_drift``).
+"""
+
+import os
+import shutil
+
+import numpy as np
+from brian2 import Hz, NeuronGroup, ms, second
+
+from .analysis import stdp as closed_form
+from .backends import Session
+from .rules import stdp
+from .sweep import Experiment, register, seeded
+
+DT = 1 * ms
+POISSON = """
+rate : Hz (shared)
+run_seed : 1 (shared, constant)
+used_seed : 1 (shared)
+"""
+
+
+class DriftBuild:
+    """A built standalone STDP-drift network, rerun once per point."""
+
+    def __init__(self, structure):
+        rule, synapses, duration = structure
+        name = f"sweep-stdp-drift-{rule}-{synapses}-{duration:g}s-{os.getpid()}"
+        self.session = Session("standalone", name=name, dt=DT, progress=False).__enter__()
+        self.pre = NeuronGroup(synapses, POISSON, threshold="rand() < rate * dt", name="pre")
+        self.post = NeuronGroup(synapses, POISSON, threshold="rand() < rate * dt", name="post")
+        reseed = seeded(self.pre)
+        self.synapses = getattr(stdp, rule)().synapses(self.pre, self.post, connect={"j": "i"}, tunable=("mu", "alpha"))
+        self.session.run(duration * second, [self.pre, self.post, reseed, self.synapses])
+
+    def run(self, values, seed):
+        results = f"results-{os.getpid()}-{seed}-{abs(hash(str(values)))}"
+        self.session.rerun({self.synapses.mu: values["mu"], self.synapses.alpha: values["alpha"],
+                            self.pre.rate: values["rate"], self.post.rate: values["rate"], self.pre.run_seed: seed},
+                           results_directory=results)
+        weights = np.asarray(self.synapses.w[:])
+        shutil.rmtree(self.session.directory / results, ignore_errors=True)
+        return weights
+
+    def close(self):
+        self.session.__exit__(None, None, None)
+
+
+def drift_row(values, seed, build):
+    weights = build.run(values, seed)
+    expected = closed_form.poisson_drift(values["rate"] / Hz, values["rate"] / Hz, values["duration"], float(DT / second),
+                                         rule=values["rule"], mu=values["mu"], alpha=values["alpha"])
+    return {"mean_dw": weights.mean(), "sd_dw": weights.std(), "expected_dw": expected}
+
+
+register(Experiment(
+    name="stdp-drift",
+    parameters={"mu": 0.01, "alpha": 1.2, "rate": 20 * Hz, "rule": "reverse", "synapses": 200, "duration": 20.0},
+    run=drift_row,
+    structure=lambda values: (values["rule"], int(values["synapses"]), float(values["duration"])),
+    prepare=DriftBuild,
+    description="all-to-all STDP drift under independent Poisson trains (Burbank & Kreiman 2012, Fig 1)",
+))

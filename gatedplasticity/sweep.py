@@ -1,0 +1,318 @@
+"""Parameter sweeps: compile once, run every point, resume after an interruption.
+
+A sweep is a registered :class:`Experiment` plus :class:`Point` s (parameter
+values with units and a seed). The runner
+
+- groups points by the experiment's *structure* and calls its ``prepare``
+  once per structure (for Brian2 experiments: one standalone build); with the
+  local executor the worker processes are forked after that, so they share
+  the build and only rerun the binary (``device.run(run_args=...)``, one
+  results directory per point);
+- runs points in parallel on local processes (default) or on a Dask
+  ``distributed.Client`` (an address or a client; each Dask worker prepares a
+  structure once, in its own build folder);
+- writes every finished point atomically to ``DIR/done/<key>.json`` (the
+  key hashes experiment, values, seed and code version) and every failing
+  point, with its traceback, to ``DIR/failed/<key>.json``; a rerun skips the
+  done points, so an interruption loses at most the points in flight;
+- gathers one row per point into ``DIR/table.parquet`` (parameters as
+  columns named ``"name [unit]"``) with ``DIR/provenance.json`` beside it.
+
+Standalone seeds: Brian2 compiles a seed into the program, so
+:func:`seeded` adds a ``run_seed`` variable that a ``run_args`` value sets
+and a compiled ``reseed`` call that re-seeds the random generators at t = 0:
+every seed of a point reuses the same binary and is reproducible.
+"""
+
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+
+import pandas as pd
+from brian2 import Quantity, check_units, implementation, second
+from tqdm import tqdm
+
+from .parameters import ParameterError, check_unit, to_json, unit_name
+from .results import atomic_write, code_version, package_versions
+
+TABLE = "table.parquet"
+PROVENANCE = "provenance.json"
+RETRIES = 2
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A named experiment a sweep can run.
+
+    parameters: name -> default value (a Quantity fixes the parameter's unit).
+    run(values, seed, prepared) -> dict of numbers: the point's table row.
+    structure(values) -> hashable: points with equal structure share what
+    ``prepare(structure)`` made (e.g. a standalone build); an object it
+    returns may have ``close()``, called before another structure is prepared
+    in the same process.
+    """
+
+    name: str
+    parameters: dict
+    run: object
+    structure: object = field(default=lambda values: ())
+    prepare: object = None
+    description: str = ""
+
+
+EXPERIMENTS = {}
+
+
+def register(experiment):
+    """Make ``experiment`` available to sweeps by its name; returns it."""
+    EXPERIMENTS[experiment.name] = experiment
+    return experiment
+
+
+def get(name):
+    if name not in EXPERIMENTS:
+        raise ParameterError("experiment", f"unknown sweep experiment {name!r}; available: {', '.join(sorted(EXPERIMENTS)) or 'none'}")
+    return EXPERIMENTS[name]
+
+
+@dataclass(frozen=True)
+class Point:
+    """One run of an experiment: parameter values (name -> value) and a seed."""
+
+    experiment: str
+    values: dict
+    seed: int
+
+    def key(self, version):
+        """Hash of experiment, values, seed and code version (the file name of its result)."""
+        text = json.dumps({"experiment": self.experiment, "values": to_json(self.values), "seed": self.seed,
+                           "code": version}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def points(experiment, grid=None, rows=None, repeats=1, seed=0):
+    """Points of ``experiment`` (name) from a ``grid`` {name: [values]} (all combinations) or explicit
+    ``rows`` [{name: value}], each repeated with seeds seed, seed + 1, ...; unset parameters take defaults.
+
+    Raises ParameterError before anything runs: unknown parameter, wrong unit, empty grid.
+    """
+    spec = get(experiment)
+    if (grid is None) == (rows is None):
+        raise ParameterError("grid", "give either a grid or explicit rows")
+    if grid is not None:
+        for name, values in grid.items():
+            if len(values) == 0:
+                raise ParameterError(name, f"sweep '{experiment}': parameter '{name}' has no values")
+        rows = [dict(zip(grid, combination)) for combination in product(*grid.values())]
+    if not rows:
+        raise ParameterError("grid", f"sweep '{experiment}': the grid is empty")
+    if int(repeats) != repeats or repeats < 1:
+        raise ParameterError("repeats", f"sweep '{experiment}': repeats must be a positive integer, got {repeats!r}")
+    result = []
+    for row in rows:
+        for name, value in row.items():
+            if name not in spec.parameters:
+                raise ParameterError(name, f"sweep '{experiment}': unknown parameter '{name}'; "
+                                           f"parameters: {', '.join(spec.parameters)}")
+            default = spec.parameters[name]
+            if isinstance(default, str) or isinstance(value, str):
+                if not (isinstance(default, str) and isinstance(value, str)):
+                    raise ParameterError(name, f"sweep '{experiment}': parameter '{name}' takes "
+                                               f"{'a word' if isinstance(default, str) else 'a number or quantity'}, got {value!r}")
+            else:
+                check_unit(name, value, default, f"sweep '{experiment}'")
+        values = {**spec.parameters, **row}
+        result += [Point(experiment, values, int(seed) + repeat) for repeat in range(int(repeats))]
+    return result
+
+
+_PREPARED = {}
+#: How many times this process prepared each (experiment, structure): tests count builds with it.
+PREPARE_COUNT = {}
+
+
+def prepared(spec, structure):
+    """What ``spec.prepare(structure)`` made in this process, preparing it (once) if needed."""
+    key = (spec.name, structure)
+    if key not in _PREPARED:
+        for other in list(_PREPARED):
+            close = getattr(_PREPARED.pop(other), "close", None)
+            if close:
+                close()
+        _PREPARED[key] = spec.prepare(structure) if spec.prepare else None
+        PREPARE_COUNT[key] = PREPARE_COUNT.get(key, 0) + 1
+    return _PREPARED[key]
+
+
+def execute(point):
+    """Run one point; returns ("done", row, wall time) or ("failed", traceback, wall time)."""
+    started = time.perf_counter()
+    try:
+        spec = get(point.experiment)
+        row = spec.run(point.values, point.seed, prepared(spec, spec.structure(point.values)))
+        return "done", {name: float(value) for name, value in row.items()}, time.perf_counter() - started
+    except Exception:  # a failing point is recorded, the sweep goes on
+        return "failed", traceback.format_exc(), time.perf_counter() - started
+
+
+class Store:
+    """Results of one sweep folder: done/<key>.json, failed/<key>.json, table.parquet, provenance.json."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+
+    def keys(self, outcome="done"):
+        return {path.stem for path in (self.directory / outcome).glob("*.json")}
+
+    def record(self, point, key, outcome, payload, wall_time):
+        entry = {"experiment": point.experiment, "values": to_json(point.values), "seed": point.seed,
+                 "wall_time": wall_time, ("row" if outcome == "done" else "traceback"): payload}
+        atomic_write(self.directory / outcome / f"{key}.json", lambda tmp: Path(tmp).write_text(json.dumps(entry)))
+        if outcome == "done":
+            (self.directory / "failed" / f"{key}.json").unlink(missing_ok=True)
+
+    def entries(self, outcome="done"):
+        return [json.loads(path.read_text()) for path in sorted((self.directory / outcome).glob("*.json"))]
+
+    def table(self):
+        """One row per finished point: parameter columns "name [unit]", seed, wall time, results."""
+        rows = []
+        for entry in self.entries():
+            row = {}
+            for name, value in entry["values"].items():
+                if isinstance(value, dict):
+                    row[f"{name} [{value['unit']}]"] = value["value"]
+                else:
+                    row[name] = value
+            rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], **entry["row"]})
+        return pd.DataFrame(rows)
+
+    def status(self):
+        return {"done": len(self.keys("done")), "failed": len(self.keys("failed"))}
+
+    def save_table(self, provenance):
+        table = self.table()
+        atomic_write(self.directory / TABLE, lambda tmp: table.to_parquet(tmp, index=False))
+        atomic_write(self.directory / PROVENANCE, lambda tmp: Path(tmp).write_text(json.dumps(provenance, indent=2)))
+        return table
+
+
+def run_local(todo, workers, record):
+    """Prepare each structure here, then fork ``workers`` processes that share it; retry after a worker dies."""
+    by_structure = {}
+    for point, key in todo:
+        spec = get(point.experiment)
+        by_structure.setdefault((spec.name, spec.structure(point.values)), []).append((point, key))
+    for (name, structure), group in by_structure.items():
+        prepared(get(name), structure)
+        for attempt in range(RETRIES + 1):
+            if workers == 1:
+                for point, key in group:
+                    record(point, key, *execute(point))
+                group = []
+            else:
+                group = run_pool(group, workers, record)
+            if not group:
+                break
+        for point, key in group:
+            record(point, key, "failed", "a worker process died on this point (retried)", 0.0)
+
+
+def run_pool(group, workers, record):
+    """Run ``group`` on forked processes; returns the points left when a worker died."""
+    left = dict((key, point) for point, key in group)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(execute, point): key for point, key in group}
+        try:
+            for future in as_completed(futures):
+                key = futures[future]
+                record(left.pop(key), key, *future.result())
+        except BrokenProcessPool:
+            pass
+    return [(point, key) for key, point in left.items()]
+
+
+def run_dask(todo, client, record):
+    """Submit every point to a Dask cluster (workers that die are retried by Dask)."""
+    from distributed import Client, as_completed as dask_completed
+
+    client = client if isinstance(client, Client) else Client(client)
+    futures = {client.submit(execute, point, key=f"point-{key}", pure=False, retries=RETRIES): (point, key)
+               for point, key in todo}
+    for future in dask_completed(futures):
+        point, key = futures[future]
+        record(point, key, *future.result())
+
+
+def run_sweep(sweep_points, directory, executor="local", workers=None, progress=True):
+    """Run the points not finished yet in ``directory``; returns the table of all finished points.
+
+    ``executor``: "local" (processes on this machine, ``workers`` of them,
+    default all cores) or a Dask scheduler address / ``distributed.Client``.
+    """
+    if not sweep_points:
+        raise ParameterError("points", "the sweep has no points")
+    store = Store(directory)
+    version = code_version()
+    done = store.keys("done")
+    todo = [(point, point.key(version)) for point in sweep_points]
+    todo = [(point, key) for point, key in todo if key not in done]
+    counts = {"done": 0, "failed": 0, "skipped": len(sweep_points) - len(todo)}
+    bar = tqdm(total=len(sweep_points), initial=counts["skipped"], unit="point", disable=not progress,
+               desc=f"sweep {sweep_points[0].experiment}")
+
+    def record(point, key, outcome, payload, wall_time):
+        store.record(point, key, outcome, payload, wall_time)
+        counts[outcome] += 1
+        bar.update()
+        bar.set_postfix(counts)
+
+    if executor == "local":
+        run_local(todo, workers or os.cpu_count(), record)
+    else:
+        run_dask(todo, executor, record)
+    bar.close()
+    provenance = {"experiment": sweep_points[0].experiment, "points": len(sweep_points), **counts,
+                  "code_version": version, "packages": package_versions(),
+                  "executor": executor if isinstance(executor, str) else repr(executor)}
+    return store.save_table(provenance)
+
+
+@implementation("cpp", """
+double reseed(double seed) {
+    for (size_t i = 0; i < brian::_random_generators.size(); i++)
+        brian::_random_generators[i].seed((unsigned long)seed + i);
+    return seed;
+}
+""")
+@check_units(seed=1, result=1)
+def reseed(seed):
+    """Re-seed the standalone random generators (C++ only)."""
+    raise NotImplementedError("reseed works in C++ standalone only")
+
+
+def seeded(group):
+    """Give a standalone ``group`` a ``run_seed`` (set it with run_args) that re-seeds Brian2's
+    random generators at t = 0, before anything else runs. The group needs
+    ``run_seed : 1 (shared, constant)`` and ``used_seed : 1 (shared)`` in its equations."""
+    group.namespace["reseed"] = reseed
+    return group.run_regularly("used_seed = reseed(run_seed)", dt=1e9 * second, when="start", order=-1000,
+                               name=f"{group.name}_reseed")
+
+
+def describe(experiment):
+    """One line per parameter: name, default with unit."""
+    spec = get(experiment)
+    return "\n".join(f"{name} = {value} [{unit_name(value) if isinstance(value, Quantity) else '1'}]"
+                     for name, value in spec.parameters.items())
+
+
+from . import experiments  # noqa: E402,F401  (registers the built-in experiments)

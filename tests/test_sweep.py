@@ -1,0 +1,105 @@
+"""Sweeps: compile once, resume, failures, local processes vs a real Dask LocalCluster."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+from brian2 import Hz, ms
+
+from gatedplasticity import sweep
+from gatedplasticity.parameters import ParameterError
+
+
+def counting(values, seed, prepared):
+    """A cheap experiment that logs every run to a file (to count runs across processes)."""
+    with open(values["log"], "a") as log:
+        log.write(f"{values['x']} {seed}\n")
+    if values["x"] == 13:
+        raise RuntimeError("x = 13 is unlucky")
+    time.sleep(values["pause"])
+    return {"y": 2 * values["x"] + seed}
+
+
+sweep.register(sweep.Experiment("counting", {"x": 0.0, "pause": 0.0, "log": "runs.log"}, counting))
+
+
+def test_bad_specs_raise_before_anything_runs(tmp_path):
+    cases = [
+        ("tau", lambda: sweep.points("stdp-drift", grid={"tau": [1.0]})),
+        ("rate", lambda: sweep.points("stdp-drift", grid={"rate": [10 * ms]})),
+        ("rate", lambda: sweep.points("stdp-drift", grid={"rate": []})),
+        ("rule", lambda: sweep.points("stdp-drift", grid={"rule": [1.0]})),
+        ("experiment", lambda: sweep.points("no-such-experiment", grid={"x": [1]})),
+        ("repeats", lambda: sweep.points("stdp-drift", grid={"mu": [0.01]}, repeats=0)),
+        ("points", lambda: sweep.run_sweep([], tmp_path / "empty")),
+    ]
+    for parameter, call in cases:
+        with pytest.raises(ParameterError) as error:
+            call()
+        assert error.value.parameter == parameter and parameter in str(error.value)
+    assert not (tmp_path / "empty").exists()
+
+
+def test_one_standalone_build_serves_every_point_and_matches_the_closed_form(tmp_path):
+    points = sweep.points("stdp-drift", grid={"alpha": [1.0, 1.5], "rate": [10 * Hz, 30 * Hz]}, repeats=2)
+    table = sweep.run_sweep(points, tmp_path / "drift", workers=2, progress=False)
+    assert len(table) == 8
+    assert sweep.PREPARE_COUNT == {("stdp-drift", ("reverse", 200, 20.0)): 1}
+    # 200 independent synapses: the mean is within 4 standard errors of the exact expectation.
+    assert np.all(np.abs(table["mean_dw"] - table["expected_dw"]) < 4 * table["sd_dw"] / np.sqrt(200))
+    repeats = table.groupby(["alpha", "rate [hertz]"])["mean_dw"].nunique()
+    assert (repeats == 2).all()  # the two seeds give different runs of the same binary
+    assert (tmp_path / "drift" / "table.parquet").exists() and (tmp_path / "drift" / "provenance.json").exists()
+
+
+def test_dask_local_cluster_gives_the_same_table_as_local_processes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    points = sweep.points("stdp-drift", grid={"mu": [0.01, 0.02]}, repeats=2)
+    local = sweep.run_sweep(points, tmp_path / "local", workers=2, progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            dask = sweep.run_sweep(points, tmp_path / "dask", executor=client, progress=False)
+    columns = ["mu", "seed", "mean_dw", "sd_dw"]
+    order = ["mu", "seed"]
+    np.testing.assert_array_equal(local[columns].sort_values(order).to_numpy(), dask[columns].sort_values(order).to_numpy())
+
+
+def test_a_failing_point_is_recorded_and_the_rest_finish(tmp_path):
+    log = str(tmp_path / "runs.log")
+    points = sweep.points("counting", grid={"x": [1.0, 13.0, 2.0], "log": [log]})
+    table = sweep.run_sweep(points, tmp_path / "s", workers=2, progress=False)
+    assert sorted(table["y"]) == [2.0, 4.0]
+    store = sweep.Store(tmp_path / "s")
+    assert store.status() == {"done": 2, "failed": 1}
+    assert "x = 13 is unlucky" in store.entries("failed")[0]["traceback"]
+
+
+def test_killed_sweep_resumes_without_recomputing_finished_points(tmp_path):
+    log, folder = tmp_path / "runs.log", tmp_path / "sweep"
+    script = tmp_path / "run_sweep.py"
+    script.write_text(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {os.path.dirname(__file__)!r})
+        from test_sweep import sweep
+        points = sweep.points("counting", grid={{"x": [float(x) for x in range(12)], "pause": [0.2], "log": [{str(log)!r}]}})
+        sweep.run_sweep(points, {str(folder)!r}, workers=1, progress=False)
+    """))
+    first = subprocess.Popen([sys.executable, str(script)])
+    deadline = time.time() + 120
+    while len(list((folder / "done").glob("*.json"))) < 4 and time.time() < deadline:
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    finished_before = len(list((folder / "done").glob("*.json")))
+    runs_before = len(log.read_text().splitlines())
+    assert 4 <= finished_before < 12 and runs_before <= finished_before + 1  # at most the point in flight is lost
+    subprocess.run([sys.executable, str(script)], check=True, timeout=120)
+    runs = log.read_text().splitlines()
+    assert len(list((folder / "done").glob("*.json"))) == 12
+    assert len(runs) - runs_before == 12 - finished_before  # only the unfinished points ran again
+    assert len(runs) <= 12 + 1  # in total, at most the point in flight ran twice
