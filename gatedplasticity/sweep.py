@@ -10,7 +10,8 @@ values with units and a seed). The runner
   results directory per point);
 - runs points in parallel on local processes (default) or on a Dask
   ``distributed.Client`` (an address or a client; each Dask worker prepares a
-  structure once, in its own build folder);
+  structure once, in its own build folder); points of a worker that dies are
+  retried (a new local pool; Dask's own retries);
 - writes every finished point atomically to ``DIR/done/<key>.json`` (the
   key hashes experiment, values, seed and code version) and every failing
   point, with its traceback, to ``DIR/failed/<key>.json``; a rerun skips the
@@ -193,7 +194,11 @@ class Store:
                 else:
                     row[name] = value
             rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], **entry["row"]})
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        if rows:
+            order = [column for column in rows[0] if column != "wall_time_s"]
+            table = table.sort_values(order[: list(rows[0]).index("seed") + 1], ignore_index=True)
+        return table
 
     def status(self):
         return {"done": len(self.keys("done")), "failed": len(self.keys("failed"))}
@@ -206,37 +211,43 @@ class Store:
 
 
 def run_local(todo, workers, record):
-    """Prepare each structure here, then fork ``workers`` processes that share it; retry after a worker dies."""
+    """Prepare each structure here, then fork ``workers`` processes that share it.
+
+    When a worker process dies, the pool is rebuilt for the points left; after
+    RETRIES + 1 attempts in a row that finish nothing, those points are
+    recorded as failed.
+    """
     by_structure = {}
     for point, key in todo:
         spec = get(point.experiment)
         by_structure.setdefault((spec.name, spec.structure(point.values)), []).append((point, key))
     for (name, structure), group in by_structure.items():
         prepared(get(name), structure)
-        for attempt in range(RETRIES + 1):
-            if workers == 1:
-                for point, key in group:
-                    record(point, key, *execute(point))
-                group = []
-            else:
-                group = run_pool(group, workers, record)
-            if not group:
-                break
+        if workers == 1:
+            for point, key in group:
+                record(point, key, *execute(point))
+            continue
+        fruitless = 0
+        while group and fruitless <= RETRIES:
+            left = run_pool(group, workers, record)
+            fruitless = fruitless + 1 if len(left) == len(group) else 0
+            group = left
         for point, key in group:
-            record(point, key, "failed", "a worker process died on this point (retried)", 0.0)
+            record(point, key, "failed", "worker processes died on this point", 0.0)
 
 
 def run_pool(group, workers, record):
     """Run ``group`` on forked processes; returns the points left when a worker died."""
-    left = dict((key, point) for point, key in group)
+    left = {key: point for point, key in group}
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         futures = {pool.submit(execute, point): key for point, key in group}
-        try:
-            for future in as_completed(futures):
-                key = futures[future]
-                record(left.pop(key), key, *future.result())
-        except BrokenProcessPool:
-            pass
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                continue
+            key = futures[future]
+            record(left.pop(key), key, *outcome)
     return [(point, key) for key, point in left.items()]
 
 

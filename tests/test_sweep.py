@@ -103,3 +103,22 @@ def test_killed_sweep_resumes_without_recomputing_finished_points(tmp_path):
     assert len(list((folder / "done").glob("*.json"))) == 12
     assert len(runs) - runs_before == 12 - finished_before  # only the unfinished points ran again
     assert len(runs) <= 12 + 1  # in total, at most the point in flight ran twice
+
+
+def dies_once(values, seed, prepared):
+    """Kills its worker process the first time it runs a point (a marker file remembers)."""
+    marker = f"{values['log']}.{int(values['x'])}"
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(1)
+    return {"y": values["x"]}
+
+
+sweep.register(sweep.Experiment("dies-once", {"x": 0.0, "log": "marker"}, dies_once))
+
+
+def test_points_of_a_dead_worker_are_retried(tmp_path):
+    points = sweep.points("dies-once", grid={"x": [1.0, 2.0, 3.0], "log": [str(tmp_path / "m")]})
+    table = sweep.run_sweep(points, tmp_path / "s", workers=2, progress=False)
+    assert sorted(table["y"]) == [1.0, 2.0, 3.0]
+    assert sweep.Store(tmp_path / "s").status() == {"done": 3, "failed": 0}
