@@ -27,6 +27,18 @@ used_seed : 1 (shared)
 """
 
 
+def drift_network(rule, synapses):
+    """Poisson pre and post groups (shared ``rate``) and one STDP synapse per pair, mu and alpha tunable."""
+    pre = NeuronGroup(synapses, POISSON, threshold="rand() < rate * dt", name="pre")
+    post = NeuronGroup(synapses, POISSON, threshold="rand() < rate * dt", name="post")
+    return pre, post, getattr(stdp, rule)().synapses(pre, post, connect={"j": "i"}, tunable=("mu", "alpha"))
+
+
+def set_point(pre, post, synapses, values):
+    """Run arguments of one point (also usable as plain assignments in runtime mode)."""
+    return {synapses.mu: values["mu"], synapses.alpha: values["alpha"], pre.rate: values["rate"], post.rate: values["rate"]}
+
+
 class DriftBuild:
     """A built standalone STDP-drift network, rerun once per point."""
 
@@ -34,17 +46,13 @@ class DriftBuild:
         rule, synapses, duration = structure
         name = f"sweep-stdp-drift-{rule}-{synapses}-{duration:g}s-{os.getpid()}"
         self.session = Session("standalone", name=name, dt=DT, progress=False).__enter__()
-        self.pre = NeuronGroup(synapses, POISSON, threshold="rand() < rate * dt", name="pre")
-        self.post = NeuronGroup(synapses, POISSON, threshold="rand() < rate * dt", name="post")
-        reseed = seeded(self.pre)
-        self.synapses = getattr(stdp, rule)().synapses(self.pre, self.post, connect={"j": "i"}, tunable=("mu", "alpha"))
-        self.session.run(duration * second, [self.pre, self.post, reseed, self.synapses])
+        self.pre, self.post, self.synapses = drift_network(rule, synapses)
+        self.session.run(duration * second, [self.pre, self.post, seeded(self.pre), self.synapses])
 
     def run(self, values, seed):
         results = f"results-{os.getpid()}-{seed}-{abs(hash(str(values)))}"
-        self.session.rerun({self.synapses.mu: values["mu"], self.synapses.alpha: values["alpha"],
-                            self.pre.rate: values["rate"], self.post.rate: values["rate"], self.pre.run_seed: seed},
-                           results_directory=results)
+        run_args = {**set_point(self.pre, self.post, self.synapses, values), self.pre.run_seed: seed}
+        self.session.rerun(run_args, results_directory=results)
         weights = np.asarray(self.synapses.w[:])
         shutil.rmtree(self.session.directory / results, ignore_errors=True)
         return weights

@@ -140,14 +140,19 @@ _PREPARED = {}
 PREPARE_COUNT = {}
 
 
+def release():
+    """Close what this process prepared (e.g. leave a standalone build so that other Brian2 work can run)."""
+    for key in list(_PREPARED):
+        close = getattr(_PREPARED.pop(key), "close", None)
+        if close:
+            close()
+
+
 def prepared(spec, structure):
     """What ``spec.prepare(structure)`` made in this process, preparing it (once) if needed."""
     key = (spec.name, structure)
     if key not in _PREPARED:
-        for other in list(_PREPARED):
-            close = getattr(_PREPARED.pop(other), "close", None)
-            if close:
-                close()
+        release()
         _PREPARED[key] = spec.prepare(structure) if spec.prepare else None
         PREPARE_COUNT[key] = PREPARE_COUNT.get(key, 0) + 1
     return _PREPARED[key]
