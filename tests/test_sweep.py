@@ -122,3 +122,16 @@ def test_points_of_a_dead_worker_are_retried(tmp_path):
     table = sweep.run_sweep(points, tmp_path / "s", workers=2, progress=False)
     assert sorted(table["y"]) == [1.0, 2.0, 3.0]
     assert sweep.Store(tmp_path / "s").status() == {"done": 3, "failed": 0}
+
+
+def test_command_line_runs_a_sweep_and_reports_its_status(tmp_path, capsys):
+    from gatedplasticity.cli import main
+
+    log, folder = str(tmp_path / "runs.log"), str(tmp_path / "cli")
+    assert main(["sweep", "counting", "--set", "x=1,2", "--set", f"log={log}", "--repeats", "2", "--out", folder,
+                 "--workers", "1"]) == 0
+    assert len(sweep.Store(folder).table()) == 4
+    assert main(["sweep", "status", folder]) == 0
+    assert '{"done": 4, "failed": 0}' in capsys.readouterr().out
+    assert main(["sweep", "stdp-drift", "--set", "rate=10*ms", "--out", folder]) == 2  # wrong unit, nothing runs
+    assert "'rate' must be in hertz" in capsys.readouterr().err

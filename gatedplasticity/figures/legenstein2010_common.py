@@ -77,14 +77,15 @@ class Experiment:
 
 def experiment(conditions, seed, backend="standalone", progress=True, rule="eh", eta=ETA, nu=NU,
                sessions=("control", "perturbation"), targets=None, washout_eta=None, target_corners=None,
-               record_every=None, normalise=False, steps_per_target=None, require_complete=True):
+               record_every=None, normalise=False, steps_per_target=None, require_complete=True, project=None):
     """Run ``conditions`` {label: (runs, rotated fraction)} through ``sessions`` in one network.
 
     ``eta``/``nu`` may be per-run arrays (landscapes); ``target_corners`` restricts
     the Control and Perturbation targets (generalisation); ``washout_eta`` gives the
     Washout session its own learning rate. With ``require_complete`` a run that
     does not present all targets within ``steps_per_target`` steps per target
-    on average raises; otherwise ``record.completed`` reports it.
+    on average raises; otherwise ``record.completed`` reports it. ``project``
+    names the standalone build folder (parallel processes need their own).
     """
     targets = targets or TARGETS
     labels = np.concatenate([[label] * runs for label, (runs, _) in conditions.items()])
@@ -103,23 +104,25 @@ def experiment(conditions, seed, backend="standalone", progress=True, rule="eh",
                                 eta=block_eta))
     record = bci.run_blocks(circuit, blocks, eh.rule(rule, normalise=normalise), seed=seed, backend=backend, nu=nu,
                             kappa=KAPPA, record_every=record_every, progress=progress, steps_per_target=steps_per_target or STEPS_PER_TARGET,
-                            name=f"legenstein2010-{runs}runs-{len(sessions)}sessions-{rule}{'-normalised' if normalise else ''}")
+                            name=project or f"legenstein2010-{runs}runs-{len(sessions)}sessions-{rule}{'-normalised' if normalise else ''}")
     incomplete = [name for name, done in zip(sessions, record.completed) if np.any(done < targets)]
     if incomplete and require_complete:
         raise RuntimeError(f"runs did not present all {targets} targets in sessions {incomplete}; raise steps_per_target")
     return Experiment(circuit, perturbation, record, labels, tuple(sessions))
 
 
-def summary(shifts, trials, column="condition"):
+def summary(shifts, trials, column="condition", targets=None):
     """Per condition: PD shift and depth change of rotated vs non-rotated units (mean +- SD over runs,
-    paired t-test over runs) and the deviation half-way early vs late (mean +- SD over trials)."""
+    paired t-test over runs) and the deviation half-way early vs late (mean +- SD over trials;
+    the first and last EARLY_LATE of ``targets`` per session)."""
+    targets = targets or TARGETS
     rows = []
     for condition, table in shifts.groupby(column):
         shift = metrics.credit_assignment(table, "shift_deg")
         depth = metrics.credit_assignment(table, "depth_change_Hz")
         session_trials = trials[trials[column] == condition]
         early = session_trials[session_trials["trial"] < EARLY_LATE]["deviation_mm"]
-        late = session_trials[session_trials["trial"] >= TARGETS - EARLY_LATE]["deviation_mm"]
+        late = session_trials[session_trials["trial"] >= targets - EARLY_LATE]["deviation_mm"]
         rows.append({column: condition, **{f"shift_{k}": v for k, v in shift.items()},
                      **{f"depth_{k}": v for k, v in depth.items()},
                      "deviation_early_mm": early.mean(), "deviation_early_sd": early.std(),
