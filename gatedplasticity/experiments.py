@@ -1,10 +1,11 @@
 """Experiments registered for sweeps (``gatedplasticity sweep EXPERIMENT``).
 
 ``bci-perturbation``: one Legenstein et al. 2010 experiment set per point
-(``runs`` circuits, Control + Perturbation of ``fraction`` rotated units)
-with the EH rule or a control; row: the credit-assignment summary (PD
-shifts, depth changes, deviations). A plain function call: every point runs
-its own batched standalone program (build folder per process).
+(``runs`` circuits, [Control +] Perturbation of ``fraction`` rotated units,
+optional weight-norm homeostasis) with the EH rule or a control; row: the
+credit-assignment summary (PD shifts, depth changes, deviations, late
+performance). A plain function call: every point runs its own batched
+program (a build folder per process); Fig 9's landscape is a sweep of it.
 
 ``stdp-drift``: all-to-all classical or reverse STDP between independent
 Bernoulli-Poisson pre/post trains (one synapse per pair of neurons), the
@@ -74,26 +75,35 @@ def drift_row(values, seed, build):
     return {"mean_dw": weights.mean(), "sd_dw": weights.std(), "expected_dw": expected}
 
 
+SUMMARY = ("shift_rotated_mean", "shift_rotated_sd", "shift_non_rotated_mean", "shift_non_rotated_sd", "shift_difference",
+           "shift_p_value", "depth_rotated_mean", "depth_non_rotated_mean", "deviation_early_mm", "deviation_late_mm")
+
+
 def bci_row(values, seed, prepared):
     from .figures import legenstein2010_common as common
 
-    result = common.experiment({"sweep": (int(values["runs"]), float(values["fraction"]))}, seed, progress=False,
-                               rule=values["rule"], eta=values["eta"], nu=values["nu"], targets=int(values["targets"]),
+    targets = int(values["targets"])
+    sessions = ("control", "perturbation") if values["control"] else ("perturbation",)
+    result = common.experiment({"sweep": (int(values["runs"]), float(values["fraction"]))}, seed, values["backend"],
+                               progress=False, rule=values["rule"], eta=values["eta"], nu=values["nu"], targets=targets,
+                               sessions=sessions, normalise=bool(values["normalise"]),
                                steps_per_target=int(values["steps_per_target"]), require_complete=False,
-                               project=f"sweep-bci-{values['rule']}-{int(values['runs'])}-{os.getpid()}")
-    summary = common.summary(result.shifts(), result.trials(), targets=int(values["targets"])).iloc[0]
-    completed = min(done.min() for done in result.record.completed)
-    return {"targets_completed_min": completed} | {name: summary[name] for name in ("shift_rotated_mean", "shift_non_rotated_mean", "shift_p_value",
-                                              "depth_rotated_mean", "depth_non_rotated_mean",
-                                              "deviation_early_mm", "deviation_late_mm")}
+                               project=f"sweep-bci-{values['rule']}-{int(values['runs'])}-{len(sessions)}-{os.getpid()}")
+    trials = result.trials()
+    summary = common.summary(result.shifts(), trials, targets=targets).iloc[0]
+    late = trials[trials["trial"] >= targets - common.EARLY_LATE]
+    return {"targets_completed_min": min(done.min() for done in result.record.completed),
+            "late_steps": late["steps"].mean(), "late_R": late["mean_R"].mean(),
+            **{name: summary[name] for name in SUMMARY}}
 
 
 register(Experiment(
     name="bci-perturbation",
     parameters={"fraction": 0.5, "nu": 10 * Hz, "eta": 1.5e-5 / Hz**2, "runs": 10, "targets": 320, "rule": "eh",
-                "steps_per_target": 50},
+                "control": 1, "normalise": 0, "steps_per_target": 50, "backend": "standalone"},
     run=bci_row,
-    description="EH rule in the BCI task: credit assignment for one (fraction, nu, eta, rule) (Legenstein et al. 2010)",
+    description="EH rule in the BCI task: credit assignment for one (fraction, nu, eta, rule), "
+                "[Control +] Perturbation (Legenstein et al. 2010)",
 ))
 
 

@@ -169,6 +169,14 @@ def execute(point):
         return "failed", traceback.format_exc(), time.perf_counter() - started
 
 
+def column(table, name):
+    """The column of parameter ``name`` in a sweep table, whatever its unit label ("name [unit]")."""
+    matches = [c for c in table.columns if c == name or c.startswith(f"{name} [")]
+    if not matches:
+        raise ParameterError(name, f"the sweep table has no parameter '{name}'")
+    return table[matches[0]]
+
+
 class Store:
     """Results of one sweep folder: done/<key>.json, failed/<key>.json, table.parquet, provenance.json."""
 

@@ -1,23 +1,30 @@
 """Legenstein et al. 2010, Fig 9: the EH rule over exploration level nu and learning rate eta.
 
 50% Perturbation sessions with weight-norm homeostasis (as in the paper's
-Fig 9), 10 runs per (nu, eta) cell; every cell is a set of runs of one
-compiled network (nu and eta are per-run variables). The step budget allows
-a 3-s timeout on every target, so failing cells finish too. Per cell:
-performance late in the session (mean R_ang, steps per target and
-deviation half-way over the last 32 targets), PD shifts of rotated and
+Fig 9), 10 runs per (nu, eta) cell. The landscape is a sweep
+(``gatedplasticity.sweep``) of the ``bci-perturbation`` experiment: one
+point per cell, all cells on the same 10 circuits (the figure's seed), run
+in parallel on all cores and stored as they finish under the sweep cache
+(``$GATEDPLASTICITY_CACHE/sweeps`` or ``~/.cache/gatedplasticity/sweeps``),
+so an interrupted reproduction resumes with the cells it has. The step
+budget allows a 3-s timeout on every target, so failing cells finish too.
+Per cell: performance late in the session (mean R_ang, steps per target
+and deviation half-way over the last 32 targets), PD shifts of rotated and
 non-rotated units. R_ang is the performance measure compared: steps per
 target also track cursor speed, which exploration raises (rectified noise
-adds to the mean rate).
-``--quick``: a 3 x 3 grid with 3 runs per cell.
+adds to the mean rate). ``--quick``: a 3 x 3 grid with 3 runs per cell.
 """
 
+import os
 import time
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 from brian2 import Hz
 
+from .. import sweep
+from ..backends import CACHE_ENV
 from ..results import Result
 from . import legenstein2010_common as common
 from .common import check_bound, comparison, style
@@ -33,27 +40,25 @@ HIGH_NU = 40.0  # "good performance up to nu ~ 60 Hz" [P]
 PERFORMANCE_MARGIN = 0.05
 
 
+def sweep_folder(quick, seed, backend):
+    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "gatedplasticity")
+    return root / "sweeps" / f"legenstein2010-fig9-{'quick' if quick else 'full'}-seed{seed}-{backend}"
+
+
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    """All cells in one network; returns one row per cell."""
+    """One sweep point per (nu, eta) cell; returns one row per cell."""
     grid, runs = (QUICK_GRID if quick else GRID), RUNS[quick]
     started = time.perf_counter()
-    cells = [(nu, factor) for nu in grid["nu_Hz"] for factor in grid["eta_factor"]]
-    nu = np.repeat([cell[0] for cell in cells], runs) * Hz
-    eta = np.repeat([cell[1] for cell in cells], runs) * common.ETA
-    labels = {f"nu={n:g} Hz, eta={f:g}x": (n, f) for n, f in cells}
-    result = common.experiment({label: (runs, 0.5) for label in labels}, seed, backend, progress,
-                               sessions=("perturbation",), eta=eta, nu=nu, normalise=True, steps_per_target=90,
-                               require_complete=False)
-    summary = common.summary(result.shifts(), result.trials())  # indexed by label (sorted)
-    late = result.trials().query(f"trial >= {common.TARGETS - common.EARLY_LATE}").groupby("condition")[["steps", "mean_R"]].mean()
-    table = summary.assign(nu_Hz=[labels[label][0] for label in summary.index],
-                           eta_factor=[labels[label][1] for label in summary.index],
-                           late_steps=late["steps"].loc[summary.index].to_numpy(),
-                           late_R=late["mean_R"].loc[summary.index].to_numpy(),
-                           completed=[result.record.completed[0][result.condition == label].mean() for label in summary.index])
+    eta = float(common.ETA * Hz**2)
+    cells = [{"nu": nu * Hz, "eta": factor * common.ETA, "fraction": 0.5, "runs": runs, "targets": common.TARGETS,
+              "control": 0, "normalise": 1, "steps_per_target": 90, "backend": backend}
+             for nu in grid["nu_Hz"] for factor in grid["eta_factor"]]
+    table = sweep.run_sweep(sweep.points("bci-perturbation", rows=cells, seed=seed), sweep_folder(quick, seed, backend),
+                            progress=progress)
+    landscape = table.assign(nu_Hz=sweep.column(table, "nu"), eta_factor=np.round(sweep.column(table, "eta") / eta, 9))
     return Result(
         name="legenstein2010-fig9",
-        tables={"landscape": table.reset_index()},
+        tables={"landscape": landscape},
         params={"grid": grid, "runs_per_cell": runs, "eta": common.ETA, "kappa": common.KAPPA, "fraction": 0.5,
                 "normalise": True, "targets_per_session": common.TARGETS},
         seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
