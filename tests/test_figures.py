@@ -146,3 +146,16 @@ def test_legenstein2010_fig4_comparison_follows_the_data():
     failed = fig4.compare(summary(10.0))  # outside 18.1 +- 4.2 and below the non-rotated shift
     assert sorted(failed.loc[~failed["passed"], "quantity"]) == [
         "50%: PD shift rotated (deg, tol = paper SD)", "50%: rotated minus non-rotated shift (deg; pass if > 0)"]
+
+
+def test_burbank2012_fig2_linear_model_meets_its_targets_and_the_comparison_can_fail():
+    from gatedplasticity.figures import burbank2012_fig2 as fig2
+
+    data = fig2.simulate(seed=0)
+    table = fig2.compare(data)
+    assert table["passed"].all(), table
+    assert len(fig2.plot(data).axes) >= 6
+    outcomes = data.tables["outcomes"]
+    data.tables["outcomes"] = outcomes.assign(final_max_eig=np.where(outcomes["rule_type"] == "pot-rSTDP", 0.4, outcomes["final_max_eig"]))
+    assert list(fig2.compare(data).loc[lambda t: ~t["passed"], "quantity"]) == [
+        "pot-rSTDP: max |eig(WQ)| at the end (pass if > 1: extreme weights)"]
