@@ -78,6 +78,17 @@ def test_fig2_comparison_follows_the_data():
     assert list(failed["passed"]) == [False, True, False, False]
 
 
+def run_pipeline(module, rows, folder, min_axes):
+    """simulate (quick, runtime) -> compare (``rows`` finite rows) -> plot -> save; returns the data."""
+    data = module.simulate(seed=0, quick=True, backend="runtime", progress=False)
+    table = module.compare(data)
+    assert list(table.columns) == COMPARISON_COLUMNS and len(table) == rows
+    assert np.isfinite(table["reproduced"]).all()
+    assert len(module.plot(data).axes) >= min_axes
+    data.save(folder / data.name)
+    return data
+
+
 def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tmp_path):
     from gatedplasticity.figures import rao2021_fig3 as fig3
     from gatedplasticity.figures import rao2021_fig4 as fig4
@@ -90,12 +101,7 @@ def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tm
     monkeypatch.setattr(fig4, "setup", lambda quick: {"presentations": 10, "initialisations": 2})
     monkeypatch.setattr(fig4, "EVALUATION_SAMPLES", 200)
     for module, rows in ((fig3, 6), (fig4, 13)):
-        data = module.simulate(seed=0, quick=True, backend="runtime", progress=False)
-        table = module.compare(data)
-        assert list(table.columns) == COMPARISON_COLUMNS and len(table) == rows
-        assert np.isfinite(table["reproduced"]).all()
-        assert len(module.plot(data).axes) >= 4
-        data.save(tmp_path / data.name)
+        run_pipeline(module, rows, tmp_path, min_axes=4)
     slices = fig3.Result.load(tmp_path / "rao2021-fig3").tables["slices"]
     assert list(slices["slice_GU"]) == ["0-5", "5-9", "9-13"]
 
@@ -113,12 +119,7 @@ def test_legenstein2010_figures_run_end_to_end_on_tiny_settings(number, rows, mo
     if number == 6:
         monkeypatch.setattr(module, "RECORD_EVERY", 100)
         monkeypatch.setattr(module, "GRID_STEP", 4)
-    data = module.simulate(seed=0, quick=True, backend="runtime", progress=False)
-    table = module.compare(data)
-    assert list(table.columns) == COMPARISON_COLUMNS and len(table) == rows
-    assert np.isfinite(table["reproduced"]).all()
-    assert len(module.plot(data).axes) >= 1
-    data.save(tmp_path / data.name)
+    data = run_pipeline(module, rows, tmp_path, min_axes=1)
     if number == 9:  # one row per cell of the grid, each with its own parameters
         landscape = data.tables["landscape"]
         grid = module.QUICK_GRID
