@@ -1,5 +1,8 @@
 """Classification of top-down weight learning (Burbank & Kreiman 2012).
 
+``classify_if`` holds the integrate-and-fire network's rules (see its
+docstring); ``classify_linear`` the linear model's.
+
 Linear model [P rules, R details]: after each presentation,
 
 - any eigenvalue of WQ with modulus > 1 -> "extreme weights" (strong loops);
@@ -33,4 +36,40 @@ def classify_linear(rows, initial_std):
     slope = np.polyfit(recent[:, 0], recent[:, 1], 1)[0]
     if abs(slope) < FLAT * recent[:, 1].mean() and recent[:, 2].mean() < FLAT * first_dw:
         return "converged"
+    return None
+
+
+#: Integrate-and-fire network rules [P]: lags in presentations and thresholds.
+IF_EXTREME_FRACTION = 0.5
+IF_EXTREME_MARGIN = 0.1
+IF_CORRELATION_LAG = 3000
+IF_STD_LAG = 6000
+IF_CORRELATION = 0.99
+IF_STD_CHANGE = 1e-3
+IF_TOO_SIMILAR_STD = 0.3
+IF_MAX_PRESENTATIONS = 625_000
+
+
+def classify_if(snapshots, w_bound):
+    """Verdict for top-down weights of the integrate-and-fire network, or None (not classified yet).
+
+    ``snapshots``: {presentation: W}, including the presentations IF_CORRELATION_LAG
+    and IF_STD_LAG before the latest. Rules (Burbank & Kreiman 2012, Methods):
+    more than half of the weights within 0.1 of a bound (+-w_bound) -> "extreme
+    weights"; corr(W(N), W(N - 3000)) > 0.99 and std(W) changed by < 0.1% over
+    6000 presentations -> stabilised, then std < 0.3 -> "weights too similar",
+    else "converged"; 625,000 presentations without either -> "did not converge".
+    """
+    latest = max(snapshots)
+    w = np.asarray(snapshots[latest], float)
+    if np.mean(np.abs(w) > w_bound - IF_EXTREME_MARGIN) > IF_EXTREME_FRACTION:
+        return "extreme weights"
+    earlier, oldest = latest - IF_CORRELATION_LAG, latest - IF_STD_LAG
+    if earlier in snapshots and oldest in snapshots:
+        correlation = np.corrcoef(w.ravel(), np.asarray(snapshots[earlier]).ravel())[0, 1]
+        std_then = np.std(snapshots[oldest])
+        if correlation > IF_CORRELATION and abs(w.std() - std_then) < IF_STD_CHANGE * std_then:
+            return "weights too similar" if w.std() < IF_TOO_SIMILAR_STD else "converged"
+    if latest >= IF_MAX_PRESENTATIONS:
+        return "did not converge"
     return None
