@@ -37,10 +37,14 @@ def check_backend(backend):
     return backend
 
 
+def cache_root():
+    """The package's cache folder: ``$GATEDPLASTICITY_CACHE`` or ``~/.cache/gatedplasticity``."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "gatedplasticity")
+
+
 def cache_directory(name):
     """Folder where standalone project ``name`` is built and kept for reuse."""
-    root = os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "gatedplasticity"
-    return Path(root) / "standalone" / name
+    return cache_root() / "standalone" / name
 
 
 def check_standalone(network):

@@ -35,6 +35,7 @@ KAPPA = 0.2 / Hz
 ETA = eh.DEFAULT_ETA
 TARGETS = 320  # per session [P]
 RUNS = 20  # simulated experiments per condition [P]
+QUICK_RUNS = 6  # per condition with --quick
 #: Step budget per target (a session of 320 targets averages 30-45 steps each; timeouts are at 90).
 STEPS_PER_TARGET = 50
 EARLY_LATE = 32  # targets at each end of a session over which deviations are averaged [R]
@@ -73,6 +74,10 @@ class Experiment:
         """Per-trial table of ``session`` (deviation in the frame of each run's rotation axis)."""
         table = metrics.trial_table(self.record.trajectories[self.session(session)], self.perturbation.axes)
         return table.assign(condition=self.condition[table["run"]])
+
+
+def runs_per_condition(quick):
+    return QUICK_RUNS if quick else RUNS
 
 
 def experiment(conditions, seed, backend="standalone", progress=True, rule="eh", eta=ETA, nu=NU,

@@ -33,7 +33,7 @@ DEVIATION_TOLERANCE = {"early": 4.0, "late": 2.0}
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Run both perturbation levels; returns per-unit shifts, per-trial deviations and the summary."""
-    runs = 6 if quick else common.RUNS
+    runs = common.runs_per_condition(quick)
     started = time.perf_counter()
     result = common.experiment({level: (runs, fraction) for level, fraction in LEVELS.items()}, seed, backend, progress)
     shifts, trials = result.shifts(), result.trials()

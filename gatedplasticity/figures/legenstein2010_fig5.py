@@ -36,7 +36,7 @@ P_THRESHOLD = 0.05
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """The three rules, each in its own compiled network (``--quick``: 6 runs each instead of 20)."""
-    runs = 6 if quick else common.RUNS
+    runs = common.runs_per_condition(quick)
     started = time.perf_counter()
     shifts, trials = [], []
     for rule, eta in RULE_ETA.items():

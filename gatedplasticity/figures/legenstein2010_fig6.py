@@ -53,7 +53,7 @@ def washout_curves(result):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Both levels with the normal and the fast Washout, in one network."""
-    runs = 6 if quick else common.RUNS
+    runs = common.runs_per_condition(quick)
     started = time.perf_counter()
     conditions = {f"{level}{suffix}": (runs, fraction) for suffix in ("", " fast washout") for level, fraction in LEVELS.items()}
     washout_eta = np.repeat([1.0, 1.0, FAST_WASHOUT, FAST_WASHOUT], runs) * common.ETA

@@ -39,7 +39,7 @@ def jitter(tuning, decoder, directions, seed):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train at 50%, then measure jitter before/after on the same directions and noise."""
-    runs = 6 if quick else common.RUNS
+    runs = common.runs_per_condition(quick)
     started = time.perf_counter()
     result = common.experiment({"50%": (runs, 0.5)}, seed, backend, progress)
     session = result.session("perturbation")

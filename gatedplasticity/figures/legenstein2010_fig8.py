@@ -28,7 +28,7 @@ BINS = np.arange(0, 181, 30)
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train on one corner under a 50% perturbation; R_ang before/after for random test directions."""
-    runs = 6 if quick else common.RUNS
+    runs = common.runs_per_condition(quick)
     started = time.perf_counter()
     result = common.experiment({"50%": (runs, 0.5)}, seed, backend, progress, sessions=("perturbation",),
                                target_corners=TRAINED_CORNER)

@@ -15,16 +15,14 @@ target also track cursor speed, which exploration raises (rectified noise
 adds to the mean rate). ``--quick``: a 3 x 3 grid with 3 runs per cell.
 """
 
-import os
 import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 from brian2 import Hz
 
 from .. import sweep
-from ..backends import CACHE_ENV
+from ..backends import cache_root
 from ..results import Result
 from . import legenstein2010_common as common
 from .common import check_bound, comparison, style
@@ -41,8 +39,7 @@ PERFORMANCE_MARGIN = 0.05
 
 
 def sweep_folder(quick, seed, backend):
-    root = Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "gatedplasticity")
-    return root / "sweeps" / f"legenstein2010-fig9-{'quick' if quick else 'full'}-seed{seed}-{backend}"
+    return cache_root() / "sweeps" / f"legenstein2010-fig9-{'quick' if quick else 'full'}-seed{seed}-{backend}"
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
