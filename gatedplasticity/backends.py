@@ -148,10 +148,11 @@ class Session:
             report = progress_report(description) if self.progress else None
             network.run(duration, report=report, namespace={})
 
-    def finish(self):
-        """Build and execute the standalone program (no-op in runtime); returns wall time since the first stage."""
+    def finish(self, run=True):
+        """Build and (unless ``run=False``: only compile, for later reruns) execute the standalone program
+        (no-op in runtime); returns wall time since the first stage."""
         if self.standalone:
-            device.build(directory=str(self.directory), compile=True, run=True, with_output=self.progress)
+            device.build(directory=str(self.directory), compile=True, run=run, with_output=self.progress)
         return time.perf_counter() - self.__dict__.pop("_started")
 
     def rerun(self, run_args, results_directory=None):

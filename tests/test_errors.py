@@ -35,7 +35,7 @@ def test_unknown_tunable_parameter_is_named(groups):
 
 
 def test_missing_postsynaptic_variable_is_named(groups):
-    rule = gp.rules.Rule("needs v_a", stdp.STDP_TRACES + stdp.CLASSICAL_WINDOW, on_pre=stdp.ON_PRE,
+    rule = gp.rules.Rule("needs v_a", stdp.STDP_TRACES + stdp.ADDITIVE + stdp.CLASSICAL_WINDOW, on_pre=stdp.ON_PRE,
                          defaults=stdp.DEFAULTS, requires=("v_a",))
     with pytest.raises(gp.ParameterError, match="'v_a'") as error:
         rule.synapses(*groups)

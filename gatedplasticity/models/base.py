@@ -66,8 +66,11 @@ class Model:
         """Events the model's neurons emit (``spike`` plus custom events)."""
         return (("spike",) if self.threshold else ()) + tuple(self.events)
 
-    def neurons(self, n, *, name=None, dt=None, **overrides):
-        """``n`` neurons of this model (on their own clock if ``dt`` is given); ``overrides`` replace defaults."""
+    def neurons(self, n, *, name=None, dt=None, functions=None, **overrides):
+        """``n`` neurons of this model (on their own clock if ``dt`` is given); ``overrides`` replace defaults.
+
+        ``functions`` maps names used in the equations to TimedArrays or Brian2 Functions.
+        """
         if int(n) != n or n < 1:
             raise ValueError(f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
         params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
@@ -80,7 +83,7 @@ class Model:
             refractory=self.refractory or False,
             events={event: condition for event, (condition, *_) in self.events.items()} or None,
             method=self.method,
-            namespace=namespace,
+            namespace={**namespace, **(functions or {})},
             name=name or "neurongroup*",
             dt=dt,
         )

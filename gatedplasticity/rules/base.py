@@ -50,6 +50,10 @@ class Rule:
         Presynaptic variables or events (``on_pre_event`` events are added).
     gate : Equations
         Defines ``plasticity_gate`` (``UNGATED`` or ``EVENT_GATE``).
+    post_after_resets : bool
+        Run the ``on_post`` pathway after the neurons' resets instead of in the
+        synapses slot (it then sees what the presynaptic reset code did in the
+        same step, e.g. a neuron-level trace increment).
     descriptions : mapping of parameter name -> meaning (with units)
     reference : str
         Paper, equation and DOI.
@@ -67,6 +71,7 @@ class Rule:
     requires: tuple = ()
     requires_pre: tuple = ()
     gate: Equations = UNGATED
+    post_after_resets: bool = False
     descriptions: dict = field(default_factory=dict)
     reference: str = ""
 
@@ -164,6 +169,8 @@ class Rule:
             name=name or "synapses*",
             dt=dt,
         )
+        if self.post_after_resets and self.on_post:
+            synapses.post.when = "after_resets"
         for order, pathway in enumerate(self.on_pre_event):
             getattr(synapses, pathway).order = order
         for order, (stage, code) in enumerate(self.on_step.items()):

@@ -17,6 +17,22 @@ post": Brian2 runs presynaptic pathways before postsynaptic ones.
 
 The two rules differ only in the window Equations that set the amplitudes of
 the causal (pre before post) and acausal (post before pre) branches.
+
+Two formulations give the same weights (tested):
+
+- ``traces="synapse"``: per-synapse event-driven traces (general);
+- ``traces="neuron"``: one trace per neuron (``NEURON_TRACE`` in the pre and
+  post groups, +1 at each of their spikes). For all-to-all pair STDP the trace
+  of a synapse equals that of its presynaptic (or postsynaptic) neuron, so
+  this is exact and saves two exponentials per synaptic event. A transmission
+  delay must then be carried by the presynaptic group itself (a relay that
+  spikes at arrival, ``models.lif.arrival_relay``); the postsynaptic pathway
+  runs after the resets so that a pre spike arriving in the same step counts
+  as "pre before post", as in the per-synapse form.
+
+``multiplicative=True`` makes both branches weight-dependent (Burbank &
+Kreiman Eq 7, [R] form of Rubin et al. / van Rossum et al.): potentiation
+mu (w_max - w)/w_max, depression alpha mu w/w_max.
 """
 
 from brian2 import Equations, ms
@@ -31,19 +47,38 @@ STDP_TRACES = Equations(
     """
 )
 
+#: Spike-pair amplitudes: additive (the paper's Eq 5) or weight-dependent (Eq 7 [R]).
+ADDITIVE = Equations(
+    """
+    potentiation = mu : 1
+    depression = alpha * mu : 1
+    """
+)
+
+MULTIPLICATIVE = Equations(
+    """
+    potentiation = mu * (w_max - w) / w_max : 1
+    depression = alpha * mu * w / w_max : 1
+    """
+)
+
 CLASSICAL_WINDOW = Equations(
     """
-    amplitude_causal = mu : 1
-    amplitude_acausal = -alpha * mu : 1
+    amplitude_causal = potentiation : 1
+    amplitude_acausal = -depression : 1
     """
 )
 
 REVERSE_WINDOW = Equations(
     """
-    amplitude_causal = -alpha * mu : 1
-    amplitude_acausal = mu : 1
+    amplitude_causal = -depression : 1
+    amplitude_acausal = potentiation : 1
     """
 )
+
+#: Trace kept by each neuron for the ``traces="neuron"`` formulation (reset code: NEURON_TRACE_RESET).
+NEURON_TRACE = Equations("dstdp_trace/dt = -stdp_trace / tau_stdp : 1")
+NEURON_TRACE_RESET = "stdp_trace += 1"
 
 ON_PRE = """
 pre_trace += 1
@@ -54,6 +89,9 @@ ON_POST = """
 post_trace += 1
 w = clip(w + plasticity_gate * amplitude_causal * pre_trace, w_min, w_max)
 """
+
+ON_PRE_NEURON = "w = clip(w + plasticity_gate * amplitude_acausal * stdp_trace_post, w_min, w_max)"
+ON_POST_NEURON = "w = clip(w + plasticity_gate * amplitude_causal * stdp_trace_pre, w_min, w_max)"
 
 DEFAULTS = {"mu": 0.01, "alpha": 1.2, "tau_stdp": 20 * ms, "w_min": -50.0, "w_max": 50.0}
 
@@ -68,33 +106,39 @@ DESCRIPTIONS = {
 REFERENCE = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393, Eq 1/1' (doi:10.1371/journal.pcbi.1002393)"
 
 
-def _pair_rule(name, window):
-    return Rule(
-        name=name,
-        model=STDP_TRACES + window,
-        on_pre=ON_PRE,
-        on_post=ON_POST,
-        defaults=DEFAULTS,
-        descriptions=DESCRIPTIONS,
-        reference=REFERENCE,
-    )
+TRACES = ("synapse", "neuron")
 
 
-def classical():
+def _pair_rule(name, window, traces, multiplicative):
+    if traces not in TRACES:
+        raise ValueError(f"unknown STDP traces {traces!r}; choose one of {', '.join(TRACES)}")
+    amplitudes = MULTIPLICATIVE if multiplicative else ADDITIVE
+    name = f"{'multiplicative ' if multiplicative else ''}{name}"
+    if traces == "neuron":
+        defaults = {key: value for key, value in DEFAULTS.items() if key != "tau_stdp"}
+        return Rule(name=f"{name}, neuron-level traces", model=Equations("w : 1") + amplitudes + window,
+                    on_pre=ON_PRE_NEURON, on_post=ON_POST_NEURON, post_after_resets=True,
+                    requires=("stdp_trace",), requires_pre=("stdp_trace",), defaults=defaults,
+                    descriptions=DESCRIPTIONS, reference=REFERENCE)
+    return Rule(name=name, model=STDP_TRACES + amplitudes + window, on_pre=ON_PRE, on_post=ON_POST,
+                defaults=DEFAULTS, descriptions=DESCRIPTIONS, reference=REFERENCE)
+
+
+def classical(traces="synapse", multiplicative=False):
     """cSTDP: pre-before-post potentiates by mu e^(-dt/tau); post-before-pre depresses by alpha mu."""
-    return _pair_rule("classical STDP (cSTDP)", CLASSICAL_WINDOW)
+    return _pair_rule("classical STDP (cSTDP)", CLASSICAL_WINDOW, traces, multiplicative)
 
 
-def reverse():
+def reverse(traces="synapse", multiplicative=False):
     """rSTDP: pre-before-post depresses by alpha mu e^(-dt/tau); post-before-pre potentiates by mu."""
-    return _pair_rule("reverse STDP (rSTDP)", REVERSE_WINDOW)
+    return _pair_rule("reverse STDP (rSTDP)", REVERSE_WINDOW, traces, multiplicative)
 
 
 RULES = {"classical": classical, "reverse": reverse}
 
 
-def by_name(name):
+def by_name(name, traces="synapse", multiplicative=False):
     """The rule called ``"classical"`` or ``"reverse"``."""
     if name not in RULES:
         raise ValueError(f"unknown STDP rule {name!r}; choose one of {', '.join(RULES)}")
-    return RULES[name]()
+    return RULES[name](traces, multiplicative)
