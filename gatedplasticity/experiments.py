@@ -7,6 +7,12 @@ credit-assignment summary (PD shifts, depth changes, deviations, late
 performance). A plain function call: every point runs its own batched
 program (a build folder per process); Fig 9's landscape is a sweep of it.
 
+``burbank-if``: the integrate-and-fire network of Burbank & Kreiman 2012
+trained until classified (``protocols.top_down``); one build per (rule,
+extensions, delay, tau_STDP), everything else through run_args. Row:
+outcome (as an index into ``analysis.convergence.OUTCOMES``), presentations,
+final std(W), rates.
+
 ``stdp-drift``: all-to-all classical or reverse STDP between independent
 Bernoulli-Poisson pre/post trains (one synapse per pair of neurons), the
 all-to-all drift of Burbank & Kreiman 2012 Fig 1. A small spiking
@@ -114,4 +120,66 @@ register(Experiment(
     structure=lambda values: (values["rule"], int(values["synapses"]), float(values["duration"])),
     prepare=DriftBuild,
     description="all-to-all STDP drift under independent Poisson trains (Burbank & Kreiman 2012, Fig 1)",
+))
+
+
+IF_PARAMETERS = {
+    "rule": "reverse", "alpha": 1.2, "delay": 15 * ms, "tau_stdp": 20 * ms, "noise_rate": 2000 * Hz,
+    "tau_syn": 15 * ms, "sigma_input": 1.0, "sigma_noise": 0.5, "w_bound": 50.0, "mu": 0.01,
+    "eps": 1.0, "smooth": 1, "q_seed": 0, "c_seed": 1, "max_presentations": 625_000,
+    "multiplicative": 0, "bottom_up_rule": "none", "zeta": 1.0, "alpha_q": 1.2,
+    "homeostasis": 0, "target_rate": 20 * Hz, "gamma": 1.0, "higher_input": 0.0, "c_higher_seed": 2,
+}
+IF_SIZE = 100
+
+
+def if_structure(values):
+    """Options that change the compiled program of the integrate-and-fire network."""
+    return (values["rule"], bool(values["multiplicative"]), values["bottom_up_rule"], bool(values["homeostasis"]),
+            values["higher_input"] > 0, float(values["delay"] / ms), float(values["tau_stdp"] / ms))
+
+
+def if_options(structure):
+    rule, multiplicative, bottom_up_rule, homeostasis, higher_input, _, _ = structure
+    return {"rule": rule, "multiplicative": multiplicative, "homeostasis": homeostasis,
+            "higher_layer_input": higher_input, "bottom_up_rule": None if bottom_up_rule == "none" else bottom_up_rule}
+
+
+def if_prepare(structure):
+    from .protocols import top_down
+
+    return top_down.CompiledNetwork((IF_SIZE, IF_SIZE), if_options(structure), delay=structure[5] * ms,
+                                    tau_stdp=structure[6] * ms)
+
+
+def if_row(values, seed, prepared):
+    from .models import linear
+    from .protocols import top_down
+
+    q = linear.q_matrix(IF_SIZE, values["eps"], seed=int(values["q_seed"]), smooth=bool(values["smooth"]))
+    c = top_down.correlation_matrix(IF_SIZE, seed=int(values["c_seed"]))
+    options = if_options(if_structure(values))
+    del options["higher_layer_input"]  # follows from the higher_input ratio
+    if values["higher_input"] > 0:
+        options["c_higher"] = top_down.correlation_matrix(IF_SIZE, seed=int(values["c_higher_seed"]))
+    parameters = {name: values[name] for name in (*top_down.TABLE1, *top_down.EXTENSION_DEFAULTS)}
+    result = top_down.train(q, c, seed, max_presentations=int(values["max_presentations"]), compiled=prepared,
+                            progress=False, **options, **parameters)
+    last = result.history.iloc[-1]
+    from .analysis.convergence import OUTCOMES
+
+    return {"outcome_code": OUTCOMES.index(result.outcome), "presentations": result.presentations, "std_w": last["std_w"],
+            "mean_w": last["mean_w"], "fraction_extreme": last["fraction_extreme"], "corr_lag": last["corr_lag"],
+            "corr_q_inverse": last["corr_q_inverse"], "rate_lower": last["rate_lower"],
+            "rate_higher": last["rate_higher"], "wall_time": result.wall_time}
+
+
+register(Experiment(
+    name="burbank-if",
+    parameters=IF_PARAMETERS,
+    run=if_row,
+    structure=if_structure,
+    prepare=if_prepare,
+    description="two-layer integrate-and-fire network, top-down cSTDP/rSTDP trained until classified "
+                "(Burbank & Kreiman 2012, Figs 4-7); compiled once per (rule, extensions, delay, tau_STDP)",
 ))

@@ -151,7 +151,7 @@ def test_bad_matrices_are_named():
         td.train(q, c[:5, :5], seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2)
     assert error.value.parameter == "c"
     with pytest.raises(gp.ParameterError) as error:
-        td.train(q, c, seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2, higher_input=True)
+        td.train(q, c, seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2, higher_input=0.1)
     assert error.value.parameter == "c_higher"
     with pytest.raises(gp.ParameterError) as error:
         td.train(q, c, seed=None, max_presentations=2, backend="runtime")

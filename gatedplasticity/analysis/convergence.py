@@ -73,3 +73,12 @@ def classify_if(snapshots, w_bound):
     if latest >= IF_MAX_PRESENTATIONS:
         return "did not converge"
     return None
+
+
+#: Verdicts of the integrate-and-fire classifier, in the order of the paper's bar plots.
+OUTCOMES = ("converged", "weights too similar", "extreme weights", "did not converge")
+
+
+def rule_type(rule, alpha):
+    """The paper's label: "dep-" (alpha > 1) or "pot-" (alpha < 1) + "rSTDP" / "cSTDP"."""
+    return f"{'dep' if alpha > 1 else 'pot'}-{'r' if rule == 'reverse' else 'c'}STDP"

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from brian2 import Hz, NeuronGroup, Quantity, Synapses, TimedArray, ms, second
+from brian2 import Hz, NeuronGroup, Quantity, SpikeMonitor, Synapses, TimedArray, ms, second
 from scipy.stats import norm
 from tqdm import tqdm
 
@@ -113,7 +113,7 @@ def _params(overrides):
 
 
 def build(q, rule="reverse", chunk=CHUNK, traces="neuron", multiplicative=False, bottom_up_rule=None,
-          homeostasis=False, higher_input=False, strengths=None, **overrides):
+          homeostasis=False, higher_layer_input=False, record_spikes=False, strengths=None, **overrides):
     """Build the network for bottom-up weights ``q`` (lower x higher); ``overrides`` replace TABLE1 values.
 
     ``strengths``: {"lower": array, ["higher": array]} of input strengths, one
@@ -145,7 +145,7 @@ def build(q, rule="reverse", chunk=CHUNK, traces="neuron", multiplicative=False,
     lower = lower_model.neurons(n_lower, name="lower", functions={"strength": timed["lower"]},
                                 **neuron_params, **input_params, **extra)
     lower.input_gain = 1
-    if higher_input:
+    if higher_layer_input:
         timed["higher"] = TimedArray(strengths.get("higher", np.zeros((chunk, n_higher))), dt=PRESENTATION, name="higher_strength")
         higher = burbank_lif(noise=True, external_input=True, stdp_trace=trace).neurons(
             n_higher, name="higher", functions={"strength": timed["higher"]}, **neuron_params, **input_params, **extra)
@@ -176,6 +176,8 @@ def build(q, rule="reverse", chunk=CHUNK, traces="neuron", multiplicative=False,
         mu=params["mu"], alpha=params["alpha"], **bounds, **({} if trace else {"tau_stdp": params["tau_stdp"]}))
     top_down.delay = delay
     seeder = NeuronGroup(1, SEEDER, name="seeder")
+    if record_spikes:
+        objects.append(SpikeMonitor(lower, name="lower_spikes"))
     if homeostasis:
         _homeostasis(lower, top_down, params)
     objects += [bottom_up, top_down, seeder]
@@ -213,7 +215,7 @@ def _homeostasis(lower, top_down, params):
 
 
 STRUCTURE = {"rule": "reverse", "traces": "neuron", "multiplicative": False, "bottom_up_rule": None,
-             "homeostasis": False, "higher_input": False, "chunk": CHUNK}
+             "homeostasis": False, "higher_layer_input": False, "record_spikes": False, "chunk": CHUNK}
 
 
 def structure_of(**options):
@@ -285,10 +287,10 @@ class CompiledNetwork:
         return (tuple(q_shape) == (len(self.network.lower), len(self.network.higher)) and self.delay == delay
                 and self.tau_stdp == tau_stdp and structure_of(**structure) == self.structure)
 
-    def run_chunk(self, state, strengths, seed, params):
-        """Run one chunk from ``state`` ({name: array}); returns the state at its end."""
+    def run_chunk(self, state, strengths, seed, params, extra=None):
+        """Run one chunk from ``state`` ({name: array}); returns the state at its end. ``extra``: more run_args."""
         network, variables = self.network, state_variables(self.network)
-        run_args = {**tunable_values(network, params), network.seeder.run_seed: seed,
+        run_args = {**tunable_values(network, params), network.seeder.run_seed: seed, **(extra or {}),
                     **{variables[name]: Quantity(value, dim=variables[name].dim) for name, value in state.items()},
                     **{network.strengths[side]: values for side, values in strengths.items()}}
         self._runs += 1
@@ -371,9 +373,10 @@ def train(q, c, seed, max_presentations=IF_MAX_PRESENTATIONS, backend="standalon
     """
     seed = seed_value(seed, OWNER)
     max_presentations = positive_int("max_presentations", max_presentations, OWNER)
-    structure = structure_of(**{k: v for k, v in options.items() if k in STRUCTURE})
     params = _params({k: v for k, v in options.items() if k not in STRUCTURE})
-    if structure["higher_input"] and c_higher is None:
+    structure = structure_of(**{k: v for k, v in options.items() if k in STRUCTURE},
+                             higher_layer_input=params["higher_input"] > 0)
+    if structure["higher_layer_input"] and c_higher is None:
         raise ParameterError("c_higher", f"{OWNER}: higher_input needs the higher layer's correlation matrix c_higher")
     q = np.asarray(q, float)
     n_lower, n_higher = q.shape
@@ -382,7 +385,7 @@ def train(q, c, seed, max_presentations=IF_MAX_PRESENTATIONS, backend="standalon
     chunk = structure["chunk"]
     n_chunks = -(-max_presentations // chunk)
     input_rng = np.random.default_rng([seed, 1])
-    sides = {"lower": c, **({"higher": c_higher} if structure["higher_input"] else {})}
+    sides = {"lower": c, **({"higher": c_higher} if structure["higher_layer_input"] else {})}
 
     def draw(rows):
         return {side: input_strengths(matrix, rows, input_rng) for side, matrix in sides.items()}
@@ -438,10 +441,10 @@ def _history_row(done, w, snapshots, target, rates, w_bound, outcome):
     from ..analysis.convergence import IF_CORRELATION_LAG, IF_EXTREME_MARGIN, IF_STD_LAG
 
     earlier, oldest = snapshots.get(done - IF_CORRELATION_LAG), snapshots.get(done - IF_STD_LAG)
-    corr_lag = np.corrcoef(w.ravel(), earlier.ravel())[0, 1] if earlier is not None else np.nan
+    corr_lag = safe_correlation(w.ravel(), earlier.ravel()) if earlier is not None else np.nan
     std_change = abs(w.std() - oldest.std()) / oldest.std() if oldest is not None else np.nan
     return (done, w.std(), w.mean(), np.abs(w).mean(), np.mean(np.abs(w) > w_bound - IF_EXTREME_MARGIN), corr_lag,
-            std_change, np.corrcoef(w.ravel(), target.ravel())[0, 1], rates["lower"], rates["higher"], outcome)
+            std_change, safe_correlation(w.ravel(), target.ravel()), rates["lower"], rates["higher"], outcome)
 
 
 def _forget_old(snapshots, done, keep):
@@ -473,3 +476,67 @@ def _load_checkpoint(path):
         rows = [(*map(float, row), outcome) for row, outcome in zip(saved["history"], outcomes)]
         rows = [(int(r[0]), *r[1:]) for r in rows]
         return state, int(saved["done"]), rows, snapshots
+
+
+#: Fig 8's read-out windows (phase within a presentation) and the early burst's end [P].
+EARLY, LATE, BURST_END = (0 * ms, 50 * ms), (80 * ms, 160 * ms), 50 * ms
+
+
+def reconstruction_q(q):
+    """Fig 8's weaker bottom-up weights: Q' = 2Q - mean(Q) + 0.5 [P]."""
+    return 2 * np.asarray(q) - np.mean(q) + 0.5
+
+
+def evaluate_reconstruction(q, w, c, seed, stimuli=100, compiled=None, **overrides):
+    """Reconstruction of early activity by top-down feedback (Fig 8), one row per stimulus.
+
+    ``stimuli`` presentations of an early burst (input zero after 50 ms),
+    plasticity off, run once with top-down weights ``w`` (lower x higher)
+    and once with W = 0 (same seed). Per stimulus: corr(late activity minus
+    its no-feedback baseline, early activity), spike counts of the lower
+    neurons in EARLY and LATE. Standalone; ``compiled`` (a CompiledNetwork
+    with ``record_spikes`` and ``chunk=stimuli``) is reused if given.
+    """
+    q = np.asarray(q, float)
+    params = _params({**overrides, "mu": 0.0})
+    runner = compiled or CompiledNetwork(q.shape, {"chunk": stimuli, "record_spikes": True}, params["delay"],
+                                         params["tau_stdp"])
+    strengths = {"lower": input_strengths(c, stimuli, np.random.default_rng([seed_value(seed, OWNER), 2]))}
+    counts = {}
+    try:
+        network = runner.network
+        for label, weights in (("feedback", np.asarray(w, float)), ("baseline", np.zeros_like(w))):
+            state = {"w": weights.T.ravel(), "q": q.ravel(), "input_gain": np.ones(q.shape[0])}
+            runner.run_chunk(state, strengths, seed, params, extra={network.lower.input_cutoff: BURST_END})
+            monitor = next(obj for obj in network.objects if obj.name == "lower_spikes")
+            counts[label] = window_counts(np.asarray(monitor.i), np.asarray(monitor.t / second), stimuli, q.shape[0])
+    finally:
+        if compiled is None:
+            runner.close()
+    early = counts["feedback"]["early"]
+    late = counts["feedback"]["late"] - counts["baseline"]["late"]
+    correlations = [safe_correlation(late[k], early[k]) for k in range(stimuli)]
+    return pd.DataFrame({"stimulus": np.arange(stimuli), "correlation": correlations,
+                         "early_spikes": early.sum(axis=1), "late_spikes": counts["feedback"]["late"].sum(axis=1),
+                         "baseline_late_spikes": counts["baseline"]["late"].sum(axis=1)})
+
+
+def window_counts(indices, times, presentations, n):
+    """Spike counts (presentation x neuron) in the EARLY and LATE windows; times in s."""
+    period = float(PRESENTATION / second)
+    presentation = np.floor(times / period).astype(int)
+    phase = times - presentation * period
+    result = {}
+    for label, (start, stop) in (("early", EARLY), ("late", LATE)):
+        inside = (phase >= float(start / second)) & (phase < float(stop / second)) & (presentation < presentations)
+        counts = np.zeros((presentations, n))
+        np.add.at(counts, (presentation[inside], indices[inside]), 1)
+        result[label] = counts
+    return result
+
+
+def safe_correlation(a, b):
+    """Pearson correlation, NaN where either vector is constant."""
+    if np.std(a) == 0 or np.std(b) == 0:
+        return np.nan
+    return float(np.corrcoef(a, b)[0, 1])

@@ -1,0 +1,176 @@
+"""Benchmark: presentations per second of the Burbank & Kreiman 2012 IF network, ours vs NEST 3.10 vs Brian2 runtime.
+
+The network of Figs 3-4 (100 + 100 conductance LIF neurons, all-to-all
+fixed Q and plastic top-down W with all-pairs rSTDP, d = 15 ms, noise S =
+2000/s, bump + tonic external input, dt = 1 ms), one chunk of presentations.
+
+- ours: ``protocols.top_down.CompiledNetwork`` (C++ standalone, neuron-level
+  STDP traces and arrival relays), one rerun of the built binary per chunk,
+  as training does (process start and reading results included).
+- runtime: the same network in Brian2 runtime mode (Cython), timed after a
+  first, compiling presentation.
+- NEST 3.10 (``pip install nest-simulator``), one thread: ``iaf_cond_exp``
+  (C_m = 250 pF, g_L = 25 nS: tau_m = 10 ms; a dimensionless conductance
+  step 0.04 w is w nS), Poisson noise at S, an
+  ``inhomogeneous_poisson_generator`` per lower neuron for the input (its
+  rate sampled every 5 ms), static Q synapses with delay d, and W as
+  ``stdp_synapse`` with lambda = -alpha mu / Wmax, NEST alpha = 1/alpha,
+  mu_plus = mu_minus = 0 (reversed, depression-biased additive pair STDP),
+  reached through parrot neurons with delay d - 1 ms so that pre arrival
+  pairs with the post spike as in the paper. NEST keeps weights in [0, Wmax]
+  and never changes their sign, and ``iaf_cond_exp`` cannot reset g at a
+  spike: this compares cost at similar rates, not learning outcomes.
+
+``full_landscape_cpu_hours`` projects Fig 5's 6,912 runs from our measured
+cost per presentation and presentations per run: classified runs of the
+quick landscape (if its sweep folder exists) keep their count, the others
+are taken at the 625,000-presentation cap (so it is an upper estimate);
+without that folder every run is taken at the cap.
+
+    python benchmarks/rstdp_vs_nest.py [--quick]
+
+The last line is one JSON object.
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+from brian2 import ms, prefs, second
+
+from gatedplasticity.analysis.convergence import IF_MAX_PRESENTATIONS, OUTCOMES
+from gatedplasticity.figures import burbank2012_common as common
+from gatedplasticity.figures import burbank2012_fig5 as fig5
+from gatedplasticity.models.lif import tonic_start
+from gatedplasticity.protocols import top_down
+
+FULL_RUNS = 6912
+RATE_STEP = 5.0  # ms, resolution of NEST's input rate
+
+
+def problem(presentations, seed=0):
+    q, c = common.q_and_c()
+    state = top_down.initial_state(q, seed)
+    strengths = {"lower": top_down.input_strengths(c, presentations, np.random.default_rng(seed))}
+    return q, c, state, strengths
+
+
+def ours(presentations):
+    q, _, state, strengths = problem(presentations)
+    compiled = top_down.CompiledNetwork(q.shape, {"chunk": presentations}, top_down.TABLE1["delay"],
+                                        top_down.TABLE1["tau_stdp"])
+    params = top_down._params({})
+    try:
+        compiled.run_chunk(state, strengths, 0, params)  # warm file caches
+        started = time.perf_counter()
+        end = compiled.run_chunk(state, strengths, 1, params)
+        elapsed = time.perf_counter() - started
+    finally:
+        compiled.close()
+    rates = [end[f"{side}.spike_count"].mean() / (presentations * 0.16) for side in ("lower", "higher")]
+    return presentations / elapsed, rates
+
+
+def runtime(presentations):
+    prefs.codegen.target = "cython"
+    q, c, state, strengths = problem(presentations + 1)
+    runner = top_down.RuntimeNetwork(q.shape, {"chunk": 1}, top_down.TABLE1["delay"], top_down.TABLE1["tau_stdp"],
+                                     strengths, seed=0)
+    params = top_down._params({})
+    try:
+        runner.run_chunk(state, {}, 0, params)  # compiles
+        runner.structure["chunk"] = presentations
+        started = time.perf_counter()
+        runner.run_chunk(state, {}, 0, params)
+        elapsed = time.perf_counter() - started
+    finally:
+        runner.close()
+    return presentations / elapsed
+
+
+def input_rates(strengths):
+    """Per lower neuron: (times in ms, rates in Hz) of the external input, sampled every RATE_STEP ms."""
+    period, peak = 160.0, 20_000.0
+    start = float(tonic_start(30 * ms, 20 * ms, 0.2) / ms)
+    phases = np.arange(0, period, RATE_STEP)
+    course = np.where(phases < start, np.exp(-(phases - 30) ** 2 / (2 * 20**2)),
+                      np.where(phases < start + 80, 0.2, 0.0))
+    delay = float(top_down.TABLE1["delay"] / ms)
+    times = (np.arange(len(strengths))[:, None] * period + phases[None, :] + delay).ravel()
+    return times, [peak * (strengths[:, i][:, None] * course[None, :]).ravel() for i in range(strengths.shape[1])]
+
+
+def nest_rate(presentations):
+    import nest
+
+    q, _, state, strengths = problem(presentations)
+    n = q.shape[0]
+    delay, bound, alpha, mu = 15.0, 50.0, 1.2, 0.01
+    nest.ResetKernel()
+    nest.set_verbosity("M_ERROR")
+    nest.SetKernelStatus({"resolution": 1.0, "local_num_threads": 1, "print_time": False, "rng_seed": 1})
+    neuron = {"C_m": 250.0, "g_L": 25.0, "E_L": -74.0, "V_th": -54.0, "V_reset": -60.0, "E_ex": 0.0,
+              "tau_syn_ex": 15.0, "t_ref": 0.0, "V_m": -74.0}
+    lower = nest.Create("iaf_cond_exp", n, params={**neuron, "tau_minus": 20.0})
+    higher = nest.Create("iaf_cond_exp", n, params=neuron)
+    relays = nest.Create("parrot_neuron", n)
+    noise = nest.Create("poisson_generator", params={"rate": 2000.0})
+    nest.Connect(noise, lower + higher, syn_spec={"weight": 1.0, "delay": 1.0})
+    times, rates = input_rates(strengths["lower"])
+    inputs = nest.Create("inhomogeneous_poisson_generator", n)
+    for generator, values in zip(inputs, rates):
+        generator.set({"rate_times": np.round(times + 1.0, 1).tolist(), "rate_values": values.tolist()})
+    nest.Connect(inputs, lower, "one_to_one", syn_spec={"weight": 1.0, "delay": 1.0})
+    nest.Connect(lower, higher, "all_to_all",
+                 syn_spec={"weight": q.T, "delay": delay})  # q.T: rows = targets (higher)
+    nest.Connect(higher, relays, "one_to_one", syn_spec={"delay": delay - 1.0})
+    nest.CopyModel("stdp_synapse", "reverse_stdp", {"lambda": -alpha * mu / bound, "alpha": 1 / alpha,
+                                                     "mu_plus": 0.0, "mu_minus": 0.0, "Wmax": bound, "tau_plus": 20.0})
+    w = np.abs(top_down.weight_matrix(state["w"], n, n))  # NEST keeps the sign of a weight: magnitudes
+    nest.Connect(relays, lower, "all_to_all", syn_spec={"synapse_model": "reverse_stdp", "weight": w, "delay": 1.0})
+    recorder = nest.Create("spike_recorder")
+    nest.Connect(lower + higher, recorder)
+    nest.Simulate(1.0)
+    started = time.perf_counter()
+    nest.Simulate(presentations * 160.0)
+    elapsed = time.perf_counter() - started
+    events = recorder.get("events")
+    senders = np.asarray(events["senders"])
+    duration = presentations * 0.16
+    rates = [np.isin(senders, lower.tolist()).sum() / n / duration, np.isin(senders, higher.tolist()).sum() / n / duration]
+    return presentations / elapsed, rates
+
+
+def landscape_cpu_hours(seconds_per_presentation):
+    """Projected CPU-hours of Fig 5's full grid (see the module docstring)."""
+    folder = fig5.sweep_folder("burbank2012-fig5", True, 0)
+    presentations = IF_MAX_PRESENTATIONS
+    if (folder / "table.parquet").exists():
+        import pandas as pd
+
+        table = pd.read_parquet(folder / "table.parquet")
+        classified = table["outcome_code"] != OUTCOMES.index("did not converge")
+        presentations = np.where(classified, table["presentations"], IF_MAX_PRESENTATIONS).mean()
+    return FULL_RUNS * presentations * seconds_per_presentation / 3600
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer presentations per measurement")
+    args = parser.parse_args()
+    presentations = 150 if args.quick else 1500
+    ours_rate, ours_rates = ours(presentations)
+    nest_rate_, nest_rates = nest_rate(presentations // 3)
+    runtime_rate = runtime(presentations // 10)
+    print(f"ours (standalone): {ours_rate:8.1f} presentations/s  (rates lower {ours_rates[0]:.1f} Hz, higher {ours_rates[1]:.1f} Hz)")
+    print(f"NEST 3.10, 1 thread: {nest_rate_:6.1f} presentations/s  (rates lower {nest_rates[0]:.1f} Hz, higher {nest_rates[1]:.1f} Hz)")
+    print(f"Brian2 runtime (Cython): {runtime_rate:6.1f} presentations/s")
+    result = {"ratio_vs_nest": round(ours_rate / nest_rate_, 2), "ratio_vs_runtime": round(ours_rate / runtime_rate, 2),
+              "presentations_per_s": round(ours_rate, 1),
+              "full_landscape_cpu_hours": round(landscape_cpu_hours(1 / ours_rate), 1)}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Burbank & Kreiman 2012 integrate-and-fire figures: comparisons follow the data; the sweep experiment runs."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from brian2 import ms
+
+from gatedplasticity import sweep
+from gatedplasticity.analysis.convergence import OUTCOMES
+from gatedplasticity.figures import burbank2012_fig3 as fig3
+from gatedplasticity.figures import burbank2012_fig4 as fig4
+from gatedplasticity.figures import burbank2012_fig5 as fig5
+from gatedplasticity.figures import burbank2012_fig8 as fig8
+from gatedplasticity.models import linear
+from gatedplasticity.protocols import top_down as td
+from gatedplasticity.results import Result
+
+
+def landscape(outcomes):
+    """Runs table: {(rule, alpha): [outcome, ...]}."""
+    rows = [{"rule": rule, "alpha": alpha, "outcome_code": OUTCOMES.index(o), "presentations": 1500, "std_w": 1.0,
+             "rate_lower": 5.0} for (rule, alpha), listed in outcomes.items() for o in listed]
+    runs = pd.DataFrame(rows)
+    runs = runs.assign(rule_type=[f"{'dep' if a > 1 else 'pot'}-{'r' if r == 'reverse' else 'c'}STDP"
+                                  for r, a in zip(runs["rule"], runs["alpha"])],
+                       outcome=[OUTCOMES[c] for c in runs["outcome_code"]])
+    return Result(name="burbank2012-fig5", tables={"runs": runs, "fractions": fig5.fractions(runs)})
+
+
+def test_fig5_comparison_follows_the_landscape():
+    paper_like = {("reverse", 1.2): ["converged"] * 19 + ["did not converge"], ("reverse", 0.9): ["extreme weights"] * 4,
+                  ("classical", 1.2): ["extreme weights"] * 4, ("classical", 0.9): ["extreme weights"] * 4}
+    table = fig5.compare(landscape(paper_like))
+    assert table["passed"].all(), table.to_string()
+    fractions = landscape(paper_like).tables["fractions"].set_index("rule_type")
+    assert fractions.loc["dep-rSTDP", "converged"] == pytest.approx(0.95) and fractions.loc["dep-rSTDP", "runs"] == 20
+    wrong = {**paper_like, ("reverse", 1.2): ["converged"] * 17 + ["did not converge"] * 3,
+             ("classical", 0.9): ["converged"] + ["extreme weights"] * 3}
+    assert list(fig5.compare(landscape(wrong))["passed"]) == [False, True, True, False]
+
+
+def training_result(outcome, presentations, rates, corr_lag=0.995, std_w=1.0):
+    history = pd.DataFrame({"presentation": [1500, presentations], "std_w": [0.5, std_w], "rate_lower": rates,
+                            "corr_lag": [np.nan, corr_lag]})
+    outcomes = pd.DataFrame([{"rule_type": "dep-rSTDP", "outcome": outcome, "presentations": presentations,
+                              "std_w": std_w, "fraction_extreme": 0.0, "corr_lag": corr_lag}])
+    return Result(name="burbank2012-fig3", tables={"history": history, "outcomes": outcomes})
+
+
+def test_fig3_comparison_follows_the_run():
+    assert fig3.compare(training_result("converged", 75_000, [20.0, 20.5]))["passed"].all()
+    failed = fig3.compare(training_result("did not converge", 625_000, [20.0, 30.0], corr_lag=0.95, std_w=0.2))
+    assert not failed["passed"].iloc[[0, 1, 2, 4, 5]].any() and failed["passed"].iloc[3]
+
+
+def test_fig4_comparison_names_each_verdict():
+    outcomes = pd.DataFrame({"rule_type": list(fig4.PUBLISHED), "outcome": list(fig4.PUBLISHED.values())})
+    assert fig4.compare(Result(name="f", tables={"outcomes": outcomes}))["passed"].all()
+    outcomes.loc[0, "outcome"] = "did not converge"
+    table = fig4.compare(Result(name="f", tables={"outcomes": outcomes}))
+    assert list(table["passed"]) == [False, True, True, True] and "did not converge" in table["quantity"].iloc[0]
+
+
+def test_fig8_comparison_needs_a_rise():
+    def result(first, last):
+        table = pd.DataFrame({"presentation": [0, 0, 45_000, 45_000], "correlation": [first, first, last, last]})
+        return Result(name="f", tables={"reconstruction": table})
+
+    assert fig8.compare(result(0.1, 0.6))["passed"].all()
+    assert not fig8.compare(result(0.4, 0.3))["passed"].any()
+
+
+@pytest.mark.standalone
+def test_reconstruction_probe_subtracts_an_identical_baseline():
+    """W = 0: the feedback and baseline runs are the same seeded run, so late - baseline is exactly 0."""
+    q = td.reconstruction_q(linear.q_matrix(12, 1.0, seed=3))
+    c = td.correlation_matrix(12, seed=4, rank=3)
+    compiled = td.CompiledNetwork(q.shape, {"chunk": 4, "record_spikes": True}, 4 * ms, 20 * ms)
+    try:
+        silent = td.evaluate_reconstruction(q, np.zeros((12, 12)), c, seed=1, stimuli=4, compiled=compiled, delay=4 * ms)
+        strong = td.evaluate_reconstruction(q, np.full((12, 12), 3.0), c, seed=1, stimuli=4, compiled=compiled,
+                                            delay=4 * ms)
+    finally:
+        compiled.close()
+    assert list(silent["stimulus"]) == [0, 1, 2, 3]
+    assert (silent["late_spikes"] == silent["baseline_late_spikes"]).all() and silent["correlation"].isna().all()
+    assert silent["early_spikes"].min() > 0
+    assert (strong["late_spikes"] > strong["baseline_late_spikes"]).all()
+
+
+@pytest.mark.standalone
+def test_burbank_if_sweep_points_share_one_build(tmp_path):
+    """Two parameter points of one structure: one build; potentiation-biased rSTDP hits the bounds at once."""
+    points = sweep.points("burbank-if", grid={"rule": ["reverse"], "alpha": [0.9, 1.2], "max_presentations": [1500],
+                                              "delay": [15 * ms]})
+    before = sum(sweep.PREPARE_COUNT.values())
+    table = sweep.run_sweep(points, tmp_path / "sweep", workers=1, progress=False)
+    sweep.release()
+    assert sum(sweep.PREPARE_COUNT.values()) - before == 1
+    table = table.sort_values("alpha")
+    assert [OUTCOMES[int(c)] for c in table["outcome_code"]] == ["extreme weights", "did not converge"]
+    assert (table["presentations"] == 1500).all() and (table["rate_lower"] > 0).all()
