@@ -60,7 +60,7 @@ def ours(presentations):
     q, _, state, strengths = problem(presentations)
     compiled = top_down.CompiledNetwork(q.shape, {"chunk": presentations}, top_down.TABLE1["delay"],
                                         top_down.TABLE1["tau_stdp"])
-    params = top_down._params({})
+    params = top_down.parameters({})
     try:
         compiled.run_chunk(state, strengths, 0, params)  # warm file caches
         started = time.perf_counter()
@@ -77,7 +77,7 @@ def runtime(presentations):
     q, c, state, strengths = problem(presentations + 1)
     runner = top_down.RuntimeNetwork(q.shape, {"chunk": 1}, top_down.TABLE1["delay"], top_down.TABLE1["tau_stdp"],
                                      strengths, seed=0)
-    params = top_down._params({})
+    params = top_down.parameters({})
     try:
         runner.run_chunk(state, {}, 0, params)  # compiles
         runner.structure["chunk"] = presentations

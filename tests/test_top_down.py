@@ -177,3 +177,10 @@ def test_compiled_network_reruns_without_recompiling_and_matches_closed_loop_boo
     assert result.final_state["lower.spike_count"].sum() > 0
     assert np.abs(result.final_state["w"] - td.initial_state(q, 0)["w"]).max() > 0.05
     np.testing.assert_allclose(other.final_state["w"], td.initial_state(q, 0)["w"])  # mu = 0 through run_args
+
+
+def test_frozen_identical_weights_are_too_similar_not_undecided():
+    from gatedplasticity.analysis.convergence import classify_if
+
+    frozen = np.full((5, 5), -2.8)
+    assert classify_if({0: frozen, 3000: frozen, 6000: frozen}, w_bound=50) == "weights too similar"

@@ -66,9 +66,10 @@ def classify_if(snapshots, w_bound):
         return "extreme weights"
     earlier, oldest = latest - IF_CORRELATION_LAG, latest - IF_STD_LAG
     if earlier in snapshots and oldest in snapshots:
-        correlation = np.corrcoef(w.ravel(), np.asarray(snapshots[earlier]).ravel())[0, 1]
+        previous = np.asarray(snapshots[earlier])
+        correlation = 1.0 if np.array_equal(w, previous) else safe_correlation(w.ravel(), previous.ravel())
         std_then = np.std(snapshots[oldest])
-        if correlation > IF_CORRELATION and abs(w.std() - std_then) < IF_STD_CHANGE * std_then:
+        if correlation > IF_CORRELATION and abs(w.std() - std_then) <= IF_STD_CHANGE * std_then:
             return "weights too similar" if w.std() < IF_TOO_SIMILAR_STD else "converged"
     if latest >= IF_MAX_PRESENTATIONS:
         return "did not converge"
@@ -82,3 +83,10 @@ OUTCOMES = ("converged", "weights too similar", "extreme weights", "did not conv
 def rule_type(rule, alpha):
     """The paper's label: "dep-" (alpha > 1) or "pot-" (alpha < 1) + "rSTDP" / "cSTDP"."""
     return f"{'dep' if alpha > 1 else 'pot'}-{'r' if rule == 'reverse' else 'c'}STDP"
+
+
+def safe_correlation(a, b):
+    """Pearson correlation, NaN where either vector is constant."""
+    if np.std(a) == 0 or np.std(b) == 0:
+        return np.nan
+    return float(np.corrcoef(a, b)[0, 1])

@@ -39,7 +39,7 @@ from brian2 import Hz, NeuronGroup, Quantity, SpikeMonitor, Synapses, TimedArray
 from scipy.stats import norm
 from tqdm import tqdm
 
-from ..analysis.convergence import IF_MAX_PRESENTATIONS, classify_if
+from ..analysis.convergence import IF_MAX_PRESENTATIONS, classify_if, safe_correlation
 from ..backends import Session
 from ..models.lif import G_PER_INPUT, arrival_relay, burbank_lif
 from ..parameters import ParameterError, resolve
@@ -108,7 +108,8 @@ class TopDownNetwork:
     plastic_bottom_up: bool = False
 
 
-def _params(overrides):
+def parameters(overrides):
+    """TABLE1 and extension parameters with ``overrides`` (names and units checked)."""
     return resolve({**TABLE1, **EXTENSION_DEFAULTS}, overrides, OWNER)
 
 
@@ -129,7 +130,7 @@ def build(q, rule="reverse", chunk=CHUNK, traces="neuron", multiplicative=False,
         raise ParameterError("traces", f"{OWNER}: unknown traces {traces!r}; choose one of {', '.join(TRACE_FORMULATIONS)}")
     if bottom_up_rule is not None and bottom_up_rule not in stdp.RULES:
         raise ParameterError("bottom_up_rule", f"{OWNER}: unknown rule {bottom_up_rule!r}; choose one of {', '.join(stdp.RULES)}")
-    params = _params(overrides)
+    params = parameters(overrides)
     if params["delay"] < DT:
         raise ParameterError("delay", f"{OWNER}: the delay must be at least one time step ({DT}), got {params['delay']}")
     if homeostasis and chunk % HOMEOSTASIS_EVERY:
@@ -373,7 +374,7 @@ def train(q, c, seed, max_presentations=IF_MAX_PRESENTATIONS, backend="standalon
     """
     seed = seed_value(seed, OWNER)
     max_presentations = positive_int("max_presentations", max_presentations, OWNER)
-    params = _params({k: v for k, v in options.items() if k not in STRUCTURE})
+    params = parameters({k: v for k, v in options.items() if k not in STRUCTURE})
     structure = structure_of(**{k: v for k, v in options.items() if k in STRUCTURE},
                              higher_layer_input=params["higher_input"] > 0)
     if structure["higher_layer_input"] and c_higher is None:
@@ -498,7 +499,7 @@ def evaluate_reconstruction(q, w, c, seed, stimuli=100, compiled=None, **overrid
     with ``record_spikes`` and ``chunk=stimuli``) is reused if given.
     """
     q = np.asarray(q, float)
-    params = _params({**overrides, "mu": 0.0})
+    params = parameters({**overrides, "mu": 0.0})
     runner = compiled or CompiledNetwork(q.shape, {"chunk": stimuli, "record_spikes": True}, params["delay"],
                                          params["tau_stdp"])
     strengths = {"lower": input_strengths(c, stimuli, np.random.default_rng([seed_value(seed, OWNER), 2]))}
@@ -533,10 +534,3 @@ def window_counts(indices, times, presentations, n):
         np.add.at(counts, (presentation[inside], indices[inside]), 1)
         result[label] = counts
     return result
-
-
-def safe_correlation(a, b):
-    """Pearson correlation, NaN where either vector is constant."""
-    if np.std(a) == 0 or np.std(b) == 0:
-        return np.nan
-    return float(np.corrcoef(a, b)[0, 1])
