@@ -41,7 +41,8 @@ def compare(data):
     first_rate, last_rate = history["rate_lower"].iloc[0], history["rate_lower"].iloc[-1]
     return comparison([
         check("classified 'converged' (1 = yes)", 1, outcome["outcome"] == "converged", 0),
-        check("presentations until classified (paper ~75,000; +-50%)", PUBLISHED_PRESENTATIONS, outcome["presentations"],
+        check("presentations until classified (paper ~75,000; +-50%; NaN: not classified)", PUBLISHED_PRESENTATIONS,
+              outcome["presentations"] if outcome["outcome"] != "did not converge" else float("nan"),
               0.5 * PUBLISHED_PRESENTATIONS),
         check_bound("final std(W) (pass if > 0.3: diverse)", float("nan"), outcome["std_w"], 0.3, upper=False),
         check_bound("fraction of weights within 0.1 of a bound (pass if < 0.5)", float("nan"),

@@ -397,18 +397,20 @@ def train(q, c, seed, max_presentations=IF_MAX_PRESENTATIONS, backend="standalon
         state, done, rows, snapshots = saved
         for _ in range(done // chunk):
             draw(chunk)  # keep the input stream where it was
-    runner = compiled
-    if backend == "runtime":
-        all_inputs = draw(n_chunks * chunk - done)
-        runner = RuntimeNetwork(q.shape, structure, params["delay"], params["tau_stdp"], all_inputs, seed)
-    elif runner is None or not runner.matches(q.shape, structure, params["delay"], params["tau_stdp"]):
-        runner = CompiledNetwork(q.shape, structure, params["delay"], params["tau_stdp"])
+    def make_runner():
+        if backend == "runtime":
+            return RuntimeNetwork(q.shape, structure, params["delay"], params["tau_stdp"], draw(n_chunks * chunk - done), seed)
+        if compiled is not None and compiled.matches(q.shape, structure, params["delay"], params["tau_stdp"]):
+            return compiled
+        return CompiledNetwork(q.shape, structure, params["delay"], params["tau_stdp"])
+
     target = np.linalg.pinv(q)  # Q^-1, compared with W (lower x higher)
-    started, outcome = time.perf_counter(), _outcome(rows)
+    started, outcome, runner = time.perf_counter(), _outcome(rows), None
     bar = tqdm(total=max_presentations, initial=done, desc=f"{structure['rule']} alpha={params['alpha']}",
                unit="presentation", disable=not progress, leave=False)
     try:
         while outcome is None and done < max_presentations:
+            runner = runner or make_runner()
             counts = {side: state.get(f"{side}.spike_count", np.zeros(n)) for side, n in (("lower", n_lower), ("higher", n_higher))}
             inputs = draw(chunk) if backend != "runtime" else {}
             state = runner.run_chunk(state, inputs, seed * 100_003 + done // chunk, params)
@@ -424,11 +426,14 @@ def train(q, c, seed, max_presentations=IF_MAX_PRESENTATIONS, backend="standalon
             bar.update(chunk)
     finally:
         bar.close()
-        if runner is not compiled:
+        if runner is not None and runner is not compiled:
             runner.close()
+    if outcome is None and rows:  # resumed at (or past) its cap
+        outcome = "did not converge"
+        rows[-1] = (*rows[-1][:-1], outcome)
     history = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
     kept = {k: v for k, v in snapshots.items() if k in keep_snapshots or k == done}
-    return Training(history, kept, outcome or "did not converge", done, state, time.perf_counter() - started)
+    return Training(history, kept, outcome, done, state, time.perf_counter() - started)
 
 
 def _outcome(rows):
