@@ -61,6 +61,17 @@ def test_fig4_comparison_names_each_verdict():
     assert list(table["passed"]) == [False, True, True, True] and "did not converge" in table["quantity"].iloc[0]
 
 
+def test_fig7_comparison_needs_converged_dep_rstdp_runs():
+    from gatedplasticity.figures import burbank2012_fig7 as fig7
+
+    def result(outcome):
+        runs = landscape({("reverse", 1.2): [outcome, "did not converge"]}).tables["runs"]
+        return Result(name="f", tables={f"fractions_{r:g}x": fig5.fractions(runs) for r in fig7.RATIOS})
+
+    assert fig7.compare(result("converged"))["passed"].all()
+    assert not fig7.compare(result("extreme weights"))["passed"].any()
+
+
 def test_fig8_comparison_needs_a_rise():
     def result(first, last):
         table = pd.DataFrame({"presentation": [0, 0, 45_000, 45_000], "correlation": [first, first, last, last]})
