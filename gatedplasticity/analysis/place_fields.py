@@ -1,0 +1,53 @@
+"""Place-field ramps from BTSP weights (Milstein et al. 2021): amplitude, peak, width, asymmetry, coverage.
+
+The ramp depolarisation at position x is V(x) = c sum_i (W_i - 1) r_i(x),
+W_i = Wmax w_i the weight relative to a naive synapse and r_i the input's
+normalised rate (peak ``peak_rate``); c = 2.956e-3 mV/Hz, peak rate 40 Hz
+(the authors' code). Positions are on a circular track; signed distances
+run from -length/2 to length/2.
+"""
+
+import numpy as np
+import pandas as pd
+
+from ..rules.btsp import W_MAX
+
+MV_PER_HZ = 2.956e-3
+PEAK_RATE = 40.0
+
+
+def signed_distance(x, reference, length):
+    """x - reference on a circle of circumference ``length``, in [-length/2, length/2)."""
+    return (np.asarray(x) - reference + length / 2) % length - length / 2
+
+
+def ramp(weights, centers, field_sd, length, positions=None):
+    """Ramp (mV) of each cell (rows of ``weights``, normalised w) at ``positions`` (cm; default 1-cm grid)."""
+    positions = np.arange(0, length, 1.0) if positions is None else np.asarray(positions)
+    rates = np.exp(-(signed_distance(positions[None, :], np.asarray(centers)[:, None], length) / field_sd) ** 2)
+    return positions, MV_PER_HZ * PEAK_RATE * (W_MAX * np.atleast_2d(weights) - 1) @ rates
+
+
+def field_metrics(positions, values, plateau_position, length):
+    """Peak amplitude (mV), peak shift from the plateau (cm, negative = before), FWHM (cm), asymmetry.
+
+    Asymmetry: area of the (positive) ramp within half a track before the
+    plateau over that after it. FWHM: length of track where the ramp is at
+    least half its peak.
+    """
+    values = np.asarray(values, float)
+    peak = int(np.argmax(values))
+    shift = signed_distance(positions[peak], plateau_position, length)
+    step = positions[1] - positions[0]
+    width = step * np.count_nonzero(values >= values[peak] / 2)
+    relative = signed_distance(positions, plateau_position, length)
+    positive = np.clip(values, 0, None)
+    before, after = positive[relative < 0].sum(), positive[relative >= 0].sum()
+    return {"amplitude_mV": values[peak], "peak_shift_cm": shift, "fwhm_cm": width,
+            "asymmetry": before / after if after > 0 else np.inf}
+
+
+def coverage(peaks, reward_position, length, half_width):
+    """Fraction of place-field peaks within ``half_width`` of the reward and the fraction a uniform tiling would give."""
+    near = np.abs(signed_distance(np.asarray(peaks), reward_position, length)) <= half_width
+    return pd.Series({"fraction_near_reward": near.mean(), "uniform_fraction": 2 * half_width / length})
