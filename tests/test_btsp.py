@@ -146,9 +146,10 @@ def test_induction_and_translocation_figures_meet_their_targets_and_can_fail():
     assert fig1.compare(induction)["passed"].all(), fig1.compare(induction).to_string()
     translocation = fig2.simulate(seed=0, quick=True, backend="runtime", progress=False)
     assert fig2.compare(translocation)["passed"].all(), fig2.compare(translocation).to_string()
+    assert len(fig1.plot(induction).axes) == 2 and len(fig2.plot(translocation).axes) == 2
     fields = induction.tables["fields"]
     broken = fig1.Result(name="b", tables={"fields": fields.assign(amplitude_mV=3.4, peak_shift_cm=2.0, asymmetry=1.1)})
-    assert list(fig1.compare(broken)["passed"]) == [False, False, False, True, True]
+    assert list(fig1.compare(broken)["passed"]) == [False, False, False, True, True, True]
     laps = translocation.tables["laps"].copy()
     laps["ramp_at_old_peak_mV"] = 5.0  # the old field not depressed
     assert list(fig2.compare(fig2.Result(name="b", tables={"laps": laps}))["passed"]) == [True, False, False]

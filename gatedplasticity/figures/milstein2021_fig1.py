@@ -3,8 +3,8 @@
 A silent cell (all weights naive) runs laps at 15, 25 and 35 cm/s; in lap 2
 a plateau is induced at P = 90 cm. The ramp after that lap (per-lap
 integration, as the authors' code; the continuous integration at 25 cm/s
-beside it) gives the amplitude, the peak shift from P, the FWHM and the
-asymmetry (area before / after P). Targets: Milstein et al. 2021's
+beside it, and tau_ET x0.5 and x1.5 at 25 cm/s) gives the amplitude, the
+peak shift from P, the FWHM and the asymmetry (area before / after P). Targets: Milstein et al. 2021's
 synthetic-cell values and Bittner et al. 2017 (REFERENCE.md section 4).
 ``--quick`` is the same (the runs take seconds).
 """
@@ -14,7 +14,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from brian2 import cm, second
+from brian2 import cm, ms, second
 
 from ..protocols import track as protocol
 from ..results import Result
@@ -25,22 +25,24 @@ PAPER = common.PAPER
 DESCRIPTION = "BTSP: one plateau creates an asymmetric place field in one lap (ramp ~8 mV, peak before the plateau)"
 PLATEAU_CM = 90.0
 SPEEDS = (15.0, 25.0, 35.0)
+TAU_ET_MS = (1664.0, 832.0, 2496.0)  # fitted, x0.5, x1.5
 LAPS = 3
 
 
 def simulate(seed=0, quick=False, backend="runtime", progress=True):
     started = time.perf_counter()
     rows, ramps = [], {}
-    runs = [(speed, "lap") for speed in SPEEDS] + [(25.0, "continuous")]
-    for speed, integration in runs:
+    runs = [(speed, "lap", TAU_ET_MS[0]) for speed in SPEEDS] + [(25.0, "continuous", TAU_ET_MS[0])]
+    runs += [(25.0, "lap", tau) for tau in TAU_ET_MS[1:]]
+    for speed, integration, tau_et in runs:
         track = protocol.track(LAPS, speed=speed * cm / second)
         run = protocol.run(track, n_inputs=common.N_INPUTS, induced=[(0, 1, PLATEAU_CM * cm)], integration=integration,
-                           seed=seed, backend=backend)
-        label = f"{speed:g} cm/s, {integration}"
+                           seed=seed, backend=backend, tau_et=tau_et * ms)
+        label = f"{speed:g} cm/s, {integration}" + (f", tau_ET {tau_et:g} ms" if tau_et != TAU_ET_MS[0] else "")
         positions, before = common.ramps(run.weights[0], run.centers)
         _, after = common.ramps(run.weights[1], run.centers)
         ramps[f"before {label}"], ramps[f"after {label}"] = before[0], after[0]
-        rows.append({"speed_cm_s": speed, "integration": integration,
+        rows.append({"speed_cm_s": speed, "integration": integration, "tau_et_ms": tau_et,
                      **common.metrics(run.weights[1], run.centers, PLATEAU_CM)})
     return Result(name="milstein2021-fig1", tables={"fields": pd.DataFrame(rows)},
                   arrays={"positions": positions, **{k.replace(" ", "_").replace("/", ""): v for k, v in ramps.items()}},
@@ -49,9 +51,10 @@ def simulate(seed=0, quick=False, backend="runtime", progress=True):
                   seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started)
 
 
-def field(data, speed, integration="lap"):
+def field(data, speed, integration="lap", tau_et=TAU_ET_MS[0]):
     table = data.tables["fields"]
-    return table[(table["speed_cm_s"] == speed) & (table["integration"] == integration)].iloc[0]
+    return table[(table["speed_cm_s"] == speed) & (table["integration"] == integration)
+                 & (table["tau_et_ms"] == tau_et)].iloc[0]
 
 
 def compare(data):
@@ -64,6 +67,9 @@ def compare(data):
         check("FWHM at 25 cm/s (cm; accept 60-75)", 67.5, main["fwhm_cm"], 7.5),
         check_bound("FWHM at 35 minus 15 cm/s (cm; pass if > 0: grows with speed)", float("nan"),
                     field(data, 35.0)["fwhm_cm"] - field(data, 15.0)["fwhm_cm"], 0, upper=False),
+        check_bound("FWHM at 1.5 minus 0.5 x tau_ET (cm; pass if > 0: grows with tau_ET)", float("nan"),
+                    field(data, 25.0, tau_et=TAU_ET_MS[2])["fwhm_cm"] - field(data, 25.0, tau_et=TAU_ET_MS[1])["fwhm_cm"],
+                    0, upper=False),
     ])
 
 

@@ -118,8 +118,9 @@ class TrackRun:
 
 
 def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, reward_rate=0 / second,
-        reward_position=0 * cm, integration="lap", seed=0, backend="runtime", initial_weights=None, progress=False):
-    """Run the protocol; ``induced``: (cell, lap, position) triples of plateau onsets.
+        reward_position=0 * cm, integration="lap", seed=0, backend="runtime", initial_weights=None, progress=False,
+        tau_et=None):
+    """Run the protocol; ``induced``: (cell, lap, position) triples of plateau onsets; ``tau_et`` replaces tau_ET.
 
     Weights are recorded at the end of every lap (constant speed only; with
     variable speed the final weights only).
@@ -134,14 +135,15 @@ def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, rewar
     times = [track_.time_at(lap, position) for _, lap, position in induced]
     steady = len(set(np.round(np.asarray(track_.speeds), 9))) == 1
     input_model, cell_model = place_input(), plateau_cell()
-    et_max = eligibility_max(track_.speeds[0], input_model.defaults["field_sd"], input_model.defaults["tau_ET"],
-                             track_.length, track_.dt)
+    tau_et = input_model.defaults["tau_ET"] if tau_et is None else tau_et
+    quantity_array("tau_et", tau_et, ms, OWNER)
+    et_max = eligibility_max(track_.speeds[0], input_model.defaults["field_sd"], tau_et, track_.length, track_.dt)
     with Session(backend, seed=seed, name=f"btsp-track-{n_cells}x{n_inputs}-{integration}", dt=track_.dt,
                  progress=progress) as session:
         position, lap_number = track_.timed_arrays()
         functions = {"position": position, "lap_number": lap_number}
         inputs = input_model.neurons(n_inputs, name="place_inputs", functions=functions, et_max=et_max,
-                                     track_length=track_.length)
+                                     track_length=track_.length, tau_ET=tau_et)
         inputs.center = np.arange(n_inputs) * track_.length / n_inputs
         cells = cell_model.neurons(n_cells, name="place_cells", functions={"position": position}, base_rate=base_rate,
                                    reward_rate=reward_rate, reward_position=reward_position, track_length=track_.length)
@@ -167,7 +169,7 @@ def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, rewar
             laps = np.asarray(synapses.w)[None, :]
         weights = laps.reshape(len(laps), n_inputs, n_cells).transpose(0, 2, 1)
         table = pd.DataFrame({"cell": np.asarray(plateaus.i), "time_s": np.asarray(plateaus.t / second)})
-    params = {"n_cells": n_cells, "n_inputs": n_inputs, "integration": integration, "et_max": et_max,
+    params = {"n_cells": n_cells, "n_inputs": n_inputs, "integration": integration, "et_max": et_max, "tau_et": tau_et,
               "base_rate": base_rate, "reward_rate": reward_rate, "reward_position": reward_position}
     return TrackRun(weights=weights, plateaus=table, centers=np.arange(n_inputs) * float(track_.length / cm) / n_inputs,
                     track=track_, params=params)
