@@ -39,7 +39,7 @@ import json
 import time
 
 import numpy as np
-from brian2 import ms, prefs, second
+from brian2 import ms, prefs
 
 from gatedplasticity.analysis.convergence import IF_MAX_PRESENTATIONS, OUTCOMES
 from gatedplasticity.figures import burbank2012_common as common

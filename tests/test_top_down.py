@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brian2 import Hz, Network, SpikeMonitor, StateMonitor, Synapses, ms
+from brian2 import Hz, Network, SpikeMonitor, StateMonitor, ms
 
 import gatedplasticity as gp
 from gatedplasticity.analysis import stdp as closed_form

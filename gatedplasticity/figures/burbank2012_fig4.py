@@ -10,7 +10,6 @@ lower-layer rate. The dep-rSTDP run is Fig 3's (shared checkpoint).
 import time
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from ..results import Result
 from . import burbank2012_common as common

@@ -13,7 +13,6 @@ capped at 45,000 presentations, 30 stimuli per probe.
 import time
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from ..protocols import top_down

@@ -12,7 +12,6 @@ synthetic-cell values and Bittner et al. 2017 (REFERENCE.md section 4).
 import time
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from brian2 import cm, ms, second
 

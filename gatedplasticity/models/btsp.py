@@ -22,7 +22,7 @@ rate, and ``reward_rate`` within ``reward_half_width`` of
 """
 
 import numpy as np
-from brian2 import Equations, Hz, cm, ms, second
+from brian2 import Equations, Hz, cm, ms
 
 from .base import Model
 

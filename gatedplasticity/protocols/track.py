@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from brian2 import EventMonitor, Network, StateMonitor, Synapses, TimedArray, cm, ms, second
+from brian2 import EventMonitor, Network, StateMonitor, TimedArray, cm, ms, second
 
 from ..backends import Session
 from ..models.btsp import TRACK_LENGTH, place_input, plateau_cell
@@ -155,7 +155,7 @@ def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, rewar
         objects.append(plateaus)
         if induced:
             cell_indices = [c for c, _, _ in induced]
-            for k, (time, cell) in enumerate(zip(times, cell_indices)):
+            for time, cell in zip(times, cell_indices):
                 source, kick = instructive_input(cells, [time - track_.dt], 1.0, variable="induce", targets=[cell])
                 objects += [source, kick]
         if steady:
