@@ -35,11 +35,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from brian2 import Hz, NeuronGroup, Quantity, SpikeMonitor, Synapses, TimedArray, ms, second
+from brian2 import Hz, Network, NeuronGroup, Quantity, SpikeMonitor, Synapses, TimedArray, ms, second
 from scipy.stats import norm
 from tqdm import tqdm
 
-from ..analysis.convergence import IF_MAX_PRESENTATIONS, classify_if, safe_correlation
+from ..analysis.convergence import (IF_CORRELATION_LAG, IF_EXTREME_MARGIN, IF_MAX_PRESENTATIONS, IF_STD_LAG,
+                                     classify_if, safe_correlation)
 from ..backends import Session
 from ..models.lif import G_PER_INPUT, arrival_relay, burbank_lif
 from ..parameters import ParameterError, resolve
@@ -208,11 +209,9 @@ def _homeostasis(lower, top_down, params):
     lower.namespace["period"] = period
     lower.homeostasis_rate = params["gamma"] * params["mu"]
     lower.target_rate = params["target_rate"]
-    return [lower.run_regularly(HOMEOSTASIS, dt=period, when="end", order=0, name="homeostasis_neurons"),
-            top_down.run_regularly("w = clip(w * homeostatic_scale_post, w_min, w_max)", dt=period, when="end",
-                                   order=1, name="homeostasis_weights")]
-
-
+    lower.run_regularly(HOMEOSTASIS, dt=period, when="end", order=0, name="homeostasis_neurons")
+    top_down.run_regularly("w = clip(w * homeostatic_scale_post, w_min, w_max)", dt=period, when="end", order=1,
+                           name="homeostasis_weights")
 
 
 STRUCTURE = {"rule": "reverse", "traces": "neuron", "multiplicative": False, "bottom_up_rule": None,
@@ -260,6 +259,16 @@ def tunable_values(network, params):
     return values
 
 
+def with_units(variables, state):
+    """{variable: value with the variable's unit} for a state of plain arrays."""
+    return {variables[name]: Quantity(value, dim=variables[name].dim) for name, value in state.items()}
+
+
+def read_state(variables):
+    """The current values of ``variables`` as plain arrays (SI units)."""
+    return {name: np.array(variable[:]) for name, variable in variables.items()}
+
+
 class CompiledNetwork:
     """One standalone build of a network structure, rerun once per chunk with run_args.
 
@@ -275,14 +284,12 @@ class CompiledNetwork:
         name = name or f"burbank-if-{q_shape[0]}x{q_shape[1]}-{key}-d{float(delay / ms):g}-tau{float(tau_stdp / ms):g}-{os.getpid()}"
         self.session = Session("standalone", name=name, dt=DT, progress=progress).__enter__()
         self.network = build(np.zeros(q_shape), **self.structure, delay=delay, tau_stdp=tau_stdp)
-        from brian2 import Network
-
-        from ..sweep import seeded
+        from ..sweep import seeded  # sweep imports the experiments, which import this module
 
         self.session.run_stage(self.structure["chunk"] * PRESENTATION,
                                Network(self.network.objects + [seeded(self.network.seeder)]))
         self.session.finish(run=False)
-        self.delay, self.tau_stdp, self._runs = delay, tau_stdp, 0
+        self.delay, self.tau_stdp = delay, tau_stdp
 
     def matches(self, q_shape, structure, delay, tau_stdp):
         return (tuple(q_shape) == (len(self.network.lower), len(self.network.higher)) and self.delay == delay
@@ -292,11 +299,9 @@ class CompiledNetwork:
         """Run one chunk from ``state`` ({name: array}); returns the state at its end. ``extra``: more run_args."""
         network, variables = self.network, state_variables(self.network)
         run_args = {**tunable_values(network, params), network.seeder.run_seed: seed, **(extra or {}),
-                    **{variables[name]: Quantity(value, dim=variables[name].dim) for name, value in state.items()},
-                    **{network.strengths[side]: values for side, values in strengths.items()}}
-        self._runs += 1
+                    **with_units(variables, state), **{network.strengths[side]: values for side, values in strengths.items()}}
         self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
-        return {name: np.array(variable[:]) for name, variable in variables.items()}
+        return read_state(variables)
 
     def close(self):
         self.session.__exit__(None, None, None)
@@ -315,17 +320,14 @@ class RuntimeNetwork:
         self.chunks = 0
 
     def run_chunk(self, state, strengths, seed, params):
-        from brian2 import Network
-
         variables = state_variables(self.network)
         if not self.chunks:
-            for variable, value in {**tunable_values(self.network, params),
-                                    **{variables[name]: Quantity(value, dim=variables[name].dim) for name, value in state.items()}}.items():
+            for variable, value in {**tunable_values(self.network, params), **with_units(variables, state)}.items():
                 variable[:] = value
             self.net = Network(self.network.objects)
         self.chunks += 1
         self.net.run(self.structure["chunk"] * PRESENTATION, namespace={})
-        return {name: np.array(variable[:]) for name, variable in variables.items()}
+        return read_state(variables)
 
     def close(self):
         self.session.__exit__(None, None, None)
@@ -444,8 +446,6 @@ def _outcome(rows):
 
 
 def _history_row(done, w, snapshots, target, rates, w_bound, outcome):
-    from ..analysis.convergence import IF_CORRELATION_LAG, IF_EXTREME_MARGIN, IF_STD_LAG
-
     earlier, oldest = snapshots.get(done - IF_CORRELATION_LAG), snapshots.get(done - IF_STD_LAG)
     corr_lag = safe_correlation(w.ravel(), earlier.ravel()) if earlier is not None else np.nan
     std_change = abs(w.std() - oldest.std()) / oldest.std() if oldest is not None else np.nan
@@ -454,8 +454,6 @@ def _history_row(done, w, snapshots, target, rates, w_bound, outcome):
 
 
 def _forget_old(snapshots, done, keep):
-    from ..analysis.convergence import IF_STD_LAG
-
     for presentation in [p for p in snapshots if p < done - IF_STD_LAG and p not in keep]:
         del snapshots[presentation]
 
