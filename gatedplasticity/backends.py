@@ -19,8 +19,11 @@ import time
 from pathlib import Path
 
 import brian2
-from brian2 import Network, NetworkOperation, defaultclock, device, set_device
+from brian2 import Network, NetworkOperation, check_units, defaultclock, device, implementation, second, set_device
 from tqdm import tqdm
+
+from . import streams
+from .parameters import ParameterError
 
 BACKENDS = ("runtime", "standalone")
 CACHE_ENV = "GATEDPLASTICITY_CACHE"
@@ -30,10 +33,10 @@ class StandaloneUnsupportedError(RuntimeError):
     """A runtime-only feature was used in a standalone session."""
 
 
-def check_backend(backend):
-    """Raise ValueError naming ``backend`` unless it is one of BACKENDS."""
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+def check_backend(backend, supported=BACKENDS):
+    """Raise ParameterError naming 'backend' unless it is one of ``supported``."""
+    if backend not in supported:
+        raise ParameterError("backend", f"unknown or unsupported backend {backend!r}; choose one of {', '.join(supported)}")
     return backend
 
 
@@ -78,7 +81,9 @@ class Session:
     ----------
     backend : "runtime" or "standalone"
     seed : int or None
-        Seed for Brian2's random numbers (set inside the session).
+        The experiment's seed: Brian2's random numbers are seeded with its
+        ``"brian2"`` stream (``streams.integer(seed, "brian2")``), so they
+        share no draws with the NumPy streams of other roles.
     name : str
         Standalone project name; the build is kept in ``cache_directory(name)``
         (or ``directory``) so later runs of the same network reuse compiled code.
@@ -91,7 +96,7 @@ class Session:
     def __init__(self, backend="runtime", seed=None, name="simulation", directory=None,
                  dt=0.1 * brian2.ms, progress=True):
         self.backend = check_backend(backend)
-        self.seed = seed
+        self.seed = None if seed is None else streams.check_seed(seed, "Session")
         self.directory = Path(directory) if directory else cache_directory(name)
         self.dt = dt
         self.progress = progress
@@ -113,7 +118,7 @@ class Session:
         brian2.start_scope()
         defaultclock.dt = self.dt
         if self.seed is not None:
-            brian2.seed(self.seed)
+            brian2.seed(streams.integer(self.seed, "brian2"))
         return self
 
     def __exit__(self, *exc):
@@ -176,3 +181,33 @@ class Session:
     def binary(self):
         """Path of the compiled standalone program."""
         return self.directory / "main"
+
+
+@implementation("cpp", """
+double reseed(double seed) {
+    for (size_t i = 0; i < brian::_random_generators.size(); i++)
+        brian::_random_generators[i].seed((unsigned long)seed + i);
+    return seed;
+}
+""")
+@check_units(seed=1, result=1)
+def reseed(seed):
+    """Re-seed the standalone random generators (C++ only)."""
+    raise NotImplementedError("reseed works in C++ standalone only")
+
+
+#: Equations a group needs for :func:`seeded`.
+SEEDER = """
+run_seed : 1 (shared, constant)
+used_seed : 1 (shared)
+"""
+
+
+def seeded(group):
+    """Give a standalone ``group`` a ``run_seed`` (set it with run_args) that re-seeds Brian2's
+    random generators at t = 0, before anything else runs. The group needs
+    the :data:`SEEDER` equations (``run_seed``, ``used_seed``). Returns the
+    ``run_regularly`` object, which must be part of the network."""
+    group.namespace["reseed"] = reseed
+    return group.run_regularly("used_seed = reseed(run_seed)", dt=1e9 * second, when="start", order=-1000,
+                               name=f"{group.name}_reseed")

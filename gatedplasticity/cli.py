@@ -1,38 +1,106 @@
-"""Command line: ``gatedplasticity list``, ``reproduce FIG``, ``sweep EXPERIMENT ...`` and ``sweep status DIR``."""
+"""Command line: ``gatedplasticity list [--targets]``, ``reproduce FIG``, ``record``, ``sweep EXPERIMENT ...``, ``sweep status DIR``.
+
+Every bad input exits with status 2 and one line on stderr that names the
+option; nothing typed on the command line or read from a grid file is
+evaluated as code (:func:`parse_value`).
+"""
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
-from . import figures
-from .backends import BACKENDS
-from .figures.common import save_figure
+from . import papers
+from .papers import figure as contract
+from .parameters import ParameterError
 from .results import atomic_write
+from .streams import check_seed
 
 
-def list_figures():
-    for figure_id in figures.figure_ids():
-        module = figures.get(figure_id)
+class UsageError(Exception):
+    """A bad command line: exit 2 with this one-line message."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (raised, so that :func:`main` prints them and exits 2)."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+QUANTITY = re.compile(rf"^\s*({NUMBER})\s*(?:([*/])\s*([A-Za-z_]\w*)\s*(?:\*\*\s*([+-]?\d+))?)?\s*$")
+WORD = re.compile(r"^[A-Za-z_][\w.-]*$")
+
+
+def parse_value(text, option="--set"):
+    """A value from the command line: a number, ``number*unit``, ``number/unit`` or ``number*unit**k``
+    with a unit name from ``brian2.units`` (e.g. ``10*Hz``, ``1.5e-5/Hz**2``), or a word (``reverse``).
+
+    Anything else raises UsageError naming ``option``; nothing is evaluated.
+    """
+    import brian2
+
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return float(text)
+    if not isinstance(text, str):
+        raise UsageError(f"{option}: {text!r} is not a number, a quantity such as 10*Hz, or a word")
+    match = QUANTITY.match(text)
+    if match:
+        number, operator, unit_name, power = match.groups()
+        value = float(number)
+        if unit_name is None:
+            return value
+        unit = getattr(brian2.units, unit_name, None)
+        if not isinstance(unit, brian2.Unit):
+            raise UsageError(f"{option}: unknown unit {unit_name!r} in {text!r} (use Brian2 unit names: ms, Hz, mV, ...)")
+        unit = unit ** int(power) if power else unit
+        return value * unit if operator == "*" else value / unit
+    if WORD.match(text) and not hasattr(brian2.units, text):
+        return text
+    raise UsageError(f"{option}: cannot read {text!r}; give a number, a quantity such as 10*Hz or 1.5e-5/Hz**2, or a word")
+
+
+def seed_argument(text):
+    try:
+        return check_seed(int(text))
+    except (ValueError, ParameterError):
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+
+
+def positive_argument(text):
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return int(text)
+
+
+def list_figures(targets):
+    for figure_id in papers.figure_ids():
+        module = papers.get(figure_id)
         print(f"{figure_id:22s} {module.PAPER}\n{'':22s} {module.DESCRIPTION}")
+        if targets:
+            print(f"{'':22s} backends: {', '.join(module.BACKENDS)}; quick form: {'yes' if module.QUICK else 'no (the same run)'}")
     return 0
 
 
 def reproduce(figure_id, quick, seed, out, backend):
     """Simulate, plot, save and compare one figure; returns the exit code."""
-    module = figures.get(figure_id)
+    module = papers.get(figure_id)
+    backend = contract.requested_backend(module, backend)
     target = Path(out) / figure_id
     with tqdm(total=4, desc=figure_id, unit="step") as steps:
         steps.set_postfix_str("simulating")
         data = module.simulate(seed=seed, quick=quick, backend=backend)
+        contract.check_result(module, data, backend)
         steps.update()
         steps.set_postfix_str("plotting")
         figure = module.plot(data)
         for suffix in ("png", "pdf"):
-            save_figure(figure, target / f"{figure_id}.{suffix}")
+            contract.save_figure(figure, target / f"{figure_id}.{suffix}")
         steps.update()
         steps.set_postfix_str("saving data")
         data.save(target)
@@ -41,8 +109,9 @@ def reproduce(figure_id, quick, seed, out, backend):
         table = module.compare(data)
         atomic_write(target / "comparison.csv", lambda tmp: table.to_csv(tmp, index=False))
         steps.update()
+    form = "quick" if quick and module.QUICK else ("full; this figure has no smaller form" if quick else "full")
     with pd.option_context("display.max_colwidth", 80, "display.width", 200, "display.precision", 6):
-        print(f"\n{figure_id} ({'quick' if quick else 'full'}, seed {seed}, {backend}): published vs reproduced")
+        print(f"\n{figure_id} ({form}, seed {seed}, {data.backend}): published vs reproduced")
         print(table.to_string(index=False))
     print(f"simulation wall time {data.wall_time:.1f} s; results in {target}")
     failed = int((~table["passed"]).sum())
@@ -52,44 +121,53 @@ def reproduce(figure_id, quick, seed, out, backend):
 
 
 def parser():
-    main = argparse.ArgumentParser(prog="gatedplasticity", description=__doc__)
-    commands = main.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="list the reproducible figures")
+    main = Parser(prog="gatedplasticity", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True, parser_class=Parser)
+    listing = commands.add_parser("list", help="list the reproducible figures")
+    listing.add_argument("--targets", action="store_true", help="also each figure's backends and quick form")
     run = commands.add_parser("reproduce", help="reproduce one figure")
     run.add_argument("figure", help="figure id, e.g. burbank2012-fig1 (see 'list')")
     run.add_argument("--quick", action="store_true", help="smaller but faithful configuration")
-    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--seed", type=seed_argument, default=0, help="non-negative integer (default 0)")
     run.add_argument("--out", default="results", help="output folder (default: ./results)")
-    run.add_argument("--backend", choices=BACKENDS, default="standalone",
-                     help="standalone (default): one C++ program, built once and reused; "
-                          "runtime: Cython, compiles each code object on first use")
+    run.add_argument("--backend", choices=contract.FIGURE_BACKENDS, default=None,
+                     help="default: the figure's first supported backend (standalone: one C++ program, built once "
+                          "and reused; runtime: Cython; numpy: plain NumPy, no Brian2)")
+    record = commands.add_parser("record", help="write the reproduction record (docs/reproductions.md)")
+    record.add_argument("--results", default="results", help="folder of reproduce outputs (default: ./results)")
+    record.add_argument("--out", default="docs/reproductions.md")
     sweep = commands.add_parser("sweep", help="run a parameter sweep (or: sweep status DIR)",
                                 description="gatedplasticity sweep EXPERIMENT --set name=v1,v2 ... | sweep status DIR")
-    sweep.add_argument("experiment", help="registered experiment (e.g. stdp-drift), or 'status'")
+    sweep.add_argument("experiment", help="experiment (e.g. stdp-drift), or 'status'")
     sweep.add_argument("directory", nargs="?", help="with 'status': the sweep folder")
     sweep.add_argument("--set", action="append", default=[], metavar="NAME=V1,V2",
                        help="values of one parameter, with units where it has one (rate=10*Hz,20*Hz)")
     sweep.add_argument("--grid", help="JSON file {name: [values]} (values as in --set)")
-    sweep.add_argument("--repeats", type=int, default=1, help="seeds per parameter combination")
-    sweep.add_argument("--seed", type=int, default=0, help="first seed")
+    sweep.add_argument("--repeats", type=positive_argument, default=1, help="independent seeds per parameter combination")
+    sweep.add_argument("--seed", type=seed_argument, default=0, help="the sweep's seed")
     sweep.add_argument("--out", help="sweep folder (default: sweeps/EXPERIMENT)")
     sweep.add_argument("--scheduler", help="Dask scheduler address (default: local processes)")
-    sweep.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    sweep.add_argument("--workers", type=positive_argument, help="local worker processes (default: all cores)")
     return main
 
 
-def parse_value(text):
-    """A sweep value from the command line: a number, a Brian2 quantity expression (10*Hz) or a word."""
-    import brian2
-
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    try:
-        return eval(text, {"__builtins__": {}}, dict(brian2.units.__dict__))  # units and numbers only
-    except Exception:
-        return text
+def read_grid(args):
+    """{name: [values]} from --grid and --set, parsed without evaluating anything."""
+    grid = {}
+    if args.grid:
+        try:
+            loaded = json.loads(Path(args.grid).read_text())
+        except (OSError, ValueError) as error:
+            raise UsageError(f"--grid: cannot read {args.grid!r} as JSON ({error})") from None
+        if not isinstance(loaded, dict) or not all(isinstance(v, list) for v in loaded.values()):
+            raise UsageError("--grid: the file must hold an object {name: [values, ...]}")
+        grid.update({str(name): [parse_value(value, "--grid") for value in values] for name, values in loaded.items()})
+    for assignment in args.set:
+        name, equals, values = assignment.partition("=")
+        if not equals or not WORD.match(name.strip()):
+            raise UsageError(f"--set: expected NAME=V1,V2,..., got {assignment!r}")
+        grid[name.strip()] = [parse_value(value) for value in values.split(",")] if values else []
+    return grid
 
 
 def sweep_command(args):
@@ -97,21 +175,18 @@ def sweep_command(args):
 
     if args.experiment == "status":
         if not args.directory:
-            print("gatedplasticity: sweep status needs a folder", file=sys.stderr)
-            return 2
+            raise UsageError("sweep status: give the sweep folder")
+        if not Path(args.directory).is_dir():
+            raise UsageError(f"sweep status: no sweep folder {args.directory!r}")
         store = sweep.Store(args.directory)
         print(json.dumps(store.status()))
         for entry in store.entries("failed"):
             print(f"failed: {entry['values']} seed {entry['seed']}\n{entry['traceback']}")
         return 0
-    grid = {}
-    if args.grid:
-        grid.update({name: [parse_value(str(v)) for v in values] for name, values in json.loads(Path(args.grid).read_text()).items()})
-    for assignment in args.set:
-        name, _, values = assignment.partition("=")
-        grid[name] = [parse_value(value) for value in values.split(",")] if values else []
-    points = sweep.points(args.experiment, grid=grid or {}, repeats=args.repeats, seed=args.seed) if grid else \
-        sweep.points(args.experiment, rows=[{}], repeats=args.repeats, seed=args.seed)
+    experiment = papers.experiment(args.experiment)
+    grid = read_grid(args)
+    points = sweep.points(experiment, grid=grid, repeats=args.repeats, seed=args.seed) if grid else \
+        sweep.points(experiment, rows=[{}], repeats=args.repeats, seed=args.seed)
     table = sweep.run_sweep(points, args.out or Path("sweeps") / args.experiment,
                             executor=args.scheduler or "local", workers=args.workers)
     print(table.to_string(index=False))
@@ -119,20 +194,19 @@ def sweep_command(args):
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
-    if args.command == "list":
-        return list_figures()
-    if args.command == "sweep":
-        from .parameters import ParameterError
-
-        try:
-            return sweep_command(args)
-        except ParameterError as error:
-            print(f"gatedplasticity: {error}", file=sys.stderr)
-            return 2
     try:
+        args = parser().parse_args(argv)
+        if args.command == "list":
+            return list_figures(args.targets)
+        if args.command == "record":
+            from .papers import record
+
+            print(f"wrote {record.write(args.results, args.out)}")
+            return 0
+        if args.command == "sweep":
+            return sweep_command(args)
         return reproduce(args.figure, args.quick, args.seed, args.out, args.backend)
-    except figures.UnknownFigureError as error:
+    except (UsageError, ParameterError, papers.UnknownFigureError) as error:
         print(f"gatedplasticity: {error}", file=sys.stderr)
         return 2
 

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import numpy as np
-from brian2 import Equations, Quantity, get_dimensions, get_unit, have_same_dimensions
+from brian2 import Equations, Hz, Quantity, get_dimensions, get_unit, have_same_dimensions, second
 
 
 class ParameterError(ValueError):
@@ -24,11 +24,12 @@ def frozen(mapping):
 
 
 def resolve(defaults, overrides, owner):
-    """Return ``defaults`` updated with ``overrides`` after checking names and units.
+    """Return ``defaults`` updated with ``overrides`` after checking names, units and values.
 
-    ``owner`` names the rule or model in error messages.
-    Raises ParameterError naming the parameter when it is unknown or its
-    physical dimensions differ from the default's.
+    ``owner`` names the rule or model in error messages. Raises
+    ParameterError naming the parameter when it is unknown, not a number or
+    quantity, not finite, of other physical dimensions than the default, or
+    of the wrong sign (see :func:`check_value`).
     """
     for name, value in overrides.items():
         if name not in defaults:
@@ -37,8 +38,29 @@ def resolve(defaults, overrides, owner):
                 f"{owner}: unknown parameter '{name}'; "
                 f"valid parameters are: {', '.join(sorted(defaults))}",
             )
-        check_unit(name, value, defaults[name], owner)
+        check_value(name, value, defaults[name], owner)
     return {**defaults, **overrides}
+
+
+def check_value(name, value, reference, owner):
+    """Raise ParameterError unless ``value`` is a finite number/quantity like ``reference``.
+
+    Durations (second) must be positive and rates (Hz) non-negative: a time
+    constant, window or gate duration has no meaning at or below zero.
+    Other values keep their sign free (weights, potentials, biases).
+    """
+    numeric = isinstance(value, (Quantity, int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not numeric and not (isinstance(value, np.ndarray) and value.dtype.kind in "iuf"):
+        raise ParameterError(name, f"{owner}: parameter '{name}' must be a number or quantity, got {value!r}")
+    check_unit(name, value, reference, owner)
+    magnitude = np.asarray(value, float)
+    if not np.all(np.isfinite(magnitude)):
+        raise ParameterError(name, f"{owner}: parameter '{name}' must be finite, got {value!r}")
+    dimensions = get_dimensions(reference)
+    if dimensions == get_dimensions(second) and np.any(magnitude <= 0):
+        raise ParameterError(name, f"{owner}: parameter '{name}' is a duration and must be positive, got {value!r}")
+    if dimensions == get_dimensions(Hz) and np.any(magnitude < 0):
+        raise ParameterError(name, f"{owner}: parameter '{name}' is a rate and must be non-negative, got {value!r}")
 
 
 def check_unit(name, value, reference, owner):
@@ -96,3 +118,22 @@ def to_json(value):
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     return repr(value)
+
+
+TAGS = {"P": "published", "R": "reconstructed"}
+
+
+def values_of(table):
+    """{name: value} of a tagged table {name: (value, tag, reason)}; checks every tag and reason."""
+    for name, (_, tag, reason) in table.items():
+        if tag not in TAGS or not reason:
+            raise ParameterError(name, f"parameter '{name}' needs a tag P or R and a reason, got {tag!r}, {reason!r}")
+    return {name: value for name, (value, _, _) in table.items()}
+
+
+def tagged_table(table):
+    """Markdown table of a tagged parameter table: [P] published, [R] reconstructed, with the reason."""
+    rows = ["| parameter | value | | source / reason |", "|---|---|---|---|"]
+    for name, (value, tag, reason) in table.items():
+        rows.append(f"| `{name}` | {value} | [{tag}] | {reason} |")
+    return "\n".join(rows)

@@ -20,9 +20,15 @@ values with units and a seed). The runner
   columns named ``"name [unit]"``) with ``DIR/provenance.json`` beside it.
 
 Standalone seeds: Brian2 compiles a seed into the program, so
-:func:`seeded` adds a ``run_seed`` variable that a ``run_args`` value sets
-and a compiled ``reseed`` call that re-seeds the random generators at t = 0:
-every seed of a point reuses the same binary and is reproducible.
+``backends.seeded`` adds a ``run_seed`` variable that a ``run_args`` value
+sets and a compiled ``reseed`` call that re-seeds the random generators at
+t = 0: every seed of a point reuses the same binary and is reproducible.
+Repeats of a point get independent seeds (``streams.repeat_seed``).
+
+The package's own experiments are listed in ``gatedplasticity.papers``
+(``papers.experiment(name)``); :func:`register` adds a user's experiment
+under its name. A :class:`Point` carries its :class:`Experiment` itself, so
+worker processes need no registry.
 """
 
 import hashlib
@@ -38,11 +44,12 @@ from itertools import product
 from pathlib import Path
 
 import pandas as pd
-from brian2 import Quantity, check_units, implementation, second
+from brian2 import Quantity
 from tqdm import tqdm
 
 from .parameters import ParameterError, check_unit, to_json, unit_name
 from .results import atomic_write, code_version, package_versions
+from .streams import check_seed, repeat_seed
 
 TABLE = "table.parquet"
 PROVENANCE = "provenance.json"
@@ -58,29 +65,37 @@ class Experiment:
     structure(values) -> hashable: points with equal structure share what
     ``prepare(structure)`` made (e.g. a standalone build); an object it
     returns may have ``close()``, called before another structure is prepared
-    in the same process.
+    in the same process. All three must be module-level functions or classes
+    (local worker processes receive them pickled).
     """
 
     name: str
     parameters: dict
     run: object
-    structure: object = field(default=lambda values: ())
+    structure: object = field(default=None)
     prepare: object = None
     description: str = ""
 
+    def structure_of(self, values):
+        return self.structure(values) if self.structure else ()
 
+
+#: Experiments registered by users (the package's own are listed in ``gatedplasticity.papers``).
 EXPERIMENTS = {}
 
 
 def register(experiment):
-    """Make ``experiment`` available to sweeps by its name; returns it."""
+    """Make a user's ``experiment`` available by its name (``points("name", ...)``); returns it."""
     EXPERIMENTS[experiment.name] = experiment
     return experiment
 
 
 def get(name):
+    """A registered experiment by name (an Experiment passes through)."""
+    if isinstance(name, Experiment):
+        return name
     if name not in EXPERIMENTS:
-        raise ParameterError("experiment", f"unknown sweep experiment {name!r}; available: {', '.join(sorted(EXPERIMENTS)) or 'none'}")
+        raise ParameterError("experiment", f"unknown sweep experiment {name!r}; registered: {', '.join(sorted(EXPERIMENTS)) or 'none'}")
     return EXPERIMENTS[name]
 
 
@@ -88,24 +103,27 @@ def get(name):
 class Point:
     """One run of an experiment: parameter values (name -> value) and a seed."""
 
-    experiment: str
+    experiment: Experiment
     values: dict
     seed: int
 
     def key(self, version):
-        """Hash of experiment, values, seed and code version (the file name of its result)."""
-        text = json.dumps({"experiment": self.experiment, "values": to_json(self.values), "seed": self.seed,
+        """Hash of experiment name, values, seed and code version (the file name of its result)."""
+        text = json.dumps({"experiment": self.experiment.name, "values": to_json(self.values), "seed": self.seed,
                            "code": version}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def points(experiment, grid=None, rows=None, repeats=1, seed=0):
-    """Points of ``experiment`` (name) from a ``grid`` {name: [values]} (all combinations) or explicit
-    ``rows`` [{name: value}], each repeated with seeds seed, seed + 1, ...; unset parameters take defaults.
+    """Points of ``experiment`` (an Experiment, or a registered name) from a ``grid`` {name: [values]}
+    (all combinations) or explicit ``rows`` [{name: value}], each repeated ``repeats`` times with
+    independent seeds (``streams.repeat_seed(seed, r)``); unset parameters take defaults.
 
-    Raises ParameterError before anything runs: unknown parameter, wrong unit, empty grid.
+    Raises ParameterError before anything runs: unknown parameter, wrong unit, empty grid, bad seed.
     """
     spec = get(experiment)
+    experiment = spec.name
+    seed = check_seed(seed, f"sweep '{experiment}'")
     if (grid is None) == (rows is None):
         raise ParameterError("grid", "give either a grid or explicit rows")
     if grid is not None:
@@ -115,7 +133,7 @@ def points(experiment, grid=None, rows=None, repeats=1, seed=0):
         rows = [dict(zip(grid, combination)) for combination in product(*grid.values())]
     if not rows:
         raise ParameterError("grid", f"sweep '{experiment}': the grid is empty")
-    if int(repeats) != repeats or repeats < 1:
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, float)) or int(repeats) != repeats or repeats < 1:
         raise ParameterError("repeats", f"sweep '{experiment}': repeats must be a positive integer, got {repeats!r}")
     result = []
     for row in rows:
@@ -131,7 +149,7 @@ def points(experiment, grid=None, rows=None, repeats=1, seed=0):
             else:
                 check_unit(name, value, default, f"sweep '{experiment}'")
         values = {**spec.parameters, **row}
-        result += [Point(experiment, values, int(seed) + repeat) for repeat in range(int(repeats))]
+        result += [Point(spec, values, repeat_seed(seed, repeat)) for repeat in range(int(repeats))]
     return result
 
 
@@ -162,8 +180,8 @@ def execute(point):
     """Run one point; returns ("done", row, wall time) or ("failed", traceback, wall time)."""
     started = time.perf_counter()
     try:
-        spec = get(point.experiment)
-        row = spec.run(point.values, point.seed, prepared(spec, spec.structure(point.values)))
+        spec = point.experiment
+        row = spec.run(point.values, point.seed, prepared(spec, spec.structure_of(point.values)))
         return "done", {name: float(value) for name, value in row.items()}, time.perf_counter() - started
     except Exception:  # a failing point is recorded, the sweep goes on
         return "failed", traceback.format_exc(), time.perf_counter() - started
@@ -187,7 +205,7 @@ class Store:
         return {path.stem for path in (self.directory / outcome).glob("*.json")}
 
     def record(self, point, key, outcome, payload, wall_time):
-        entry = {"experiment": point.experiment, "values": to_json(point.values), "seed": point.seed,
+        entry = {"experiment": point.experiment.name, "values": to_json(point.values), "seed": point.seed,
                  "wall_time": wall_time, ("row" if outcome == "done" else "traceback"): payload}
         atomic_write(self.directory / outcome / f"{key}.json", lambda tmp: Path(tmp).write_text(json.dumps(entry)))
         if outcome == "done":
@@ -232,10 +250,10 @@ def run_local(todo, workers, record):
     """
     by_structure = {}
     for point, key in todo:
-        spec = get(point.experiment)
-        by_structure.setdefault((spec.name, spec.structure(point.values)), []).append((point, key))
-    for (name, structure), group in by_structure.items():
-        prepared(get(name), structure)
+        spec = point.experiment
+        by_structure.setdefault((spec.name, spec.structure_of(point.values)), []).append((point, key))
+    for (_, structure), group in by_structure.items():
+        prepared(group[0][0].experiment, structure)
         if workers == 1:
             for point, key in group:
                 record(point, key, *execute(point))
@@ -291,7 +309,7 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     todo = [(point, key) for point, key in todo if key not in done]
     counts = {"done": 0, "failed": 0, "skipped": len(sweep_points) - len(todo)}
     bar = tqdm(total=len(sweep_points), initial=counts["skipped"], unit="point", disable=not progress,
-               desc=f"sweep {sweep_points[0].experiment}")
+               desc=f"sweep {sweep_points[0].experiment.name}")
 
     def record(point, key, outcome, payload, wall_time):
         store.record(point, key, outcome, payload, wall_time)
@@ -304,32 +322,10 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     else:
         run_dask(todo, executor, record)
     bar.close()
-    provenance = {"experiment": sweep_points[0].experiment, "points": len(sweep_points), **counts,
+    provenance = {"experiment": sweep_points[0].experiment.name, "points": len(sweep_points), **counts,
                   "code_version": version, "packages": package_versions(),
                   "executor": executor if isinstance(executor, str) else repr(executor)}
     return store.save_table(provenance)
-
-
-@implementation("cpp", """
-double reseed(double seed) {
-    for (size_t i = 0; i < brian::_random_generators.size(); i++)
-        brian::_random_generators[i].seed((unsigned long)seed + i);
-    return seed;
-}
-""")
-@check_units(seed=1, result=1)
-def reseed(seed):
-    """Re-seed the standalone random generators (C++ only)."""
-    raise NotImplementedError("reseed works in C++ standalone only")
-
-
-def seeded(group):
-    """Give a standalone ``group`` a ``run_seed`` (set it with run_args) that re-seeds Brian2's
-    random generators at t = 0, before anything else runs. The group needs
-    ``run_seed : 1 (shared, constant)`` and ``used_seed : 1 (shared)`` in its equations."""
-    group.namespace["reseed"] = reseed
-    return group.run_regularly("used_seed = reseed(run_seed)", dt=1e9 * second, when="start", order=-1000,
-                               name=f"{group.name}_reseed")
 
 
 def describe(experiment):
@@ -338,5 +334,3 @@ def describe(experiment):
     return "\n".join(f"{name} = {value} [{unit_name(value) if isinstance(value, Quantity) else '1'}]"
                      for name, value in spec.parameters.items())
 
-
-from . import experiments  # noqa: E402,F401  (registers the built-in experiments)

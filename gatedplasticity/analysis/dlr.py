@@ -8,6 +8,7 @@ from scipy.optimize import minimize
 from scipy.special import expit
 
 from ..models.dlr import TAU_F, TAU_R
+from ..parameters import ParameterError
 
 #: Integral of the PSP kernel exp(-s/tau_r) - exp(-s/tau_f): 8 ms (in s) per input spike.
 KERNEL_INTEGRAL = float(TAU_R - TAU_F)
@@ -23,7 +24,7 @@ def nll(q, z, eps=1e-12):
     q = np.clip(np.asarray(q, dtype=float), eps, 1 - eps)
     z = np.asarray(z, dtype=float)
     if q.shape[-1] != z.shape[-1]:
-        raise ValueError(f"nll: q has {q.shape[-1]} predictions per set but z has {z.shape[-1]} labels")
+        raise ParameterError("z", f"nll: q has {q.shape[-1]} predictions per set but z has {z.shape[-1]} labels")
     return -np.mean(z * np.log(q) + (1 - z) * np.log(1 - q), axis=-1)
 
 
@@ -31,7 +32,7 @@ def dlr_predictions(weights, features, beta, u0):
     """q = sigmoid(beta (w . xbar - u0)) for weights (..., d) on features (n, d); returns (..., n)."""
     weights, features = np.asarray(weights, dtype=float), np.asarray(features, dtype=float)
     if weights.shape[-1] != features.shape[-1]:
-        raise ValueError(f"dlr_predictions: weights have {weights.shape[-1]} inputs, features {features.shape[-1]}")
+        raise ParameterError("features", f"dlr_predictions: weights have {weights.shape[-1]} inputs, features {features.shape[-1]}")
     return expit(beta * (weights @ features.T - u0))
 
 
@@ -42,7 +43,7 @@ def fit_logistic_regression(features, z):
     """
     features, z = np.asarray(features, dtype=float), np.asarray(z, dtype=float)
     if len(features) != len(z):
-        raise ValueError(f"fit_logistic_regression: {len(features)} patterns but {len(z)} labels")
+        raise ParameterError("z", f"fit_logistic_regression: {len(features)} patterns but {len(z)} labels")
     scale = features.std(0) + 1e-12
     design = np.column_stack([features / scale, np.ones(len(z))])
 
@@ -88,13 +89,13 @@ def branch_interaction(f_total, interaction, alpha, theta, dtheta=1.0):
         return expit(alpha * (f_total - theta))
     if interaction == "soft_xor":
         return expit(alpha * (f_total - theta)) * expit(alpha * (theta + dtheta - f_total))
-    raise ValueError(f"branch_interaction: unknown interaction {interaction!r}; valid: saturating, soft_xor")
+    raise ParameterError("interaction", f"branch_interaction: unknown interaction {interaction!r}; valid: saturating, soft_xor")
 
 
 def multi_branch_predictions(weights, features, beta, u0, interaction, alpha, theta, dtheta=1.0):
     """q = psi(sum_b sigmoid(beta (w_b . xbar - u0))) for weights (..., branches, d) on features (n, d): (..., n)."""
     weights, features = np.asarray(weights, dtype=float), np.asarray(features, dtype=float)
     if weights.shape[-1] != features.shape[-1]:
-        raise ValueError(f"multi_branch_predictions: weights have {weights.shape[-1]} inputs, features {features.shape[-1]}")
+        raise ParameterError("features", f"multi_branch_predictions: weights have {weights.shape[-1]} inputs, features {features.shape[-1]}")
     f_total = expit(beta * (weights @ features.T - u0)).sum(-2)
     return branch_interaction(f_total, interaction, alpha, theta, dtheta)

@@ -8,10 +8,15 @@ import pandas as pd
 from scipy.special import expit
 
 from ..models.dlr import TAU_F, TAU_R
-from ..protocols.moving_object import circular_difference
+from ..parameters import ParameterError
 
 #: Concentric slices around the estimated final position: diameters 0-5, 5-9, 9-13 GU [P].
 SLICES = ((0.0, 5.0), (5.0, 9.0), (9.0, 13.0))
+
+
+def circular_difference(a, b):
+    """a - b wrapped to [-pi, pi)."""
+    return (np.asarray(a) - np.asarray(b) + np.pi) % (2 * np.pi) - np.pi
 
 
 def ground_truth(task, samples, speed_points=161, direction_points=360):
@@ -77,7 +82,7 @@ def spiking_predictions(weights, rates, beta, u0, rng, repeats=20):
     weights = np.asarray(weights, dtype=float)
     rates = np.asarray(rates, dtype=float)
     if weights.shape[1] != rates.shape[1]:
-        raise ValueError(f"spiking_predictions: weights have {weights.shape[1]} inputs, rates {rates.shape[1]}")
+        raise ParameterError("rates", f"spiking_predictions: weights have {weights.shape[1]} inputs, rates {rates.shape[1]}")
     predictions = []
     for row in rates:
         previous = rates[rng.integers(len(rates), size=repeats)]

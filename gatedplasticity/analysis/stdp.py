@@ -6,6 +6,7 @@ to those of :mod:`gatedplasticity.rules.stdp`.
 
 import numpy as np
 
+from ..parameters import ParameterError
 from ..rules import stdp
 
 
@@ -16,13 +17,13 @@ def _amplitudes(rule, params):
         return mu, -alpha * mu
     if rule == "reverse":
         return -alpha * mu, mu
-    raise ValueError(f"unknown STDP rule {rule!r}; choose 'classical' or 'reverse'")
+    raise ParameterError("rule", f"unknown STDP rule {rule!r}; choose 'classical' or 'reverse'")
 
 
 def _params(overrides):
     unknown = set(overrides) - set(stdp.DEFAULTS)
     if unknown:
-        raise ValueError(f"unknown STDP parameter(s): {', '.join(sorted(unknown))}")
+        raise ParameterError(sorted(unknown)[0], f"unknown STDP parameter(s): {', '.join(sorted(unknown))}")
     params = {**stdp.DEFAULTS, **overrides}
     params["tau_stdp"] = float(params["tau_stdp"])
     return params

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from brian2 import Equations, NeuronGroup
 
-from ..parameters import as_table, frozen, resolve, split_shared
+from ..parameters import ParameterError, as_table, frozen, resolve, split_shared
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,11 @@ class Model:
         """``n`` neurons of this model (on their own clock if ``dt`` is given); ``overrides`` replace defaults.
 
         ``functions`` maps names used in the equations to TimedArrays or Brian2 Functions.
+        The group's ``operations`` maps "step" to the ``run_regularly`` of
+        :attr:`step` (when the model has one), for callers that schedule it.
         """
         if int(n) != n or n < 1:
-            raise ValueError(f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
+            raise ParameterError("n", f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
         params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
         shared, namespace = split_shared(params, self.shared)
         group = NeuronGroup(
@@ -90,8 +92,8 @@ class Model:
         for event, (_, code, *when) in self.events.items():
             if code:
                 group.run_on_event(event, code, when=when[0] if when else "after_resets")
-        if self.step:
-            group.run_regularly(self.step, name=f"{group.name}_step")
+        group.add_attribute("operations")
+        group.operations = {"step": group.run_regularly(self.step, name=f"{group.name}_step")} if self.step else {}
         for parameter in self.shared:
             setattr(group, parameter, params[parameter])
         for variable, parameter in self.initial.items():

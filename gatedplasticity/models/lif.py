@@ -26,7 +26,7 @@ drawn once per time step like the paper's Eq 3 (``Model.step``):
   ``tonic_level`` [R: where the tonic part starts], then ``tonic_level`` for
   ``tonic_duration``, then 0 until the presentation ends; ``input_cutoff``
   zeroes it earlier (Fig 8's early burst);
-- a neuron-level STDP trace (``rules.stdp.NEURON_TRACE``).
+- a neuron-level STDP trace (:data:`NEURON_TRACE`, for ``rules.stdp``'s ``traces="neuron"``).
 
 ``spike_count`` counts spikes (rates, homeostasis).
 """
@@ -34,7 +34,6 @@ drawn once per time step like the paper's Eq 3 (``Model.step``):
 import numpy as np
 from brian2 import Equations, Hz, mV, ms
 
-from ..rules.stdp import NEURON_TRACE, NEURON_TRACE_RESET
 from .base import Model
 
 EQUATIONS = Equations(
@@ -44,6 +43,10 @@ EQUATIONS = Equations(
     spike_count : 1
     """
 )
+
+#: One STDP trace per neuron, +1 at each of its spikes (``rules.stdp`` with ``traces="neuron"``).
+NEURON_TRACE = Equations("dstdp_trace/dt = -stdp_trace / tau_stdp : 1")
+NEURON_TRACE_RESET = "stdp_trace += 1"
 
 #: Conductance added per unit weight of an input spike (Burbank & Kreiman Methods).
 G_PER_INPUT = 0.04

@@ -25,16 +25,13 @@ import numpy as np
 import pandas as pd
 from brian2 import Hz, ms
 
+from ..analysis.moving_object import circular_difference
 from ..parameters import ParameterError
 from .validation import positive_int, quantity_array
 
+
 OWNER = "MovingObject"
 SAMPLE_COLUMNS = ["x", "y", "speed", "direction", "speed_in", "direction_in"]
-
-
-def circular_difference(a, b):
-    """a - b wrapped to [-pi, pi)."""
-    return (np.asarray(a) - np.asarray(b) + np.pi) % (2 * np.pi) - np.pi
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 import numpy as np
 from brian2 import Hz, SpikeGeneratorGroup, ms, second
 
+from ..parameters import ParameterError
 from .validation import non_negative, quantity_array, seed_value
 
 OWNER = "poisson_trains"
@@ -19,7 +20,7 @@ def poisson_trains(rates, duration, seed, dt=0.1 * ms, name="poisson*"):
     quantity_array("duration", duration, second, OWNER)
     non_negative("rates", rates, OWNER)
     if np.any(rates * dt > 1):
-        raise ValueError(f"{OWNER}: 'rates' must stay below 1/dt = {1 / dt}")
+        raise ParameterError("rates", f"{OWNER}: 'rates' must stay below 1/dt = {1 / dt}")
     rng = np.random.default_rng(seed_value(seed, OWNER))
     n_steps = int(round(float(duration / dt)))
     counts = rng.binomial(n_steps, np.asarray(rates * dt, dtype=float))

@@ -4,6 +4,7 @@ import numpy as np
 from brian2 import DimensionMismatchError, Quantity
 
 from ..parameters import ParameterError, check_unit
+from ..streams import check_seed
 
 
 def quantity_array(name, value, reference, owner):
@@ -28,7 +29,5 @@ def positive_int(name, value, owner):
 
 
 def seed_value(seed, owner):
-    """Require an explicit integer seed."""
-    if seed is None or not float(seed).is_integer():
-        raise ParameterError("seed", f"{owner}: an explicit integer 'seed' is required, got {seed!r}")
-    return int(seed)
+    """Require an explicit non-negative integer seed (see ``streams.check_seed``)."""
+    return check_seed(seed, owner)

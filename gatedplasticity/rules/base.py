@@ -101,7 +101,7 @@ class Rule:
         presynaptic pathways first).
         """
         if self.gate is not UNGATED:
-            raise ValueError(f"rule '{self.name}' is already gated")
+            raise ParameterError("event", f"rule '{self.name}' is already gated")
         return replace(
             self,
             name=f"{self.name}, gated by {event}",
@@ -143,6 +143,9 @@ class Rule:
             rule's pathways run on its events.
         **overrides
             Parameter values replacing the defaults (checked for name and unit).
+
+        The synapses' ``operations`` maps each :attr:`on_step` stage to its
+        ``run_regularly`` object, for callers that schedule the stages.
         """
         params = resolve(self.defaults, overrides, owner=f"rule '{self.name}'")
         for parameter in tunable:
@@ -173,8 +176,9 @@ class Rule:
             synapses.post.when = "after_resets"
         for order, pathway in enumerate(self.on_pre_event):
             getattr(synapses, pathway).order = order
-        for order, (stage, code) in enumerate(self.on_step.items()):
-            synapses.run_regularly(code, name=f"{synapses.name}_{stage}", order=order)
+        synapses.add_attribute("operations")
+        synapses.operations = {stage: synapses.run_regularly(code, name=f"{synapses.name}_{stage}", order=order)
+                               for order, (stage, code) in enumerate(self.on_step.items())}
         if connect is True:
             synapses.connect()
         elif isinstance(connect, str):

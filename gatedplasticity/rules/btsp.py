@@ -28,6 +28,7 @@ rate is < 2e-4 w per second).
 
 from brian2 import Equations, second
 
+from ..parameters import ParameterError
 from .base import Rule
 
 SIGNAL = Equations(
@@ -63,13 +64,14 @@ DESCRIPTIONS = {
 }
 REFERENCE = "Milstein et al. 2021, eLife 10:e73046, weight-dependent BTSP model (doi:10.7554/eLife.73046)"
 INTEGRATIONS = ("lap", "continuous")
+VARIANTS = INTEGRATIONS  #: the family's variants are its integrations
 GATE_DURATION = 5 * second
 
 
 def rule(integration="lap", gate_duration=GATE_DURATION):
     """The BTSP rule, gated by the postsynaptic ``plateau`` event; ``integration`` "lap" or "continuous"."""
     if integration not in INTEGRATIONS:
-        raise ValueError(f"unknown BTSP integration {integration!r}; choose one of {', '.join(INTEGRATIONS)}")
+        raise ParameterError("integration", f"unknown BTSP integration {integration!r}; choose one of {', '.join(INTEGRATIONS)}")
     lap = integration == "lap"
     return Rule(
         name=f"BTSP (Milstein et al. 2021), {integration} integration",

@@ -131,3 +131,14 @@ def multi_branch(branches, update="gated"):
         descriptions={**DESCRIPTIONS, **{k: DIRECTION_DESCRIPTIONS[k] for k in parameters}},
         reference=f"{REFERENCE}, {equation}",
     )
+
+
+#: The DLR variants of :func:`rule`.
+VARIANTS = ("single", "multi")
+
+
+def rule(variant="single", branches=2, update="gated"):
+    """DLR on one branch (``"single"``, Eq 3) or on ``branches`` interacting branches (``"multi"``, Eqs 7-9)."""
+    if variant not in VARIANTS:
+        raise ParameterError("variant", f"unknown DLR variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+    return single_branch() if variant == "single" else multi_branch(branches, update)

@@ -37,6 +37,8 @@ mu (w_max - w)/w_max, depression alpha mu w/w_max.
 
 from brian2 import Equations, ms
 
+from ..models.lif import NEURON_TRACE, NEURON_TRACE_RESET  # noqa: F401  (re-exported: the neuron-level trace)
+from ..parameters import ParameterError
 from .base import Rule
 
 STDP_TRACES = Equations(
@@ -76,9 +78,6 @@ REVERSE_WINDOW = Equations(
     """
 )
 
-#: Trace kept by each neuron for the ``traces="neuron"`` formulation (reset code: NEURON_TRACE_RESET).
-NEURON_TRACE = Equations("dstdp_trace/dt = -stdp_trace / tau_stdp : 1")
-NEURON_TRACE_RESET = "stdp_trace += 1"
 
 ON_PRE = """
 pre_trace += 1
@@ -111,7 +110,7 @@ TRACES = ("synapse", "neuron")
 
 def _pair_rule(name, window, traces, multiplicative):
     if traces not in TRACES:
-        raise ValueError(f"unknown STDP traces {traces!r}; choose one of {', '.join(TRACES)}")
+        raise ParameterError("traces", f"unknown STDP traces {traces!r}; choose one of {', '.join(TRACES)}")
     amplitudes = MULTIPLICATIVE if multiplicative else ADDITIVE
     name = f"{'multiplicative ' if multiplicative else ''}{name}"
     if traces == "neuron":
@@ -124,21 +123,23 @@ def _pair_rule(name, window, traces, multiplicative):
                 defaults=DEFAULTS, descriptions=DESCRIPTIONS, reference=REFERENCE)
 
 
+#: The two STDP windows: variant -> (rule name, window Equations). The only place the names are listed.
+WINDOWS = {"classical": ("classical STDP (cSTDP)", CLASSICAL_WINDOW), "reverse": ("reverse STDP (rSTDP)", REVERSE_WINDOW)}
+VARIANTS = tuple(WINDOWS)
+
+
+def rule(variant="classical", traces="synapse", multiplicative=False):
+    """The STDP rule ``variant`` ("classical" or "reverse"), with per-synapse or neuron-level traces."""
+    if variant not in VARIANTS:
+        raise ParameterError("variant", f"unknown STDP rule {variant!r}; choose one of {', '.join(VARIANTS)}")
+    return _pair_rule(*WINDOWS[variant], traces, multiplicative)
+
+
 def classical(traces="synapse", multiplicative=False):
     """cSTDP: pre-before-post potentiates by mu e^(-dt/tau); post-before-pre depresses by alpha mu."""
-    return _pair_rule("classical STDP (cSTDP)", CLASSICAL_WINDOW, traces, multiplicative)
+    return rule("classical", traces, multiplicative)
 
 
 def reverse(traces="synapse", multiplicative=False):
     """rSTDP: pre-before-post depresses by alpha mu e^(-dt/tau); post-before-pre potentiates by mu."""
-    return _pair_rule("reverse STDP (rSTDP)", REVERSE_WINDOW, traces, multiplicative)
-
-
-RULES = {"classical": classical, "reverse": reverse}
-
-
-def by_name(name, traces="synapse", multiplicative=False):
-    """The rule called ``"classical"`` or ``"reverse"``."""
-    if name not in RULES:
-        raise ValueError(f"unknown STDP rule {name!r}; choose one of {', '.join(RULES)}")
-    return RULES[name](traces, multiplicative)
+    return rule("reverse", traces, multiplicative)

@@ -1,0 +1,95 @@
+"""Burbank & Kreiman 2012, Fig 3: depression-biased rSTDP in the integrate-and-fire network.
+
+100 + 100 conductance LIF neurons (``protocols.top_down``), Table 1's last
+column, rSTDP with alpha = 1.2, Q smoothed with eps = 1; trained until the
+classifier stops it (``analysis.convergence.classify_if``) or 625,000
+presentations. Panels: W snapshots, std(W), corr(W(N), W(N - 3000)) and
+corr(W, Q^-1), the final weight distribution, the lower-layer rate.
+``--quick`` caps training at 45,000 presentations (the same network).
+"""
+
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ...results import Result
+from ..figure import check, check_bound, comparison, style, supported
+from . import training as common
+
+PAPER = common.PAPER
+DESCRIPTION = "IF network, dep-rSTDP alpha = 1.2: weights stable, diverse and weak; rates stable (Fig 3)"
+BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
+QUICK = True
+PUBLISHED_PRESENTATIONS = 75_000  # converged at ~75,000 presentations [P]
+
+
+def simulate(seed=0, quick=False, backend="standalone", progress=True):
+    """One training run with W snapshots; resumes from its checkpoint."""
+    supported(__name__, backend)
+    started = time.perf_counter()
+    q, c = common.q_and_c()
+    training = common.run(seed, quick, q, c, progress=progress, rule="reverse", alpha=1.2)
+    arrays = {f"W_{n}": w for n, w in training.snapshots.items()}
+    arrays["Q"] = q
+    return Result(name="burbank2012-fig3", tables={"history": training.history.assign(rule_type="dep-rSTDP"),
+                                                     "outcomes": common.outcome_table({"dep-rSTDP": training})},
+                  arrays=arrays, params={"rule": "reverse", "alpha": 1.2, "cap": common.cap(quick), "eps": 1.0},
+                  seed=seed, backend="standalone", quick=quick, wall_time=time.perf_counter() - started)
+
+
+def compare(data):
+    """Converged (stable: corr > 0.99, std flat), diverse (std > 0.3), weak (< 50% at bounds), rates stable."""
+    history, outcome = data.tables["history"], data.tables["outcomes"].iloc[0]
+    first_rate, last_rate = history["rate_lower"].iloc[0], history["rate_lower"].iloc[-1]
+    return comparison([
+        check("classified 'converged' (1 = yes)", 1, outcome["outcome"] == "converged", 0),
+        check("presentations until classified (paper ~75,000; +-50%; NaN: not classified)", PUBLISHED_PRESENTATIONS,
+              outcome["presentations"] if outcome["outcome"] != "did not converge" else float("nan"),
+              0.5 * PUBLISHED_PRESENTATIONS),
+        check_bound("final std(W) (pass if > 0.3: diverse)", float("nan"), outcome["std_w"], 0.3, upper=False),
+        check_bound("fraction of weights within 0.1 of a bound (pass if < 0.5)", float("nan"),
+                    outcome["fraction_extreme"], 0.5),
+        check_bound("corr(W(N), W(N - 3000)) at the end (pass if > 0.99)", 0.99, outcome["corr_lag"], 0.99, upper=False),
+        check("lower-layer rate, last / first chunk (stable: 1 +- 0.1)", 1.0, last_rate / first_rate, 0.1),
+    ])
+
+
+def plot_snapshots(axes, data):
+    snapshots = sorted(int(key[2:]) for key in data.arrays if key.startswith("W_"))
+    chosen = [snapshots[k] for k in np.unique(np.linspace(0, len(snapshots) - 1, len(axes)).round().astype(int))]
+    limit = max(np.abs(data.arrays[f"W_{n}"]).max() for n in chosen)
+    for ax, presentation in zip(axes, chosen):
+        ax.imshow(data.arrays[f"W_{presentation}"], cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set(title=f"W, N = {presentation:,}", xticks=[], yticks=[])
+
+
+def plot(data):
+    """A: W snapshots; B: std(W); C: correlations; D: final weight histogram; E: lower-layer rate."""
+    history = data.tables["history"]
+    with style():
+        figure = plt.figure(figsize=(14, 6))
+        grid = figure.add_gridspec(2, 5)
+        plot_snapshots([figure.add_subplot(grid[0, k]) for k in range(5)], data)
+        ax = figure.add_subplot(grid[1, 0])
+        ax.plot(history["presentation"], history["std_w"])
+        ax.set(title="B  std(W)", xlabel="presentations")
+        ax = figure.add_subplot(grid[1, 1])
+        ax.plot(history["presentation"], history["corr_lag"], label="corr(W(N), W(N-3000))")
+        ax.plot(history["presentation"], history["corr_q_inverse"], label="corr(W, Q^-1)")
+        ax.axhline(0.99, color="0.6", ls=":")
+        ax.set(title="C  stability", xlabel="presentations")
+        ax.legend(fontsize=7)
+        ax = figure.add_subplot(grid[1, 2])
+        final = max(int(key[2:]) for key in data.arrays if key.startswith("W_"))
+        weights = data.arrays[f"W_{final}"].ravel()
+        ax.hist(weights, bins=np.arange(weights.min(), weights.max() + 0.1, 0.1), color="0.3")
+        ax.set(title="D  final weights", xlabel="w")
+        ax = figure.add_subplot(grid[1, 3:])
+        ax.plot(history["presentation"], history["rate_lower"], label="lower")
+        ax.plot(history["presentation"], history["rate_higher"], label="higher")
+        ax.set(title="E  mean rate (Hz)", xlabel="presentations")
+        ax.legend(fontsize=7)
+        figure.suptitle(f"outcome: {data.tables['outcomes'].iloc[0]['outcome']}")
+        figure.tight_layout()
+    return figure

@@ -1,0 +1,63 @@
+"""Burbank & Kreiman 2012, Fig 4: the four rule types in the integrate-and-fire network.
+
+The network of Fig 3 (same Q, inputs and seed) trained with depression-
+and potentiation-biased rSTDP and cSTDP (alpha 1.2 / 0.9), each until
+classified or 625,000 presentations (``--quick``: 45,000). Panels per rule:
+corr(W(N), W(N - 3000)), std(W), the final weight distribution and the
+lower-layer rate. The dep-rSTDP run is Fig 3's (shared checkpoint).
+"""
+
+import time
+
+import matplotlib.pyplot as plt
+
+from ...results import Result
+from ..figure import check, comparison, style, supported
+from . import training as common
+
+PAPER = common.PAPER
+DESCRIPTION = "IF network, four rule types: only dep-rSTDP converges, the others reach extreme weights (Fig 4)"
+BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
+QUICK = True
+PUBLISHED = {"dep-rSTDP": "converged", "pot-rSTDP": "extreme weights", "dep-cSTDP": "extreme weights",
+             "pot-cSTDP": "extreme weights"}
+
+
+def simulate(seed=0, quick=False, backend="standalone", progress=True):
+    supported(__name__, backend)
+    started = time.perf_counter()
+    q, c = common.q_and_c()
+    trainings = {label: common.run(seed, quick, q, c, progress=progress, rule=rule, alpha=alpha)
+                 for label, (rule, alpha) in common.RULE_TYPES.items()}
+    arrays = {f"W_final_{label}": common.final_weights(t) for label, t in trainings.items()}
+    return Result(name="burbank2012-fig4", tables={"history": common.history_table(trainings),
+                                                     "outcomes": common.outcome_table(trainings)},
+                  arrays=arrays, params={"rule_types": common.RULE_TYPES, "cap": common.cap(quick)},
+                  seed=seed, backend="standalone", quick=quick, wall_time=time.perf_counter() - started)
+
+
+def compare(data):
+    """Each rule type's verdict against the paper's (1 = same verdict)."""
+    outcomes = data.tables["outcomes"].set_index("rule_type")["outcome"]
+    return comparison([check(f"{label}: '{published}' (1 = yes; got '{outcomes[label]}')", 1,
+                             outcomes[label] == published, 0) for label, published in PUBLISHED.items()])
+
+
+def plot(data):
+    history, outcomes = data.tables["history"], data.tables["outcomes"].set_index("rule_type")
+    labels = list(common.RULE_TYPES)
+    with style():
+        figure, axes = plt.subplots(4, len(labels), figsize=(13, 9), squeeze=False)
+        for k, label in enumerate(labels):
+            rows = history[history["rule_type"] == label]
+            axes[0, k].plot(rows["presentation"], rows["corr_lag"])
+            axes[0, k].set(title=f"{label}\n{outcomes.loc[label, 'outcome']}", ylim=(-0.05, 1.05))
+            axes[1, k].plot(rows["presentation"], rows["std_w"])
+            weights = data.arrays[f"W_final_{label}"].ravel()
+            axes[2, k].hist(weights, bins=40, color="0.3")
+            axes[3, k].plot(rows["presentation"], rows["rate_lower"])
+            axes[3, k].set(xlabel="presentations")
+        for row, name in enumerate(("corr(W(N), W(N-3000))", "std(W)", "final weights (count)", "lower rate (Hz)")):
+            axes[row, 0].set_ylabel(name)
+        figure.tight_layout()
+    return figure

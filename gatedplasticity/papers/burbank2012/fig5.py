@@ -1,0 +1,127 @@
+"""Burbank & Kreiman 2012, Fig 5: the parameter landscape of the integrate-and-fire network.
+
+Every combination of Table 1's Fig 5 column (rule x alpha x delay x
+tau_STDP x noise S x tau_syn x sigma_input x sigma_noise = 576) x 2 bottom-up
+matrices Q x 2 input correlation matrices C x 3 repeats = 6,912 runs, each
+trained until classified or 625,000 presentations (eps = 0.1, no
+smoothing, bounds +-20). Each run is a point of the ``burbank-if`` sweep:
+compiled once per (rule, delay, tau_STDP), resumable, local processes or a
+Dask cluster::
+
+    gatedplasticity reproduce burbank2012-fig5            # the full grid, all local cores
+    python -c "from gatedplasticity.figures import burbank2012_fig5 as f; \\
+               f.simulate(scheduler='tcp://HOST:8786')"    # the same on a Dask cluster
+
+``--quick`` is a reduced grid that runs on 2 cores in under an hour: rule x
+alpha x S x tau_syn (24 runs; S and tau_syn set the firing regime), the
+other parameters at one Table 1 value (d = 15 ms, tau_STDP = 20 ms,
+sigma_input = sigma_noise = 100%), one Q, one C, one repeat, and a cap of
+45,000 presentations instead of 625,000 (so "did not converge" there means
+"not classified within 45,000").
+"""
+
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+from brian2 import Hz, ms
+
+from ... import sweep
+from ...analysis.convergence import OUTCOMES, rule_type
+from ...backends import cache_root
+from ...results import Result
+from ..figure import check, check_bound, comparison, style, supported
+from .sweeps import BURBANK_IF
+
+PAPER = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393"
+DESCRIPTION = "Landscape of the IF network over Table 1: only depression-biased rSTDP converges (Fig 5)"
+BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
+QUICK = True
+FIXED = {"eps": 0.1, "smooth": 0, "w_bound": 20.0}
+GRID = {
+    "rule": ["reverse", "classical"], "alpha": [0.9, 1.2, 3.0], "delay": [1 * ms, 15 * ms],
+    "tau_stdp": [5 * ms, 10 * ms, 20 * ms], "noise_rate": [1000 * Hz, 2000 * Hz], "tau_syn": [5 * ms, 15 * ms],
+    "sigma_input": [1.0, 2.0], "sigma_noise": [1.0, 2.0], "q_seed": [0, 1], "c_seed": [10, 11],
+}
+REPEATS = 3
+QUICK_GRID = {"rule": ["reverse", "classical"], "alpha": [0.9, 1.2, 3.0], "noise_rate": [1000 * Hz, 2000 * Hz],
+              "tau_syn": [5 * ms, 15 * ms]}
+QUICK_FIXED = {"delay": 15 * ms, "tau_stdp": 20 * ms, "sigma_input": 1.0, "sigma_noise": 1.0, "q_seed": 0,
+               "c_seed": 10, "max_presentations": 45_000}
+PUBLISHED_COUNTS = {"dep-rSTDP": 2298, "dep-cSTDP": 2304, "pot-rSTDP": 1148, "pot-cSTDP": 1152}
+COLORS = {"converged": "#55a868", "extreme weights": "#c44e52", "weights too similar": "#4c72b0",
+          "did not converge": "#8fbbd9"}
+
+
+def sweep_folder(name, quick, seed):
+    return cache_root() / "sweeps" / f"{name}-{'quick' if quick else 'full'}-seed{seed}"
+
+
+def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, workers=None):
+    """Run the ``burbank-if`` points of ``grid`` x ``fixed`` through the sweep runner; one row per run."""
+    points = sweep.points(BURBANK_IF, grid={**grid, **{k: [v] for k, v in fixed.items()}}, repeats=repeats, seed=seed)
+    table = sweep.run_sweep(points, sweep_folder(name, quick, seed), executor=scheduler or "local", workers=workers,
+                            progress=progress)
+    return table.assign(rule_type=[rule_type(r, a) for r, a in zip(table["rule"], table["alpha"])],
+                        outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]])
+
+
+def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None):
+    """The landscape: one sweep point per run; ``scheduler`` a Dask address for the full grid."""
+    supported(__name__, backend)
+    started = time.perf_counter()
+    grid, fixed, repeats = (QUICK_GRID, {**FIXED, **QUICK_FIXED}, 1) if quick else (GRID, FIXED, REPEATS)
+    runs = run_grid("burbank2012-fig5", grid, fixed, repeats, quick, seed, progress, scheduler, workers)
+    return Result(name="burbank2012-fig5", tables={"runs": runs, "fractions": fractions(runs)},
+                  params={"grid": grid, "fixed": fixed, "repeats": repeats}, seed=seed, backend="standalone",
+                  quick=quick, wall_time=time.perf_counter() - started)
+
+
+def fractions(runs):
+    """Fraction of runs per (rule type, outcome), with the number of runs per rule type."""
+    counts = runs.groupby(["rule_type", "outcome"]).size().unstack(fill_value=0).reindex(columns=OUTCOMES, fill_value=0)
+    table = counts.div(counts.sum(axis=1), axis=0)
+    return table.assign(runs=counts.sum(axis=1)).reset_index()
+
+
+def converged_fraction(fraction_table, label):
+    rows = fraction_table[fraction_table["rule_type"] == label]
+    return float(rows["converged"].iloc[0]) if len(rows) else float("nan")
+
+
+def compare(data):
+    """dep-rSTDP > 90% converged; no run of the other three rule types converged."""
+    table = data.tables["fractions"]
+    rows = [check_bound("dep-rSTDP: fraction converged (paper > 0.9)", 0.9, converged_fraction(table, "dep-rSTDP"),
+                        0.9, upper=False)]
+    for label in ("dep-cSTDP", "pot-rSTDP", "pot-cSTDP"):
+        rows.append(check(f"{label}: fraction converged (paper 0)", 0.0, converged_fraction(table, label), 0.0))
+    return comparison(rows)
+
+
+def plot_outcomes(ax, table, title):
+    """Stacked bars of outcome fractions per rule type (the format of Figs 5-7)."""
+    labels = [label for label in ("dep-rSTDP", "pot-rSTDP", "dep-cSTDP", "pot-cSTDP") if label in set(table["rule_type"])]
+    table = table.set_index("rule_type").loc[labels]
+    bottom = np.zeros(len(labels))
+    for outcome in OUTCOMES:
+        ax.bar(labels, table[outcome], bottom=bottom, color=COLORS[outcome], label=outcome)
+        bottom += table[outcome].to_numpy()
+    for k, runs in enumerate(table["runs"]):
+        ax.text(k, 1.01, f"n={runs}", ha="center", va="bottom", fontsize=7)
+    ax.set(ylim=(0, 1.1), ylabel="fraction of runs", title=title)
+
+
+def plot(data):
+    """A: outcome fractions per rule type; B: final std(W) vs lower rate per run."""
+    runs = data.tables["runs"]
+    with style():
+        figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+        plot_outcomes(left, data.tables["fractions"], "A  outcome per rule type")
+        left.legend(fontsize=7, loc="lower right")
+        for outcome, group in runs.groupby("outcome"):
+            right.scatter(group["rate_lower"], group["std_w"], s=12, color=COLORS[outcome], label=outcome)
+        right.set(xlabel="lower-layer rate, last chunk (Hz)", ylabel="final std(W)", yscale="symlog",
+                  title="B  runs")
+        figure.tight_layout()
+    return figure

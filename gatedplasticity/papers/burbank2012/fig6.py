@@ -1,0 +1,82 @@
+"""Burbank & Kreiman 2012, Fig 6: homeostatic scaling, multiplicative STDP and concurrent plasticity of Q.
+
+The integrate-and-fire network (Table 1's last column, eps = 0.1, no
+smoothing, bounds +-50) with each of the four rule types on W and
+
+- homeostatic synaptic scaling every 30 presentations toward F (Hz) with
+  rate gamma (``protocols.top_down``);
+- multiplicative STDP, Wmax = 50 (``rules.stdp``, ``multiplicative=True``);
+- concurrent plasticity of Q by its own rule (dep/pot rSTDP/cSTDP) at
+  relative rate zeta.
+
+Full: F in {20, 80, 120} x gamma in {0.1, 1, 10, 100}; Wmax 50; Q rule
+types x zeta in {-10, -1, -0.1, 0.1, 1, 10}, each run until classified or
+625,000 presentations, through the ``burbank-if`` sweep (resumable, Dask
+capable). ``--quick``: F in {20, 80} with gamma = 1; multiplicative; Q by
+dep-rSTDP or dep-cSTDP with zeta = 1; cap 45,000 presentations.
+"""
+
+import time
+
+import matplotlib.pyplot as plt
+from brian2 import Hz
+
+from ...results import Result
+from ..figure import check, comparison, style, supported
+from . import training as common
+from .fig5 import converged_fraction, fractions, plot_outcomes, run_grid
+
+PAPER = common.PAPER
+DESCRIPTION = "Homeostasis, multiplicative STDP, concurrent Q plasticity: still only dep-rSTDP converges (Fig 6)"
+BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
+QUICK = True
+RULES = {"rule": ["reverse", "classical"], "alpha": [0.9, 1.2]}
+FIXED = {"eps": 0.1, "smooth": 0, "w_bound": 50.0}
+MECHANISMS = {
+    "homeostasis": ({"homeostasis": [1], "target_rate": [20 * Hz, 80 * Hz, 120 * Hz], "gamma": [0.1, 1.0, 10.0, 100.0]},
+                    {"homeostasis": [1], "target_rate": [20 * Hz, 80 * Hz], "gamma": [1.0]}),
+    "multiplicative": ({"multiplicative": [1]}, {"multiplicative": [1]}),
+    "concurrent Q": ({"bottom_up_rule": ["reverse", "classical"], "alpha_q": [0.9, 1.2],
+                      "zeta": [-10.0, -1.0, -0.1, 0.1, 1.0, 10.0]},
+                     {"bottom_up_rule": ["reverse", "classical"], "alpha_q": [1.2], "zeta": [1.0]}),
+}
+
+
+def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None):
+    supported(__name__, backend)
+    started = time.perf_counter()
+    tables, fixed = {}, {**FIXED, "max_presentations": common.cap(quick)}
+    for mechanism, (grid, quick_grid) in MECHANISMS.items():
+        name = f"burbank2012-fig6-{mechanism.replace(' ', '-')}"
+        runs = run_grid(name, {**RULES, **(quick_grid if quick else grid)}, fixed, 1, quick, seed, progress,
+                        scheduler, workers)
+        tables[f"runs_{mechanism}"] = runs
+        tables[f"fractions_{mechanism}"] = fractions(runs)
+    return Result(name="burbank2012-fig6", tables={k.replace(" ", "_"): v for k, v in tables.items()},
+                  params={"mechanisms": {m: (q if quick else g) for m, (g, q) in MECHANISMS.items()}, "fixed": fixed},
+                  seed=seed, backend="standalone", quick=quick, wall_time=time.perf_counter() - started)
+
+
+def compare(data):
+    """Homeostasis and concurrent Q: converged runs only with dep-rSTDP; multiplicative: always too similar."""
+    rows = []
+    for mechanism in ("homeostasis", "concurrent_Q"):
+        table = data.tables[f"fractions_{mechanism}"]
+        rows.append(check(f"{mechanism}: dep-rSTDP has converged runs (1 = yes)", 1,
+                          converged_fraction(table, "dep-rSTDP") > 0, 0))
+        others = sum(converged_fraction(table, label) for label in ("pot-rSTDP", "dep-cSTDP", "pot-cSTDP"))
+        rows.append(check(f"{mechanism}: converged fraction of the other rule types (paper 0)", 0, others, 0))
+    table = data.tables["fractions_multiplicative"]
+    rows.append(check("multiplicative: fraction 'weights too similar', all rule types (paper 1)", 1.0,
+                      (table["weights too similar"] * table["runs"]).sum() / table["runs"].sum(), 0))
+    return comparison(rows)
+
+
+def plot(data):
+    with style():
+        figure, axes = plt.subplots(1, 3, figsize=(14, 4))
+        for ax, mechanism in zip(axes, ("homeostasis", "multiplicative", "concurrent_Q")):
+            plot_outcomes(ax, data.tables[f"fractions_{mechanism}"], mechanism.replace("_", " "))
+        axes[0].legend(fontsize=7, loc="lower right")
+        figure.tight_layout()
+    return figure

@@ -1,0 +1,76 @@
+"""Burbank & Kreiman 2012, Fig 8: trained top-down weights reconstruct the input.
+
+The integrate-and-fire network with the weaker bottom-up weights Q' = 2Q -
+mean(Q) + 0.5 (Q as in Fig 3) is trained with dep-rSTDP (alpha 1.2, Table 1's
+last column). At several points of training the top-down weights are
+frozen and probed with 100 early-burst stimuli (input zero after 50 ms):
+per stimulus, the correlation between late activity (80-160 ms) minus its
+no-feedback baseline and early activity (0-50 ms)
+(``reconstruction.evaluate_reconstruction``). ``--quick``: training
+capped at 45,000 presentations, 30 stimuli per probe.
+"""
+
+import time
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ...protocols import top_down
+from ...results import Result
+from ..figure import check_bound, comparison, style, supported
+from . import reconstruction
+from . import training as common
+from .parameters import TABLE1
+
+PAPER = common.PAPER
+DESCRIPTION = "Reconstruction: corr(late feedback-driven activity, early activity) rises with training (Fig 8)"
+BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
+QUICK = True
+STIMULI = {False: 100, True: 30}
+
+
+def simulate(seed=0, quick=False, backend="standalone", progress=True):
+    supported(__name__, backend)
+    started = time.perf_counter()
+    q, c = common.q_and_c()
+    q = reconstruction.reconstruction_q(q)
+    training = common.run(seed, quick, q, c, progress=progress, rule="reverse", alpha=1.2)
+    probes = {0: top_down.weight_matrix(top_down.initial_state(q, seed)["w"], *q.shape), **training.snapshots}
+    stimuli = STIMULI[quick]
+    compiled = top_down.CompiledNetwork(q.shape, {"chunk": stimuli, "record_spikes": True}, TABLE1["delay"],
+                                        TABLE1["tau_stdp"])
+    try:
+        rows = [reconstruction.evaluate_reconstruction(q, w, c, seed, stimuli, compiled=compiled).assign(presentation=n)
+                for n, w in sorted(probes.items())]
+    finally:
+        compiled.close()
+    return Result(name="burbank2012-fig8", tables={"reconstruction": pd.concat(rows, ignore_index=True),
+                                                     "history": training.history},
+                  params={"stimuli": stimuli, "cap": common.cap(quick), "q": "2Q - mean(Q) + 0.5"},
+                  seed=seed, backend="standalone", quick=quick, wall_time=time.perf_counter() - started)
+
+
+def summary(data):
+    table = data.tables["reconstruction"]
+    return table.groupby("presentation")["correlation"].agg(["mean", "std", "count"]).reset_index()
+
+
+def compare(data):
+    """The mean reconstruction correlation rises with training."""
+    means = summary(data)
+    first, last = means["mean"].iloc[0], means["mean"].iloc[-1]
+    return comparison([
+        check_bound("mean corr(late - baseline, early), trained minus untrained (pass if > 0: rises)", float("nan"),
+                    last - first, 0, upper=False),
+    ])
+
+
+def plot(data):
+    means = summary(data)
+    with style():
+        figure, ax = plt.subplots(figsize=(6, 4))
+        ax.errorbar(means["presentation"], means["mean"], yerr=means["std"], marker="o", capsize=3)
+        ax.set(xlabel="training presentations", ylabel="corr(late - baseline, early)",
+               title="B  reconstruction vs training", xscale="symlog")
+        figure.tight_layout()
+    return figure

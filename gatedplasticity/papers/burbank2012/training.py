@@ -1,0 +1,83 @@
+"""Shared set-up of the Burbank & Kreiman 2012 integrate-and-fire figures (Figs 3, 4, 6-8).
+
+Table 1's last column (``parameters.TABLE1``) with Q from the smoothed
+recipe and eps = 1 (Figs 3, 4). A run trains until classified or the cap:
+625,000 presentations [P]; ``quick`` caps at ``quick_cap``, the rest
+unchanged. Every run keeps a checkpoint under ``cache_root()/runs`` (one
+file per set-up and seed), so an interrupted reproduction resumes and a
+finished run is not repeated (Figs 3 and 4 share the dep-rSTDP run).
+"""
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+
+from ...backends import cache_root
+from ...models import linear
+from ...parameters import to_json
+from ...protocols import top_down
+from .parameters import VALUES, network_parameters
+
+PAPER = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393"
+SIZE = VALUES["size"]
+RULE_TYPES = {"dep-rSTDP": ("reverse", 1.2), "pot-rSTDP": ("reverse", 0.9),
+              "dep-cSTDP": ("classical", 1.2), "pot-cSTDP": ("classical", 0.9)}
+SNAPSHOTS = (1500, 6000, 15_000, 30_000, 45_000, 75_000, 150_000)
+
+
+def q_and_c(eps=VALUES["q_eps"], smooth=True, q_seed=VALUES["q_seed"], c_seed=VALUES["c_seed"]):
+    """Bottom-up weights (lower x higher) and the input correlation matrix of Figs 3-4."""
+    return linear.q_matrix(SIZE, eps, seed=q_seed, smooth=smooth), top_down.correlation_matrix(SIZE, seed=c_seed)
+
+
+def cap(quick):
+    return VALUES["quick_cap"] if quick else VALUES["max_presentations"]
+
+
+def split_options(options):
+    """(structure options of the network, parameter overrides) of ``options``."""
+    structure = {name: value for name, value in options.items() if name in top_down.STRUCTURE}
+    return structure, {name: value for name, value in options.items() if name not in top_down.STRUCTURE}
+
+
+TRAINING_KEYWORDS = ("max_presentations", "backend", "compiled", "c_higher", "checkpoint", "progress", "keep_snapshots")
+
+
+def train(q, c, seed, **options):
+    """``protocols.top_down.train`` with Table 1's values; ``options`` mix structure options, parameter
+    overrides and the training keywords (max_presentations, backend, compiled, checkpoint, ...)."""
+    keywords = {name: options.pop(name) for name in list(options) if name in TRAINING_KEYWORDS}
+    structure, overrides = split_options(options)
+    return top_down.train(q, c, seed, network_parameters(**overrides), **keywords, **structure)
+
+
+def run(seed, quick, q=None, c=None, progress=True, **options):
+    """Train one network (``options`` as for :func:`train`) with a resumable checkpoint."""
+    if q is None:
+        q, c = q_and_c()
+    key = hashlib.sha256(json.dumps({"options": to_json(options), "q": q.round(12).tolist(), "c": c.round(12).tolist(),
+                                     "seed": seed, "cap": cap(quick)}, sort_keys=True).encode()).hexdigest()[:16]
+    checkpoint = cache_root() / "runs" / f"burbank2012-if-{key}.npz"
+    return train(q, c, seed, max_presentations=cap(quick), checkpoint=checkpoint, progress=progress,
+                 keep_snapshots=SNAPSHOTS, **options)
+
+
+def history_table(trainings):
+    """One history table for {label: Training}, with a ``rule_type`` column."""
+    return pd.concat([t.history.assign(rule_type=label) for label, t in trainings.items()], ignore_index=True)
+
+
+def outcome_table(trainings):
+    rows = []
+    for label, training in trainings.items():
+        last = training.history.iloc[-1]
+        rows.append({"rule_type": label, "outcome": training.outcome, "presentations": training.presentations,
+                     "std_w": last["std_w"], "fraction_extreme": last["fraction_extreme"], "corr_lag": last["corr_lag"],
+                     "rate_lower": last["rate_lower"], "rate_higher": last["rate_higher"]})
+    return pd.DataFrame(rows)
+
+
+def final_weights(training):
+    return np.asarray(training.snapshots[training.presentations])

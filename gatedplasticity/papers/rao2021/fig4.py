@@ -1,0 +1,220 @@
+"""Rao et al. 2021, Fig 4 / Table 2: multiple interacting branches learn OR, AND and XOR distributions.
+
+Inputs [x1, x2, 20 Hz bias] as Poisson trains (400 ms), the same to every
+branch; weights unconstrained in sign [P]. Five configurations [P]:
+2 branches saturating theta = 0.6 (OR), 2 saturating theta = 1.2 (AND),
+2 soft-XOR (theta = 0.5, dtheta = 1, alpha = 8), 4 saturating theta = 1.4,
+6 saturating theta = 2.1; saturating alpha = 12. Saturating configurations
+learn with the gated rule (Eq 8, q+ = 0.9, q- = 0.1), soft-XOR with the
+coarse rule (Eq 9) [P].
+
+Datasets [R] (REFERENCE.md calibration): four isotropic clusters, SD 12 Hz,
+at (100, 100), (100, 140), (140, 100), (140, 140) Hz, equal priors; labels
+OR 0,1,1,1; AND 0,0,0,1; XOR 0,1,1,0.
+
+Initial weights [P]: per branch a hyperplane w . xbar = u0 through a point
+drawn from U[110, 130]^2 Hz with a random unit normal h, w_x = c h with
+c = INIT_SLOPE [R: the paper gives no scale].
+
+Training [R]: online, one spiking presentation per sample, eta0 = 1.8 mV ->
+eta0 / 6 harmonic over PRESENTATIONS. Online training from random
+hyperplanes often ends with a dead branch (f ~ 0 on all data, so
+f (1 - f) ~ 0 stops its learning) or a branch turned the wrong way. We
+therefore train INITIALISATIONS independent initialisations per
+configuration and dataset (batched: one learner neuron each, all in one
+compiled network per configuration) and report both the median over
+initialisations and the initialisation selected by NLL on a validation
+sample, evaluated on a separate test sample (expected PSP averages,
+rates x 8 ms), next to the Bayes-optimal NLL.
+"""
+
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from brian2 import Hz, ms, mV
+
+from ... import streams
+from ...analysis import dlr as metrics
+from ...backends import Session
+from ...models import multi_branch_neuron
+from ...models.dlr import branch_readout_reset
+from ...protocols import GaussianMixture, mixture_presentations
+from ...results import Result
+from ...rules import dlr
+from ..figure import check_bound, comparison, style, supported
+from .fig2 import BETA, U0
+
+PAPER = "Rao, Legenstein, Subramoney & Maass 2021, bioRxiv 10.1101/2021.03.04.433822"
+DESCRIPTION = "Several interacting branches (saturating, soft-XOR) learn OR, AND and XOR distributions (Fig 4, Table 2)"
+BACKENDS = ('standalone', 'runtime')
+QUICK = True
+MEANS = [[100.0, 100.0], [100.0, 140.0], [140.0, 100.0], [140.0, 140.0]]
+DATASETS = {"OR": [0, 1, 1, 1], "AND": [0, 0, 0, 1], "XOR": [0, 1, 1, 0]}
+#: name -> (branches, interaction, update rule, psi parameters, matched dataset)
+CONFIGURATIONS = {
+    "2 saturating, theta 0.6": (2, "saturating", "gated", {"theta": 0.6, "alpha": 12.0}, "OR"),
+    "2 saturating, theta 1.2": (2, "saturating", "gated", {"theta": 1.2, "alpha": 12.0}, "AND"),
+    "2 soft-XOR": (2, "soft_xor", "coarse_xor", {"theta": 0.5, "dtheta": 1.0, "alpha": 8.0}, "XOR"),
+    "4 saturating, theta 1.4": (4, "saturating", "gated", {"theta": 1.4, "alpha": 12.0}, None),
+    "6 saturating, theta 2.1": (6, "saturating", "gated", {"theta": 2.1, "alpha": 12.0}, None),
+}
+BIAS = 20 * Hz
+PRESENTATION = 400 * ms
+DT = 1 * ms
+ETA0 = 1.8 * mV
+INIT_SLOPE = 18.0  # mV per unit xbar [R]
+PRESENTATIONS = 60_000
+INITIALISATIONS = 32
+EVALUATION_SAMPLES = 4000
+
+
+def mixture(dataset):
+    """The four-cluster task with the labels of ``dataset`` (OR, AND or XOR)."""
+    return GaussianMixture(means=MEANS, sds=np.full((4, 2), 12.0), angles=np.zeros(4), priors=np.full(4, 0.25),
+                           labels=DATASETS[dataset])
+
+
+def setup(quick):
+    """``quick``: 8 initialisations and 15,000 presentations; the same configurations and datasets."""
+    return {"presentations": 15_000 if quick else PRESENTATIONS, "initialisations": 8 if quick else INITIALISATIONS}
+
+
+def initial_weights(runs, branches, u0, rng):
+    """(runs, branches, 3) mV: hyperplanes w . xbar = u0 through U[110, 130]^2 Hz with random unit normals."""
+    points = metrics.expected_xbar(rng.uniform(110, 130, (runs, branches, 2)))
+    normals = rng.standard_normal((runs, branches, 2))
+    normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
+    slopes = INIT_SLOPE * normals
+    bias = (u0 - (slopes * points).sum(-1)) / metrics.expected_xbar(float(BIAS / Hz))
+    return np.concatenate([slopes, bias[..., None]], -1)
+
+
+def train(name, config, seed, backend, progress):
+    """Train one configuration on all datasets x initialisations; returns weights (datasets, inits, branches, 3) in mV."""
+    branches, interaction, update, psi, _ = CONFIGURATIONS[name]
+    inits, presentations = config["initialisations"], config["presentations"]
+    runs = len(DATASETS) * inits
+    labels = np.repeat([DATASETS[d] for d in DATASETS], inits, axis=0)
+    tag = name.replace(" ", "").replace(",", "-").replace(".", "")
+    with Session(backend, seed=seed, name=f"rao2021-fig4-{tag}-{runs}runs", dt=DT, progress=progress) as session:
+        learner = multi_branch_neuron(branches, interaction).neurons(runs, name="learner", **psi)
+        protocol = mixture_presentations(mixture("OR"), learner, seed=streams.integer(seed, "presentations"), bias=BIAS, presentation=PRESENTATION,
+                                         dt=DT, labels=labels, readout_reset=branch_readout_reset(branches))
+        connect, branch = protocol.branch_connect(branches)
+        synapses = dlr.multi_branch(branches, update).synapses(
+            protocol.inputs, learner, connect=connect, name="dlr_synapses",
+            eta0=ETA0, eta_final=ETA0 / 6, t_train=presentations * PRESENTATION, w_min=-1e6 * mV, w_max=1e6 * mV)
+        synapses.branch = branch
+        weights = initial_weights(runs, branches, U0, streams.generator(seed, "initial weights"))
+        synapses.w = weights.transpose(1, 0, 2).ravel() * mV  # synapse order: branch, run, input
+        session.run(presentations * PRESENTATION, [learner, *protocol.objects, synapses], description=f"Fig 4: {name}")
+        final = np.asarray(synapses.w / mV).reshape(branches, runs, 3).transpose(1, 0, 2)
+    return final.reshape(len(DATASETS), inits, branches, 3)
+
+
+def evaluate(name, weights, seed):
+    """Per dataset and initialisation: NLL on a validation and a test sample, and the Bayes NLL."""
+    branches, interaction, _, psi, _ = CONFIGURATIONS[name]
+    rows = []
+    for d, dataset in enumerate(DATASETS):
+        task = mixture(dataset)
+        for split in ("validation", "test"):
+            x, z = task.sample(EVALUATION_SAMPLES, streams.generator(seed, f"{split} sample", d))
+            features = metrics.expected_xbar(np.column_stack([x, np.full(len(x), float(BIAS / Hz))]))
+            q = metrics.multi_branch_predictions(weights[d], features, BETA, U0, interaction, **psi)
+            for init, value in enumerate(metrics.nll(q, z)):
+                rows.append({"configuration": name, "dataset": dataset, "initialisation": init, "split": split,
+                             "nll": float(value), "bayes_nll": float(metrics.nll(task.posterior(x), z))})
+    return pd.DataFrame(rows)
+
+
+def summary(data):
+    """Per configuration and dataset: median test NLL, the test NLL of the validation-selected initialisation, Bayes NLL."""
+    table = data.tables["nll"].pivot_table(index=["configuration", "dataset", "initialisation"], columns="split",
+                                           values=["nll", "bayes_nll"])
+    rows = []
+    for (name, dataset), group in table.groupby(level=[0, 1], sort=False):
+        selected = group[("nll", "validation")].idxmin()
+        rows.append({"configuration": name, "dataset": dataset, "median_nll": group[("nll", "test")].median(),
+                     "selected_nll": group.loc[selected, ("nll", "test")],
+                     "bayes_nll": group[("bayes_nll", "test")].iloc[0]})
+    return pd.DataFrame(rows)
+
+
+def simulate(seed=0, quick=False, backend="standalone", progress=True):
+    """Train every configuration on OR, AND and XOR; evaluate NLL against Bayes-optimal."""
+    supported(__name__, backend)
+    config = setup(quick)
+    started = time.perf_counter()
+    tables, arrays = [], {}
+    for index, name in enumerate(CONFIGURATIONS):
+        weights = train(name, config, streams.integer(seed, "configuration", index), backend, progress)
+        tables.append(evaluate(name, weights, seed))
+        arrays[f"weights_{index}"] = weights
+    return Result(
+        name="rao2021-fig4", tables={"nll": pd.concat(tables, ignore_index=True)}, arrays=arrays,
+        params={**config, "eta0": ETA0, "eta_final": ETA0 / 6, "bias": BIAS, "presentation": PRESENTATION, "dt": DT,
+                "init_slope_mV": INIT_SLOPE, "beta_per_mV": BETA, "u0_mV": U0, "evaluation_samples": EVALUATION_SAMPLES,
+                "configurations": {name: [b, i, r, p, m] for name, (b, i, r, p, m) in CONFIGURATIONS.items()},
+                "cluster_means_Hz": MEANS, "cluster_sd_Hz": 12.0, "labels": DATASETS},
+        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
+    )
+
+
+def compare(data):
+    """The qualitative pattern of Table 2 and each matched configuration within 0.05 nats of Bayes (selected initialisation)."""
+    results = summary(data).set_index(["configuration", "dataset"])
+    table, bayes = results["selected_nll"], results["bayes_nll"]
+    names = list(CONFIGURATIONS)
+    rows = []
+    for name, (*_, matched) in CONFIGURATIONS.items():
+        for dataset in [matched] if matched else DATASETS:
+            gap = table[name, dataset] - bayes[name, dataset]
+            rows.append(check_bound(f"{name} on {dataset}: NLL minus Bayes (nats; pass if <= 0.05)", float("nan"), gap, 0.05))
+    two_branch = names[:3]
+    for dataset, best in (("OR", names[0]), ("AND", names[1]), ("XOR", names[2])):
+        others = min(table[n, dataset] for n in two_branch if n != best)
+        rows.append(check_bound(f"{best} beats the other 2-branch configurations on {dataset} (NLL difference; pass if < 0)",
+                                float("nan"), table[best, dataset] - others, 0.0))
+    xor_margin = table[names[2], "XOR"] - min(table[names[0], "XOR"], table[names[1], "XOR"])
+    rows.append(check_bound("soft-XOR much better than saturating on XOR (NLL difference; pass if <= -0.1)",
+                            float("nan"), xor_margin, -0.1))
+    return comparison(rows)
+
+
+def plot(data):
+    """A: selected-initialisation NLL per configuration and dataset vs Bayes; B-D: q maps of the matched 2-branch configurations."""
+    table = summary(data)
+    names = list(CONFIGURATIONS)
+    grid = np.linspace(60, 180, 121)
+    g1, g2 = np.meshgrid(grid, grid)
+    features = metrics.expected_xbar(np.column_stack([g1.ravel(), g2.ravel(), np.full(g1.size, float(BIAS / Hz))]))
+    beta, u0 = data.params["beta_per_mV"], data.params["u0_mV"]
+    with style():
+        figure, axes = plt.subplots(1, 4, figsize=(15, 3.4))
+        ax = axes[0]
+        width = 0.15
+        for k, name in enumerate(names):
+            values = table[table["configuration"] == name].set_index("dataset").loc[list(DATASETS), "selected_nll"]
+            ax.bar(np.arange(3) + (k - 2) * width, values, width, label=name)
+        bayes = table.drop_duplicates("dataset").set_index("dataset").loc[list(DATASETS), "bayes_nll"]
+        ax.plot(np.arange(3), bayes, "k_", ms=30, mew=2, label="Bayes-optimal")
+        ax.set(xticks=range(3), xticklabels=list(DATASETS), ylabel="test NLL (nats)", title="A  NLL per configuration")
+        ax.legend(fontsize=6)
+        for ax, (k, dataset) in zip(axes[1:], enumerate(DATASETS)):
+            name = names[k]
+            branches, interaction, _, psi, _ = CONFIGURATIONS[name]
+            nll = data.tables["nll"]
+            validation = nll[(nll["configuration"] == name) & (nll["dataset"] == dataset) & (nll["split"] == "validation")]
+            selected = int(validation.loc[validation["nll"].idxmin(), "initialisation"])
+            weights = data.arrays[f"weights_{k}"][k, selected]
+            q = metrics.multi_branch_predictions(weights, features, beta, u0, interaction, **psi).reshape(g1.shape)
+            image = ax.imshow(q, origin="lower", extent=(60, 180, 60, 180), vmin=0, vmax=1, cmap="viridis")
+            x, z = mixture(dataset).sample(300, np.random.default_rng(5))
+            ax.scatter(*x.T, c=np.where(z > 0, "w", "k"), s=3)
+            ax.set(title=f"{'BCD'[k]}  {name} on {dataset}: q", xlabel="x1 (Hz)", ylabel="x2 (Hz)")
+        figure.colorbar(image, ax=axes[3], fraction=0.046)
+        figure.tight_layout()
+    return figure
