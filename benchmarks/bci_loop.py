@@ -32,8 +32,8 @@ import time
 import numpy as np
 from brian2 import Hz, prefs
 
-from gatedplasticity.figures import legenstein2010_common as common
-from gatedplasticity.figures import legenstein2010_fig4 as fig4
+from gatedplasticity.papers.legenstein2010 import experiment as common
+from gatedplasticity.papers.legenstein2010 import fig4 as fig4
 from gatedplasticity.protocols import bci
 from gatedplasticity.rules import eh
 

@@ -5,7 +5,7 @@ one learner, a Python loop that draws a sample, sets the input rates and
 calls ``run(400 ms)`` once per presentation (timed on a few presentations
 after a warm-up, extrapolated to 100 runs x 30,000 presentations).
 Ours: all runs batched in one C++ standalone program with sampling, teaching
-and learning in compiled code (``figures.rao2021_fig2.train_dlr``); the build
+and learning in compiled code (``papers.rao2021.training.train_single_branch``); the build
 is reused, so its time is excluded as for the warm-up of the baseline.
 
     python benchmarks/dlr_fig2.py [--quick]
@@ -22,7 +22,7 @@ import numpy as np
 from brian2 import Hz, Network, mV
 
 import gatedplasticity as gp
-from gatedplasticity.figures import rao2021_fig2 as fig2
+from gatedplasticity.papers.rao2021 import fig2 as fig2
 from gatedplasticity.models.dlr import BRANCH_READOUT_RESET, PSP_INPUT_RESET
 from gatedplasticity.rules import dlr
 

@@ -2,7 +2,7 @@
 
 Ours: input spikes drawn in numpy and replayed into event-driven inputs; the
 rule's synapses run once per presentation and only for inputs active in it
-(``figures.rao2021_fig3.train``), one C++ standalone program.
+(``papers.rao2021.training.train_grid``), one C++ standalone program.
 Reported: wall time of the whole training call (drawing spikes, building,
 running, reading weights back), the standalone program's own run time, the
 peak resident memory of the child processes (compiler, program) and of this process, and the fraction of
@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from gatedplasticity.backends import cache_directory
-from gatedplasticity.figures import rao2021_fig3 as fig3
+from gatedplasticity.papers.rao2021 import fig3 as fig3
 
 FULL_PRESENTATIONS = 168_000
 

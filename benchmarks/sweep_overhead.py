@@ -28,7 +28,7 @@ from brian2 import Hz, prefs, second
 
 from gatedplasticity import sweep
 from gatedplasticity.backends import Session
-from gatedplasticity.experiments import DT, drift_network, set_point
+from gatedplasticity.papers.burbank2012.sweeps import DT, drift_network, set_point
 
 STRUCTURE = {"rule": "reverse", "synapses": 1000, "duration": 20.0, "rate": 20 * Hz}
 

@@ -34,12 +34,13 @@ class Parser(argparse.ArgumentParser):
 
 NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 QUANTITY = re.compile(rf"^\s*({NUMBER})\s*(?:([*/])\s*([A-Za-z_]\w*)\s*(?:\*\*\s*([+-]?\d+))?)?\s*$")
-WORD = re.compile(r"^[A-Za-z_][\w.-]*$")
+WORD = re.compile(r"^[A-Za-z_/~.][\w./~-]*$")  # a name or a path: letters, digits, _ . / ~ -
 
 
 def parse_value(text, option="--set"):
     """A value from the command line: a number, ``number*unit``, ``number/unit`` or ``number*unit**k``
-    with a unit name from ``brian2.units`` (e.g. ``10*Hz``, ``1.5e-5/Hz**2``), or a word (``reverse``).
+    with a unit name from ``brian2.units`` (e.g. ``10*Hz``, ``1.5e-5/Hz**2``), or a word or path
+    (``reverse``, ``runs/log.txt``), kept as text.
 
     Anything else raises UsageError naming ``option``; nothing is evaluated.
     """
@@ -60,7 +61,7 @@ def parse_value(text, option="--set"):
             raise UsageError(f"{option}: unknown unit {unit_name!r} in {text!r} (use Brian2 unit names: ms, Hz, mV, ...)")
         unit = unit ** int(power) if power else unit
         return value * unit if operator == "*" else value / unit
-    if WORD.match(text) and not hasattr(brian2.units, text):
+    if WORD.match(text) and not re.match(rf"^{NUMBER}", text):
         return text
     raise UsageError(f"{option}: cannot read {text!r}; give a number, a quantity such as 10*Hz or 1.5e-5/Hz**2, or a word")
 
@@ -164,7 +165,7 @@ def read_grid(args):
         grid.update({str(name): [parse_value(value, "--grid") for value in values] for name, values in loaded.items()})
     for assignment in args.set:
         name, equals, values = assignment.partition("=")
-        if not equals or not WORD.match(name.strip()):
+        if not equals or not re.match(r"^[A-Za-z_]\w*$", name.strip()):
             raise UsageError(f"--set: expected NAME=V1,V2,..., got {assignment!r}")
         grid[name.strip()] = [parse_value(value) for value in values.split(",")] if values else []
     return grid

@@ -18,6 +18,18 @@ class ParameterError(ValueError):
         self.parameter = parameter
 
 
+def as_equations(name, value, owner):
+    """``value`` as Brian2 Equations: Equations pass, a string is parsed; anything else is an error naming ``name``."""
+    if isinstance(value, Equations):
+        return value
+    if isinstance(value, str):
+        try:
+            return Equations(value)
+        except Exception as error:  # Brian2 raises several types for a bad equation string
+            raise ParameterError(name, f"{owner}: cannot parse '{name}' as Brian2 equations: {error}") from None
+    raise ParameterError(name, f"{owner}: '{name}' must be Brian2 Equations or an equation string, got {value!r}")
+
+
 def frozen(mapping):
     """A read-only copy of ``mapping`` (for immutable rule/model objects)."""
     return MappingProxyType(dict(mapping))

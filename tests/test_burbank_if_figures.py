@@ -7,10 +7,10 @@ from brian2 import ms
 
 from gatedplasticity import sweep
 from gatedplasticity.analysis.convergence import OUTCOMES
-from gatedplasticity.figures import burbank2012_fig3 as fig3
-from gatedplasticity.figures import burbank2012_fig4 as fig4
-from gatedplasticity.figures import burbank2012_fig5 as fig5
-from gatedplasticity.figures import burbank2012_fig8 as fig8
+from gatedplasticity.papers.burbank2012 import fig3 as fig3
+from gatedplasticity.papers.burbank2012 import fig4 as fig4
+from gatedplasticity.papers.burbank2012 import fig5 as fig5
+from gatedplasticity.papers.burbank2012 import fig8 as fig8
 from gatedplasticity.models import linear
 from gatedplasticity.protocols import top_down as td
 from gatedplasticity.results import Result
@@ -62,7 +62,7 @@ def test_fig4_comparison_names_each_verdict():
 
 
 def test_fig7_comparison_needs_converged_dep_rstdp_runs():
-    from gatedplasticity.figures import burbank2012_fig7 as fig7
+    from gatedplasticity.papers.burbank2012 import fig7 as fig7
 
     def result(outcome):
         runs = landscape({("reverse", 1.2): [outcome, "did not converge"]}).tables["runs"]

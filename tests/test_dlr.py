@@ -124,7 +124,7 @@ def test_presentation_average_of_psp_trace_is_rate_times_kernel_integral():
 
 @pytest.mark.standalone
 def test_spiking_dlr_converges_to_logistic_regression():
-    from gatedplasticity.figures import rao2021_fig2 as fig2
+    from gatedplasticity.papers.rao2021 import fig2 as fig2
 
     history = fig2.train_dlr({"runs": 10, "presentations": 6000, "record_every": 3000}, seed=5, backend="standalone", progress=False)
     x, z = fig2.MIXTURE.sample(20_000, np.random.default_rng(0))
@@ -216,7 +216,7 @@ def test_multi_branch_predictions_by_hand():
 
 
 def test_fig4_comparison_follows_the_data():
-    from gatedplasticity.figures import rao2021_fig4 as fig4
+    from gatedplasticity.papers.rao2021 import fig4 as fig4
 
     def result(gap_matched, xor_saturating):
         rows = []

@@ -181,7 +181,7 @@ def test_short_seeded_session_shows_the_credit_assignment_sign():
     rotated-minus-non-rotated shift was >= 5.0 deg (mean 10.6) and the non-rotated shift >= 10 deg,
     so both signs are far from chance.
     """
-    from gatedplasticity.figures import legenstein2010_common as common
+    from gatedplasticity.papers.legenstein2010 import experiment as common
 
     result = common.experiment({"50%": (8, 0.5)}, seed=3, backend="runtime", progress=False,
                                sessions=("perturbation",), targets=120, eta=3 * common.ETA)

@@ -4,7 +4,7 @@ import pytest
 from brian2 import Hz, NeuronGroup, mV, ms, second
 
 import gatedplasticity as gp
-from gatedplasticity import figures
+from gatedplasticity import papers
 from gatedplasticity.rules import stdp
 
 
@@ -103,9 +103,9 @@ def test_instructive_input_checks_variable_and_unit():
 
 
 def test_unknown_names_list_the_valid_ones():
-    with pytest.raises(figures.UnknownFigureError, match="burbank2012-fig1"):
-        figures.get("burbank2012-fig9")
+    with pytest.raises(papers.UnknownFigureError, match="burbank2012-fig1"):
+        papers.get("burbank2012-fig9")
     with pytest.raises(ValueError, match="runtime, standalone"):
         gp.Session("gpu")
     with pytest.raises(ValueError, match="'classical', 'reverse'|classical, reverse"):
-        stdp.by_name("hebbian")
+        stdp.rule("hebbian")

@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gatedplasticity import figures
+from gatedplasticity import papers
 from gatedplasticity.backends import cache_directory
-from gatedplasticity.figures import burbank2012_fig1 as fig1
-from gatedplasticity.figures.common import COMPARISON_COLUMNS
+from gatedplasticity.papers.burbank2012 import fig1 as fig1
+from gatedplasticity.papers.figure import COMPARISON_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -16,9 +16,9 @@ def quick_runtime():
 
 
 def test_every_figure_module_has_the_interface():
-    assert "burbank2012-fig1" in figures.figure_ids()
-    for figure_id in figures.figure_ids():
-        module = figures.get(figure_id)
+    assert "burbank2012-fig1" in papers.figure_ids()
+    for figure_id in papers.figure_ids():
+        module = papers.get(figure_id)
         for attribute in ("simulate", "plot", "compare", "PAPER", "DESCRIPTION"):
             assert hasattr(module, attribute), f"{figure_id} lacks {attribute}"
 
@@ -65,7 +65,7 @@ def test_fig1_seed_changes_poisson_part_only(quick_runtime):
 
 
 def test_fig2_comparison_follows_the_data():
-    from gatedplasticity.figures import rao2021_fig2 as fig2
+    from gatedplasticity.papers.rao2021 import fig2 as fig2
 
     def result(nll_dlr, perceptron_error):
         curves = pd.DataFrame({"presentation": 30_000, "run": [0, 1], "nll_dlr": nll_dlr, "error_dlr": 0.16,
@@ -90,13 +90,14 @@ def run_pipeline(module, rows, folder, min_axes):
 
 
 def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tmp_path):
-    from gatedplasticity.figures import rao2021_fig3 as fig3
-    from gatedplasticity.figures import rao2021_fig4 as fig4
+    from gatedplasticity.papers.rao2021 import fig3 as fig3
+    from gatedplasticity.papers.rao2021 import fig4 as fig4
     from gatedplasticity.protocols.moving_object import MovingObject
 
     monkeypatch.setattr(fig3, "TASK", MovingObject(grid=14, n_position=4, n_speed=3, n_direction=8, start_range=(4, 10),
                                                    speed_range=(1, 3), diameter=3))
-    monkeypatch.setattr(fig3, "setup", lambda quick: {"presentations": 30, "test_samples": 12})
+    grid = np.arange(14 * 14).reshape(14, 14)
+    monkeypatch.setattr(fig3, "setup", lambda quick: {"presentations": 30, "test_samples": 12, "pixels": grid[::2, ::2].ravel()})
     monkeypatch.setattr(fig3, "PREDICTION_REPEATS", 3)
     monkeypatch.setattr(fig4, "setup", lambda quick: {"presentations": 10, "initialisations": 2})
     monkeypatch.setattr(fig4, "EVALUATION_SAMPLES", 200)
@@ -109,10 +110,10 @@ def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tm
 @pytest.mark.parametrize("number, rows", [(3, 3), (4, 15), (5, 11), (6, 4), (7, 6), (8, 2), (9, 3)])
 def test_legenstein2010_figures_run_end_to_end_on_tiny_settings(number, rows, monkeypatch, tmp_path):
     """12 targets per session instead of 320, runtime (numpy target): the whole pipeline, not the numbers."""
-    from gatedplasticity import figures
-    from gatedplasticity.figures import legenstein2010_common as common
+    from gatedplasticity import papers
+    from gatedplasticity.papers.legenstein2010 import experiment as common
 
-    module = figures.get(f"legenstein2010-fig{number}")
+    module = papers.get(f"legenstein2010-fig{number}")
     monkeypatch.setattr(common, "TARGETS", 12)
     monkeypatch.setattr(common, "EARLY_LATE", 4)
     monkeypatch.setattr(common, "STEPS_PER_TARGET", 90)  # few targets: no room for averaging out slow trials
@@ -128,7 +129,7 @@ def test_legenstein2010_figures_run_end_to_end_on_tiny_settings(number, rows, mo
 
 
 def test_legenstein2010_fig4_comparison_follows_the_data():
-    from gatedplasticity.figures import legenstein2010_fig4 as fig4
+    from gatedplasticity.papers.legenstein2010 import fig4 as fig4
     from gatedplasticity.results import Result
 
     def summary(rotated_50):
@@ -150,7 +151,7 @@ def test_legenstein2010_fig4_comparison_follows_the_data():
 
 
 def test_burbank2012_fig2_linear_model_meets_its_targets_and_the_comparison_can_fail():
-    from gatedplasticity.figures import burbank2012_fig2 as fig2
+    from gatedplasticity.papers.burbank2012 import fig2 as fig2
 
     data = fig2.simulate(seed=0)
     table = fig2.compare(data)

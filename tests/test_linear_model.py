@@ -5,6 +5,7 @@ import pytest
 
 from gatedplasticity.analysis.convergence import WINDOW, classify_linear
 from gatedplasticity.models import linear
+from gatedplasticity.rules import rate_stdp
 from gatedplasticity.parameters import ParameterError
 from gatedplasticity.protocols.linear import train
 
@@ -21,14 +22,14 @@ def test_three_step_update_matches_its_closed_form(q, rule, factor):
     rng = np.random.default_rng(0)
     w, s = rng.normal(0, 0.1, (6, 6)), rng.uniform(0, 1, 6)
     expected = 0.01 * factor(w @ q, 1.5) @ np.outer(s, s) @ q.T
-    np.testing.assert_allclose(linear.stdp_update(w, q, s, rule, 1.5, 0.01), expected, atol=1e-14)
+    np.testing.assert_allclose(rate_stdp.stdp_update(w, q, s, rule, 1.5, 0.01), expected, atol=1e-14)
 
 
 @pytest.mark.parametrize("rule, eigenvalue", [("reverse", 1 / 1.5), ("classical", 1.5)])
 def test_fixed_point_is_a_fixed_point_with_the_predicted_eigenvalues(q, rule, eigenvalue):
-    w_star = linear.fixed_point(q, rule, 1.5)
+    w_star = rate_stdp.fixed_point(q, rule, 1.5)
     for s in np.random.default_rng(1).uniform(0, 1, (5, 6)):
-        np.testing.assert_allclose(linear.stdp_update(w_star, q, s, rule, 1.5, 0.01, steps=5), 0, atol=1e-12)
+        np.testing.assert_allclose(rate_stdp.stdp_update(w_star, q, s, rule, 1.5, 0.01, steps=5), 0, atol=1e-12)
     np.testing.assert_allclose(np.linalg.eigvals(w_star @ q), eigenvalue)
 
 
@@ -63,8 +64,8 @@ def test_each_classification_branch_is_reached():
 
 
 def test_bad_inputs_name_the_parameter(q):
-    cases = [("rule", lambda: linear.stdp_update(np.zeros((6, 6)), q, np.ones(6), "hebbian", 1.2, 0.01)),
-             ("rule", lambda: linear.fixed_point(q, "hebbian", 1.2)),
+    cases = [("rule", lambda: rate_stdp.stdp_update(np.zeros((6, 6)), q, np.ones(6), "hebbian", 1.2, 0.01)),
+             ("rule", lambda: rate_stdp.fixed_point(q, "hebbian", 1.2)),
              ("eps", lambda: linear.q_matrix(5, -0.1, seed=0)),
              ("n", lambda: linear.q_matrix(2.5, 0.1, seed=0)),
              ("presentations", lambda: train(q, "reverse", 3.0, 0.01, 0, seed=0)),

@@ -42,7 +42,7 @@ def simulate_cases(backend):
         protocols, synapses = [], []
         for index, (rule, overrides, w0, n_pairs) in enumerate(CASES):
             protocol = gp.protocols.pairing(DELAYS, n_pairs=n_pairs, period=500 * ms)
-            synapse = stdp.by_name(rule).synapses(
+            synapse = stdp.rule(rule).synapses(
                 protocol.pre, protocol.post, connect={"j": "i"}, tunable=("mu",), name=f"case{index}", **overrides
             )
             synapse.w = w0

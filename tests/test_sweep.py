@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 from brian2 import Hz, ms
 
-from gatedplasticity import sweep
+from gatedplasticity import papers, sweep
 from gatedplasticity.parameters import ParameterError
+
+DRIFT = papers.experiment("stdp-drift")
 
 
 def counting(values, seed, prepared):
@@ -30,12 +32,12 @@ sweep.register(sweep.Experiment("counting", {"x": 0.0, "pause": 0.0, "log": "run
 
 def test_bad_specs_raise_before_anything_runs(tmp_path):
     cases = [
-        ("tau", lambda: sweep.points("stdp-drift", grid={"tau": [1.0]})),
-        ("rate", lambda: sweep.points("stdp-drift", grid={"rate": [10 * ms]})),
-        ("rate", lambda: sweep.points("stdp-drift", grid={"rate": []})),
-        ("rule", lambda: sweep.points("stdp-drift", grid={"rule": [1.0]})),
+        ("tau", lambda: sweep.points(DRIFT, grid={"tau": [1.0]})),
+        ("rate", lambda: sweep.points(DRIFT, grid={"rate": [10 * ms]})),
+        ("rate", lambda: sweep.points(DRIFT, grid={"rate": []})),
+        ("rule", lambda: sweep.points(DRIFT, grid={"rule": [1.0]})),
         ("experiment", lambda: sweep.points("no-such-experiment", grid={"x": [1]})),
-        ("repeats", lambda: sweep.points("stdp-drift", grid={"mu": [0.01]}, repeats=0)),
+        ("repeats", lambda: sweep.points(DRIFT, grid={"mu": [0.01]}, repeats=0)),
         ("points", lambda: sweep.run_sweep([], tmp_path / "empty")),
     ]
     for parameter, call in cases:
@@ -49,7 +51,7 @@ def test_one_standalone_build_serves_every_point_and_matches_the_closed_form(tmp
     sweep.release()
     structure = ("stdp-drift", ("reverse", 200, 20.0))
     builds_before = sweep.PREPARE_COUNT.get(structure, 0)
-    points = sweep.points("stdp-drift", grid={"alpha": [1.0, 1.5], "rate": [10 * Hz, 30 * Hz]}, repeats=2)
+    points = sweep.points(DRIFT, grid={"alpha": [1.0, 1.5], "rate": [10 * Hz, 30 * Hz]}, repeats=2)
     table = sweep.run_sweep(points, tmp_path / "drift", workers=2, progress=False)
     assert len(table) == 8
     assert sweep.PREPARE_COUNT[structure] - builds_before == 1  # one build for all 8 points and both workers
@@ -62,7 +64,7 @@ def test_one_standalone_build_serves_every_point_and_matches_the_closed_form(tmp
 
 def test_dask_local_cluster_gives_the_same_table_as_local_processes(tmp_path):
     distributed = pytest.importorskip("distributed")
-    points = sweep.points("stdp-drift", grid={"mu": [0.01, 0.02]}, repeats=2)
+    points = sweep.points(DRIFT, grid={"mu": [0.01, 0.02]}, repeats=2)
     local = sweep.run_sweep(points, tmp_path / "local", workers=2, progress=False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:

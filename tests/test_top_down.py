@@ -2,13 +2,15 @@
 
 import numpy as np
 import pytest
-from brian2 import Hz, Network, SpikeMonitor, StateMonitor, ms
+from brian2 import Hz, Network, SpikeMonitor, StateMonitor, TimedArray, ms
 
 import gatedplasticity as gp
 from gatedplasticity.analysis import stdp as closed_form
 from gatedplasticity.models import linear
 from gatedplasticity.models.lif import burbank_lif, tonic_start
 from gatedplasticity.protocols import pairing
+from gatedplasticity.papers.burbank2012.parameters import network_parameters
+from gatedplasticity.papers.burbank2012.training import train
 from gatedplasticity.protocols import top_down as td
 from gatedplasticity.rules import stdp
 
@@ -24,7 +26,7 @@ def test_neuron_trace_rule_with_delay_matches_closed_form(rule):
         pairs = pairing(delays, n_pairs=2, period=400 * ms, dt=DT)
         pre_relay, pre_feed = td.relay(pairs.pre, delay, name="pre_relay")
         post_relay, post_feed = td.relay(pairs.post, DT, name="post_relay")  # shifts post spikes by one step
-        synapses = stdp.by_name(rule, traces="neuron").synapses(pre_relay, post_relay, connect={"j": "i"}, tunable=("mu",))
+        synapses = stdp.rule(rule, traces="neuron").synapses(pre_relay, post_relay, connect={"j": "i"}, tunable=("mu",))
         session.run(pairs.duration + 50 * ms, [pairs.pre, pairs.post, pre_relay, pre_feed, post_relay, post_feed, synapses])
         w = np.array(synapses.w)
     expected = [closed_form.replay(np.round(pre + float(delay), 9), np.round(post + float(DT), 9), rule=rule)
@@ -42,7 +44,7 @@ def small_problem(n=12, seed=3):
 def network_pairs(traces, q, strengths, duration=480 * ms, delay=4 * ms):
     """Seeded runtime run of the whole network (tiny mu: weights barely move); spike trains and final W."""
     with gp.Session(seed=1, dt=DT, progress=False):
-        network = td.build(q, traces=traces, chunk=3, strengths=strengths, delay=delay, mu=1e-6)
+        network = td.build(q, network_parameters(delay=delay, mu=1e-6), traces=traces, chunk=3, strengths=strengths)
         network.bottom_up.w = q.ravel()
         network.top_down.w = 0
         lower, higher = SpikeMonitor(network.lower), SpikeMonitor(network.higher)
@@ -85,7 +87,7 @@ def test_input_strengths_have_uniform_marginals_and_the_copula_correlation():
 def test_external_input_time_course():
     """J0: Gaussian bump of height 1 at 30 ms (after the delay), tonic 1/5 for 80 ms, then 0; cutoff for Fig 8."""
     with gp.Session(dt=DT, progress=False) as session:
-        strength = gp.protocols.top_down.TimedArray(np.ones((2, 1)), dt=160 * ms)
+        strength = TimedArray(np.ones((2, 1)), dt=160 * ms)
         neurons = burbank_lif(external_input=True).neurons(1, functions={"strength": strength}, input_delay=5 * ms)
         monitor = StateMonitor(neurons, "input_time_course", record=0)
         session.run(320 * ms, [neurons, monitor])
@@ -102,7 +104,7 @@ def test_external_input_time_course():
 
 def test_training_stops_as_soon_as_weights_are_extreme():
     q, c = small_problem()
-    result = td.train(q, c, seed=1, max_presentations=60, backend="runtime", progress=False, chunk=3,
+    result = train(q, c, seed=1, max_presentations=60, backend="runtime", progress=False, chunk=3,
                       rule="classical", alpha=0.9, mu=0.5, w_bound=0.3, delay=4 * ms)
     assert result.outcome == "extreme weights"
     assert result.presentations < 60 and result.history["outcome"].iloc[-1] == "extreme weights"
@@ -113,8 +115,8 @@ def test_training_stops_as_soon_as_weights_are_extreme():
 def test_training_resumes_from_its_checkpoint(tmp_path):
     q, c = small_problem()
     options = dict(backend="runtime", progress=False, chunk=2, delay=4 * ms, checkpoint=tmp_path / "run.npz")
-    first = td.train(q, c, seed=2, max_presentations=4, **options)
-    resumed = td.train(q, c, seed=2, max_presentations=8, **options)
+    first = train(q, c, seed=2, max_presentations=4, **options)
+    resumed = train(q, c, seed=2, max_presentations=8, **options)
     assert list(resumed.history["presentation"]) == [2, 4, 6, 8]
     np.testing.assert_allclose(resumed.history.iloc[:2, :-1].to_numpy(float), first.history.iloc[:, :-1].to_numpy(float))
     assert resumed.outcome == "did not converge"
@@ -124,7 +126,7 @@ def test_homeostasis_scales_top_down_weights_and_input_toward_the_target_rate():
     """After 30 presentations W rows and input gains scale by h_i = 1 + gamma mu (F - r_i)/F (STDP made negligible)."""
     q, c = small_problem()
     common = dict(backend="runtime", progress=False, chunk=30, delay=4 * ms, mu=1e-14)
-    scaled = td.train(q, c, seed=4, max_presentations=60, homeostasis=True, target_rate=100 * Hz, gamma=2e13, **common)
+    scaled = train(q, c, seed=4, max_presentations=60, homeostasis=True, target_rate=100 * Hz, gamma=2e13, **common)
     rates = scaled.final_state["lower.spikes_at_scaling"] / (30 * 0.16)  # spikes in the first 30 presentations
     factor = 1 + 0.2 * (100 - rates) / 100
     assert np.all(factor < 1) and np.all(factor > 0)
@@ -141,20 +143,20 @@ def test_homeostasis_scales_top_down_weights_and_input_toward_the_target_rate():
 def test_bad_network_options_are_named(option, value, name):
     q, c = small_problem()
     with pytest.raises(gp.ParameterError) as error:
-        td.train(q, c, seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2, **{option: value})
+        train(q, c, seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2, **{option: value})
     assert error.value.parameter == name
 
 
 def test_bad_matrices_are_named():
     q, c = small_problem()
     with pytest.raises(gp.ParameterError, match="'?c'?") as error:
-        td.train(q, c[:5, :5], seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2)
+        train(q, c[:5, :5], seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2)
     assert error.value.parameter == "c"
     with pytest.raises(gp.ParameterError) as error:
-        td.train(q, c, seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2, higher_input=0.1)
+        train(q, c, seed=0, max_presentations=2, backend="runtime", progress=False, chunk=2, higher_input=0.1)
     assert error.value.parameter == "c_higher"
     with pytest.raises(gp.ParameterError) as error:
-        td.train(q, c, seed=None, max_presentations=2, backend="runtime")
+        train(q, c, seed=None, max_presentations=2, backend="runtime")
     assert error.value.parameter == "seed"
 
 
@@ -166,9 +168,9 @@ def test_compiled_network_reruns_without_recompiling_and_matches_closed_loop_boo
     try:
         binary = compiled.session.binary()
         built = binary.stat().st_mtime_ns
-        result = td.train(q, c, seed=0, max_presentations=9, compiled=compiled, progress=False, chunk=3,
+        result = train(q, c, seed=0, max_presentations=9, compiled=compiled, progress=False, chunk=3,
                           delay=4 * ms, mu=0.05)
-        other = td.train(q, c, seed=0, max_presentations=9, compiled=compiled, progress=False, chunk=3,
+        other = train(q, c, seed=0, max_presentations=9, compiled=compiled, progress=False, chunk=3,
                          delay=4 * ms, mu=0.0)
         assert binary.stat().st_mtime_ns == built
     finally:

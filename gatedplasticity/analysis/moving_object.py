@@ -91,15 +91,17 @@ def spiking_predictions(weights, rates, beta, u0, rng, repeats=20):
     return np.stack(predictions)
 
 
-def slice_table(task, samples, predicted, truth):
+def slice_table(task, samples, predicted, truth, pixels=None):
     """Mean predicted q and true probability of the pixels in each slice, pooled over samples.
 
-    Slices are rings of the given diameters (GU) around each sample's
+    ``predicted`` and ``truth`` are (samples, pixels) for the pixel indices
+    ``pixels`` (default: every pixel of the grid). Slices are rings of the given diameters (GU) around each sample's
     estimated final position. ``se_p`` is the standard error of ``mean_p``
     across samples (ratio estimator: pixels of one sample are not independent).
     """
     ends = task.final_positions(samples, estimated=True)
-    distance = np.linalg.norm(task.pixels[None] - ends[:, None], axis=-1)
+    positions = task.pixels if pixels is None else task.pixels[np.asarray(pixels, int)]
+    distance = np.linalg.norm(positions[None] - ends[:, None], axis=-1)
     rows = []
     for inner, outer in SLICES:
         inside = (distance >= inner / 2) & (distance < outer / 2)

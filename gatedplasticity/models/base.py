@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from brian2 import Equations, NeuronGroup
 
-from ..parameters import ParameterError, as_table, frozen, resolve, split_shared
+from ..parameters import ParameterError, as_equations, as_table, frozen, resolve, split_shared
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,9 @@ class Model:
     Attributes
     ----------
     name : str
-    equations : Equations
+        Default "custom model".
+    equations : Equations or str
+        The model's equations (a string is parsed, as ``NeuronGroup`` does).
     defaults : mapping of parameter name -> Quantity (passed via ``namespace=``)
     threshold, reset : str or None
         Condition and code of the ``spike`` event.
@@ -38,9 +41,9 @@ class Model:
     reference : str
     """
 
-    name: str
-    equations: Equations
-    defaults: dict
+    name: str = "custom model"
+    equations: Equations = None
+    defaults: dict = field(default_factory=dict)
     threshold: str | None = None
     reset: str | None = None
     refractory: str | None = None
@@ -53,6 +56,7 @@ class Model:
     reference: str = ""
 
     def __post_init__(self):
+        object.__setattr__(self, "equations", as_equations("equations", self.equations, f"model '{self.name}'"))
         for name in ("defaults", "events", "initial", "descriptions"):
             object.__setattr__(self, name, frozen(getattr(self, name)))
 
@@ -73,7 +77,7 @@ class Model:
         The group's ``operations`` maps "step" to the ``run_regularly`` of
         :attr:`step` (when the model has one), for callers that schedule it.
         """
-        if int(n) != n or n < 1:
+        if isinstance(n, bool) or not isinstance(n, (int, float, np.integer)) or int(n) != n or n < 1:
             raise ParameterError("n", f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
         params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
         shared, namespace = split_shared(params, self.shared)

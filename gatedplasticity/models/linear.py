@@ -3,7 +3,8 @@
 During a presentation the lower layer starts at L_1 = s; activity then
 alternates up and down, H_{t+1} = Q L_t and L_{t+1} = W H_t, so
 L_{2k+1} = (WQ)^k s. Top-down W (post = lower, pre = higher) changes once per
-presentation from adjacent pairs of time points (plasticity is slow [P]):
+presentation from adjacent pairs of time points (plasticity is slow [P];
+the update is ``rules.rate_stdp``):
 
     pre before post (H_t then L_{t+1}): "causal"   C = sum L_{t+1} H_t^T
     post before pre (L_t then H_{t+1}): "acausal"  A = sum L_t H_{t+1}^T
@@ -27,15 +28,12 @@ from scipy.ndimage import gaussian_filter
 
 from ..parameters import ParameterError
 
-RULES = ("classical", "reverse")
-
-
 def q_matrix(n, eps, seed, smooth=False, width=3.0):
     """Bottom-up weights Q (n x n) from the paper's recipe."""
     if int(n) != n or n < 1:
         raise ParameterError("n", f"q_matrix: n must be a positive integer, got {n!r}")
-    if eps < 0:
-        raise ParameterError("eps", f"q_matrix: eps must be non-negative, got {eps!r}")
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)) or not np.isfinite(eps) or eps < 0:
+        raise ParameterError("eps", f"q_matrix: eps must be a finite non-negative number, got {eps!r}")
     raw = np.random.default_rng(seed).uniform(0, 1, (int(n), int(n)))
     if smooth:
         raw = gaussian_filter(raw, width, mode="wrap")
@@ -51,31 +49,3 @@ def propagate(w, q, s, steps):
     for t in range(1, steps):
         sequence.append((q if t % 2 else w) @ sequence[-1])
     return sequence
-
-
-def pair_sums(sequence):
-    """(causal C, acausal A) outer-product sums of adjacent time points (lower x higher)."""
-    n_lower, n_higher = len(sequence[0]), len(sequence[1])
-    causal, acausal = np.zeros((n_lower, n_higher)), np.zeros((n_lower, n_higher))
-    for t in range(len(sequence) - 1):
-        if t % 2 == 0:  # L_t then H_{t+1}: post before pre
-            acausal += np.outer(sequence[t], sequence[t + 1])
-        else:  # H_t then L_{t+1}: pre before post
-            causal += np.outer(sequence[t + 1], sequence[t])
-    return causal, acausal
-
-
-def stdp_update(w, q, s, rule, alpha, mu, steps=3):
-    """dW of one presentation of input s."""
-    if rule not in RULES:
-        raise ParameterError("rule", f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
-    causal, acausal = pair_sums(propagate(w, q, s, steps))
-    return mu * (causal - alpha * acausal) if rule == "classical" else mu * (acausal - alpha * causal)
-
-
-def fixed_point(q, rule, alpha):
-    """W* = alpha Q^-1 (classical) or Q^-1 / alpha (reverse)."""
-    if rule not in RULES:
-        raise ParameterError("rule", f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
-    inverse = np.linalg.inv(q)
-    return alpha * inverse if rule == "classical" else inverse / alpha

@@ -13,7 +13,13 @@ def quantity_array(name, value, reference, owner):
         value = Quantity(value)
     except DimensionMismatchError as error:
         raise ParameterError(name, f"{owner}: '{name}' mixes units ({error})") from None
+    except (TypeError, ValueError):
+        raise ParameterError(name, f"{owner}: '{name}' must be a quantity, got {value!r}") from None
+    if value.dtype.kind not in "iuf":
+        raise ParameterError(name, f"{owner}: '{name}' must be numeric, got {value!r}")
     check_unit(name, value, reference, owner)
+    if not np.all(np.isfinite(np.asarray(value))):
+        raise ParameterError(name, f"{owner}: '{name}' must be finite, got {value!r}")
     return np.atleast_1d(value)
 
 
@@ -23,7 +29,8 @@ def non_negative(name, value, owner):
 
 
 def positive_int(name, value, owner):
-    if not float(value).is_integer() or value < 1:
+    numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    if not numeric or not np.isfinite(value) or not float(value).is_integer() or value < 1:
         raise ParameterError(name, f"{owner}: '{name}' must be a positive integer, got {value!r}")
     return int(value)
 

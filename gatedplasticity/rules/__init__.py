@@ -3,12 +3,13 @@
 Every family offers the same factory: ``rules.<family>.rule(variant, **options)``
 (``stdp.rule("reverse", traces="neuron")``, ``eh.rule("rule9")``,
 ``dlr.rule("multi", branches=2)``, ``btsp.rule("lap")``), with ``VARIANTS``
-listing the variants.
+listing the variants. ``rate_stdp`` is the pair STDP update of the linear
+rate model (``models.linear``), with the same two variants as ``stdp``.
 """
 
-from . import btsp, dlr, eh, stdp
+from . import btsp, dlr, eh, rate_stdp, stdp
 from .base import EVENT_GATE, UNGATED, Rule
 
 FAMILIES = {"stdp": stdp, "eh": eh, "dlr": dlr, "btsp": btsp}
 
-__all__ = ["Rule", "UNGATED", "EVENT_GATE", "FAMILIES", "stdp", "dlr", "eh", "btsp"]
+__all__ = ["Rule", "UNGATED", "EVENT_GATE", "FAMILIES", "stdp", "dlr", "eh", "btsp", "rate_stdp"]

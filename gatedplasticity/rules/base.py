@@ -4,7 +4,7 @@ from dataclasses import dataclass, field, replace
 
 from brian2 import Equations, Synapses, ms
 
-from ..parameters import ParameterError, as_table, frozen, resolve, split_shared
+from ..parameters import ParameterError, as_equations, as_table, check_value, frozen, resolve, split_shared
 
 #: Plasticity always on: the weight-update code multiplies by ``plasticity_gate``.
 UNGATED = Equations("plasticity_gate = 1 : 1")
@@ -25,8 +25,10 @@ class Rule:
     Attributes
     ----------
     name : str
-    model : Equations
-        Synaptic state (weight, traces) and subexpressions.
+        Default "custom rule".
+    model : Equations or str
+        Synaptic state (weight, traces) and subexpressions (a string is
+        parsed as Brian2 equations, as ``Synapses(model=...)`` does).
     on_pre, on_post : str
         Code run on a presynaptic / postsynaptic spike. Weight updates are
         multiplied by ``plasticity_gate`` so that any rule can be gated.
@@ -59,8 +61,8 @@ class Rule:
         Paper, equation and DOI.
     """
 
-    name: str
-    model: Equations
+    name: str = "custom rule"
+    model: Equations = None
     on_pre: str = ""
     on_post: str = ""
     on_event: dict = field(default_factory=dict)
@@ -76,6 +78,7 @@ class Rule:
     reference: str = ""
 
     def __post_init__(self):
+        object.__setattr__(self, "model", as_equations("model", self.model, f"rule '{self.name}'"))
         object.__setattr__(self, "on_event", frozen(self.on_event))
         object.__setattr__(self, "on_pre_event", frozen(self.on_pre_event))
         object.__setattr__(self, "on_step", frozen(self.on_step))
@@ -102,6 +105,9 @@ class Rule:
         """
         if self.gate is not UNGATED:
             raise ParameterError("event", f"rule '{self.name}' is already gated")
+        if not isinstance(event, str) or not event:
+            raise ParameterError("event", f"rule '{self.name}': the gating event must be a name, got {event!r}")
+        check_value("duration", duration, ms, f"rule '{self.name}'")
         return replace(
             self,
             name=f"{self.name}, gated by {event}",

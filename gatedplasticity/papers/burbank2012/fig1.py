@@ -28,7 +28,7 @@ PAPER = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393"
 DESCRIPTION = "Classical vs reverse STDP windows (Fig 1c-d): Brian2 rule vs closed form, plus Poisson drift"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
-RULES = ("classical", "reverse")
+RULES = stdp.VARIANTS
 COLORS = {"classical": "#c44e52", "reverse": "#4c72b0"}
 #: Paper's values (Table 1, Figs 3-4): mu = 0.01, alpha = 1.2, tau_STDP = 20 ms, bounds +-50.
 RULE_PARAMS = dict(stdp.DEFAULTS)
@@ -63,8 +63,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         poisson_post = poisson_trains(rates, config["poisson_duration"], seed=streams.integer(seed, "poisson post"), dt=DT, name="poisson_post")
         window_synapses, drift_synapses = {}, {}
         for rule in RULES:
-            window_synapses[rule] = stdp.by_name(rule).synapses(pairs.pre, pairs.post, connect={"j": "i"}, name=f"window_{rule}")
-            drift_synapses[rule] = stdp.by_name(rule).synapses(poisson_pre, poisson_post, connect={"j": "i"}, name=f"drift_{rule}")
+            window_synapses[rule] = stdp.rule(rule).synapses(pairs.pre, pairs.post, connect={"j": "i"}, name=f"window_{rule}")
+            drift_synapses[rule] = stdp.rule(rule).synapses(poisson_pre, poisson_post, connect={"j": "i"}, name=f"drift_{rule}")
         objects = [pairs.pre, pairs.post, poisson_pre, poisson_post, *window_synapses.values(), *drift_synapses.values()]
         session.run(max(pairs.duration, config["poisson_duration"]), objects, description="STDP protocols")
         window_rows, drift_rows = [], []

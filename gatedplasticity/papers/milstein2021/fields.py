@@ -9,11 +9,12 @@ from brian2 import cm
 
 from ...analysis import place_fields
 from ...models.btsp import FIELD_SD, TRACK_LENGTH
+from .parameters import VALUES
 
 PAPER = "Milstein et al. 2021, eLife 10:e73046 (fitted BTSP model); Bittner et al. 2017"
 LENGTH_CM = float(TRACK_LENGTH / cm)
 FIELD_SD_CM = float(FIELD_SD / cm)
-N_INPUTS = 200
+N_INPUTS = VALUES["n_inputs"]
 
 
 def ramps(weights, centers):

@@ -19,15 +19,16 @@ from ...protocols import track as protocol
 from ...results import Result
 from ..figure import check, check_bound, comparison, row, style, supported
 from . import fields as common
+from .parameters import VALUES
 
 PAPER = common.PAPER
 DESCRIPTION = "BTSP: one plateau creates an asymmetric place field in one lap (ramp ~8 mV, peak before the plateau)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = False  # --quick runs the same (already small) configuration
-PLATEAU_CM = 90.0
-SPEEDS = (15.0, 25.0, 35.0)
-TAU_ET_MS = (1664.0, 832.0, 2496.0)  # fitted, x0.5, x1.5
-LAPS = 3
+PLATEAU_CM = VALUES["plateau_cm"]
+SPEEDS = VALUES["induction_speeds_cm_s"]
+TAU_ET_MS = VALUES["tau_et_ms"]  # fitted, x0.5, x1.5
+LAPS = VALUES["induction_laps"]
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):

@@ -19,20 +19,21 @@ from ...protocols import track as protocol
 from ...results import Result
 from ..figure import comparison, row, style, supported
 from . import fields as common
+from .parameters import VALUES
 
 PAPER = common.PAPER
 DESCRIPTION = "BTSP translocation: a second plateau 60 cm later creates a new field and depresses the old one"
 BACKENDS = ('standalone', 'runtime')
 QUICK = False  # --quick runs the same (already small) configuration
-P1, P2 = 90.0, 150.0
+P1, P2 = VALUES["translocation_cm"]
 INDUCTIONS = [(0, 1, P1), (0, 3, P2), (0, 4, P2), (0, 5, P2)]
-LAPS = 7
+LAPS = VALUES["translocation_laps"]
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     supported(__name__, backend)
     started = time.perf_counter()
-    track = protocol.track(LAPS, speed=25 * cm / second)
+    track = protocol.track(LAPS, speed=VALUES["speed_cm_s"] * cm / second)
     run = protocol.run(track, n_inputs=common.N_INPUTS, induced=[(c, lap, p * cm) for c, lap, p in INDUCTIONS],
                        seed=seed, backend=backend)
     positions, ramps = common.ramps(run.weights[:, 0, :], run.centers)

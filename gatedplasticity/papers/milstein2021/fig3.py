@@ -13,28 +13,29 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from brian2 import Hz, cm, second
+from brian2 import cm, second
 
 from ...analysis import place_fields
 from ...protocols import track as protocol
 from ...results import Result
 from ..figure import check_bound, comparison, style, supported
 from . import fields as common
+from .parameters import VALUES
 
 PAPER = common.PAPER
 DESCRIPTION = "Population of 500 BTSP cells foraging for 25 laps: place fields over-represent the reward site"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
-CELLS = {False: 500, True: 100}
-LAPS = 25
-REWARD_CM, ZONE_CM, FIELD_MV = 93.5, 20.0, 2.0
-BASE_RATE, REWARD_RATE = 0.0075 * Hz, 0.035 * Hz
+CELLS = {False: VALUES["population_cells"], True: 100}
+LAPS = VALUES["population_laps"]
+REWARD_CM, ZONE_CM, FIELD_MV = VALUES["reward_cm"], VALUES["reward_zone_cm"], VALUES["field_threshold_mV"]
+BASE_RATE, REWARD_RATE = VALUES["base_rate"], VALUES["reward_rate"]
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     supported(__name__, backend)
     started = time.perf_counter()
-    track = protocol.track(LAPS, speed=25 * cm / second)
+    track = protocol.track(LAPS, speed=VALUES["speed_cm_s"] * cm / second)
     run = protocol.run(track, n_cells=CELLS[quick], n_inputs=common.N_INPUTS, base_rate=BASE_RATE, reward_rate=REWARD_RATE,
                        reward_position=REWARD_CM * cm, seed=seed, backend=backend, progress=progress)
     positions, ramps = common.ramps(run.weights[-1], run.centers)

@@ -12,9 +12,8 @@ tasks. The paper evaluates on its training data; samples here are drawn
 fresh every presentation, so a large sample of the same distribution stands
 in for it.
 
-Clusters [R] (REFERENCE.md calibration): means (85, 85) and (120.3, 120.3) Hz,
-SDs 30 and 20 Hz along axes rotated by +45 and -45 degrees, equal priors:
-exact logistic regression reaches 0.361 nats, as in the paper.
+Values: ``parameters.TABLE`` (the clusters are [R], calibrated so that
+exact logistic regression reaches 0.361 nats, as in the paper).
 """
 
 import time
@@ -22,73 +21,29 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from brian2 import Hz, StateMonitor, ms, mV
 from scipy.special import expit
 
 from ... import streams
 from ...analysis import dlr as metrics
-from ...backends import Session
-from ...models import dlr_neuron
-from ...protocols import GaussianMixture, mixture_presentations
 from ...results import Result
 from ...rules import dlr
 from ..figure import check, check_bound, comparison, style, supported
+from .parameters import BETA, DT, MIXTURE, PRESENTATION, U0, VALUES
+from .training import features, initial_weights, train_single_branch, with_bias
 
 PAPER = "Rao, Legenstein, Subramoney & Maass 2021, bioRxiv 10.1101/2021.03.04.433822"
 DESCRIPTION = "DLR vs logistic regression vs perceptron on overlapping 2-D Gaussian clusters (Fig 2)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
-MIXTURE = GaussianMixture(
-    means=[[85.0, 85.0], [120.3, 120.3]], sds=[[30.0, 20.0], [30.0, 20.0]],
-    angles=[np.pi / 4, -np.pi / 4], priors=[0.5, 0.5], labels=[0, 1],
-)
-BIAS = 40 * Hz
-PRESENTATION = 400 * ms
-DT = 1 * ms
-BETA = float(dlr_neuron().defaults["beta"] * mV)  # 1/mV [R]
-U0 = float(dlr_neuron().defaults["u0"] / mV)  # mV [R]
-PERCEPTRON_ETA0 = 0.01  # [P]
-PRESENTATIONS = 30_000  # [P]
 RECORD_EVERY = 100
 EVALUATION_SAMPLES = 10_000
+BIAS, PERCEPTRON_ETA0 = VALUES["fig2_bias"], VALUES["perceptron_eta0"]
 
 
 def setup(quick):
     """``quick``: 20 instead of 100 runs; the same 30,000 presentations and schedule."""
-    return {"runs": 20 if quick else 100, "presentations": PRESENTATIONS, "record_every": RECORD_EVERY}
-
-
-def with_bias(patterns):
-    """Rates (x1, x2) in Hz extended by the constant bias input: (..., 3)."""
-    patterns = np.atleast_2d(patterns)
-    return np.concatenate([patterns, np.full(patterns.shape[:-1] + (1,), float(BIAS / Hz))], -1)
-
-
-def features(patterns):
-    """Expected presentation-averaged PSP traces of (x1, x2, bias)."""
-    return metrics.expected_xbar(with_bias(patterns))
-
-
-def train_dlr(config, seed, backend, progress):
-    """Spiking DLR, all runs in one network; returns recorded weights (records, runs, 3) in mV."""
-    runs, presentations = config["runs"], config["presentations"]
-    with Session(backend, seed=seed, name=f"rao2021-fig2-{runs}runs", dt=DT, progress=progress) as session:
-        learner = dlr_neuron().neurons(runs, name="learner")
-        protocol = mixture_presentations(MIXTURE, learner, seed=streams.integer(seed, "presentations"), bias=BIAS, presentation=PRESENTATION, dt=DT)
-        synapses = dlr.single_branch().synapses(
-            protocol.inputs, learner, connect=protocol.connect, name="dlr_synapses",
-            t_train=presentations * PRESENTATION,  # eta0 = 1.8 mV -> eta0 / 6 [P]: the rule's defaults
-        )
-        synapses.w = initial_weights(runs, seed).ravel() * mV
-        monitor = StateMonitor(synapses, "w", record=True, dt=config["record_every"] * PRESENTATION, when="end")
-        session.run(presentations * PRESENTATION, [learner, *protocol.objects, synapses, monitor], description="DLR training")
-        history = np.vstack([np.asarray(monitor.w / mV).T, np.asarray(synapses.w / mV)[None]])
-    return history.reshape(len(history), runs, protocol.n_inputs)
-
-
-def initial_weights(runs, seed):
-    """w ~ N(9, 4.5) mV clipped at 0 (Dale's law) [P]; the seed's "initial weights" stream."""
-    return np.clip(streams.generator(seed, "initial weights").normal(9.0, 4.5, (runs, 3)), 0, None)
+    return {"runs": VALUES["fig2_quick_runs" if quick else "fig2_runs"], "presentations": VALUES["fig2_presentations"],
+            "record_every": RECORD_EVERY}
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
@@ -96,7 +51,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     supported(__name__, backend)
     config = setup(quick)
     started = time.perf_counter()
-    history = train_dlr(config, seed, backend, progress)
+    history = train_single_branch(config["runs"], config["presentations"], config["record_every"], seed, backend,
+                                  progress)
     x_eval, z_eval = MIXTURE.sample(EVALUATION_SAMPLES, streams.generator(seed, "evaluation sample"))
     eval_features = features(x_eval)
     coefficients, intercept, nll_lr = metrics.fit_logistic_regression(eval_features[:, :2], z_eval)

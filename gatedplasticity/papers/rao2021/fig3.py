@@ -22,7 +22,12 @@ Learning rate [R]: not recovered for Fig 3. Each input is active in a few
 percent of presentations with xbar ~ 0.02 per spike, so the Fig 2 value
 (1.8 mV) barely moves the weights in 168,000 samples; eta0 = 100 mV decaying
 harmonically to eta0 / 6 (as in Fig 2) was chosen with a rate-based
-prototype.
+prototype. All values: ``parameters.TABLE``.
+
+``--quick`` simulates learners at every 2nd pixel of each axis (225 of
+900): each learner sees only its own pixel's teaching signal, so this is
+the same training, 168,000 presentations per learner, on fewer pixels
+(and 100 test samples instead of 400).
 """
 
 import time
@@ -30,60 +35,34 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from brian2 import ms, mV, second
 
 from ... import streams
 from ...analysis import dlr as dlr_metrics
 from ...analysis import moving_object as metrics
-from ...backends import Session
-from ...models import dlr_neuron
-from ...protocols.moving_object import MovingObject
-from ...protocols.spike_presentations import spike_train_presentations
 from ...results import Result
-from ...rules import dlr
-from ..figure import check, check_bound, comparison, style, supported
-from .fig2 import BETA, U0
+from ..figure import check, comparison, style, supported
+from .parameters import BETA, DT, PRESENTATION, TASK, U0, VALUES
+from .training import train_grid
 
 PAPER = "Rao, Legenstein, Subramoney & Maass 2021, bioRxiv 10.1101/2021.03.04.433822"
 DESCRIPTION = "DLR predicts a moving object's future position on a 30 x 30 grid, 24,000 inputs (Fig 3)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
-TASK = MovingObject()
-PRESENTATION = 400 * ms
-DT = 1 * ms
-ETA0 = 100 * mV  # [R], see module doc
-INITIAL_WEIGHT = 9.0  # mV [P]
-PREDICTION_REPEATS = 20
 #: Published slice means (q, true probability) [P].
 PUBLISHED = {"0-5": (0.3546, 0.4108), "5-9": (0.1666, 0.1668), "9-13": (0.0461, 0.0435)}
 
 
+PREDICTION_REPEATS = VALUES["fig3_prediction_repeats"]
+ETA0, INITIAL_WEIGHT = VALUES["fig3_eta0"], VALUES["fig3_initial_weight_mV"]
+
+
 def setup(quick):
-    """``quick``: the same grid, inputs and schedule with 1/8 of the training samples."""
-    return {"presentations": 21_000 if quick else 168_000, "test_samples": 100 if quick else 400}
-
-
-def train(task, presentations, seed, backend="standalone", progress=True, every_input=False):
-    """Train the grid on ``presentations`` fresh samples; returns (weights (pixels, inputs) in mV, samples)."""
-    rng = streams.generator(seed, "training samples")
-    samples = task.sample(presentations, rng)
-    spike_indices, spike_times = task.input_spikes(samples, rng, PRESENTATION, DT)
-    teach_presentations, teach_pixels = task.covered_pixels(samples)
-    pixels = task.grid**2
-    name = f"rao2021-fig3-{task.grid}x{task.grid}-{task.n_inputs}inputs" + ("-dense" if every_input else "")
-    with Session(backend, seed=seed, name=name, dt=DT, progress=progress) as session:
-        learner = dlr_neuron().neurons(pixels, name="learner")
-        protocol = spike_train_presentations(
-            learner, task.n_inputs, spike_indices, spike_times * second, teach_pixels, teach_presentations,
-            presentations, presentation=PRESENTATION, every_input=every_input)
-        synapses = dlr.single_branch().synapses(
-            protocol.inputs, learner, name="dlr_synapses", dt=PRESENTATION,
-            eta0=ETA0, eta_final=ETA0 / 6, t_train=presentations * PRESENTATION)
-        synapses.w = INITIAL_WEIGHT * mV
-        session.run(protocol.duration, [learner, *protocol.objects, synapses], description="DLR training (Fig 3)")
-        weights = np.zeros((pixels, task.n_inputs))
-        weights[np.asarray(synapses.j), np.asarray(synapses.i)] = np.asarray(synapses.w / mV)
-    return weights, samples
+    """``quick``: learners at every ``fig3_quick_stride``-th pixel of each axis (the same task, inputs,
+    168,000 presentations per learner and evaluation on those pixels), 100 test samples instead of 400."""
+    stride = VALUES["fig3_quick_stride"] if quick else 1
+    grid = np.arange(TASK.grid**2).reshape(TASK.grid, TASK.grid)
+    return {"presentations": VALUES["fig3_presentations"], "test_samples": 100 if quick else VALUES["fig3_test_samples"],
+            "pixels": grid[::stride, ::stride].ravel()}
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
@@ -91,28 +70,29 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     supported(__name__, backend)
     config = setup(quick)
     started = time.perf_counter()
-    weights, _ = train(TASK, config["presentations"], seed, backend, progress)
+    pixels = config["pixels"]
+    weights, _ = train_grid(TASK, config["presentations"], seed, backend, progress, pixels=pixels)
     training_time = time.perf_counter() - started
     rng = streams.generator(seed, "test samples")
     test = TASK.sample(config["test_samples"], rng)
     rates = TASK.rates(test)
-    truth = metrics.ground_truth(TASK, test)
+    truth = metrics.ground_truth(TASK, test)[:, pixels]
     q_spiking = metrics.spiking_predictions(weights, rates, BETA, U0, rng, PREDICTION_REPEATS)
     q_expected = dlr_metrics.dlr_predictions(weights, dlr_metrics.expected_xbar(rates), BETA, U0).T
-    slices = metrics.slice_table(TASK, test, q_spiking, truth).assign(
-        mean_q_expected_xbar=metrics.slice_table(TASK, test, q_expected, truth)["mean_q"])
+    slices = metrics.slice_table(TASK, test, q_spiking, truth, pixels).assign(
+        mean_q_expected_xbar=metrics.slice_table(TASK, test, q_expected, truth, pixels)["mean_q"])
     estimated_ends = TASK.final_positions(test, estimated=True)
     inside = np.all((estimated_ends > 5) & (estimated_ends < TASK.grid - 5), 1)
     chosen = np.flatnonzero(inside)[:2]  # two examples whose predicted object lies well inside the grid
     examples = pd.DataFrame({
-        "sample": np.repeat(chosen, TASK.grid**2), "pixel": np.tile(np.arange(TASK.grid**2), len(chosen)),
+        "sample": np.repeat(chosen, len(pixels)), "pixel": np.tile(pixels, len(chosen)),
         "q": q_spiking[chosen].ravel(), "p_true": truth[chosen].ravel(),
     })
     return Result(
         name="rao2021-fig3",
         tables={"slices": slices, "examples": examples, "test_samples": test},
-        arrays={"weights_mV": weights.astype(np.float32)},  # (pixels, inputs), for re-analysis
-        params={**config, "eta0": ETA0, "eta_final": ETA0 / 6, "initial_weight_mV": INITIAL_WEIGHT,
+        arrays={"weights_mV": weights.astype(np.float32), "pixels": pixels},  # (pixels, inputs), for re-analysis
+        params={**{k: v for k, v in config.items() if k != "pixels"}, "learners": len(pixels), "eta0": ETA0, "eta_final": ETA0 / 6, "initial_weight_mV": INITIAL_WEIGHT,
                 "beta_per_mV": BETA, "u0_mV": U0, "presentation": PRESENTATION, "dt": DT,
                 "prediction_repeats": PREDICTION_REPEATS, "training_wall_time_s": training_time,
                 "task": {k: v for k, v in TASK.__dict__.items()}},
@@ -121,14 +101,15 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
 
 
 def compare(data):
-    """Per slice: the true probability vs the paper's (checks the task; tolerance 3 standard errors
-    of our test sample) and |mean q - mean p| <= 0.05 (the issue's target; the paper's gap beside it)."""
+    """Per slice: the true probability vs the paper's (checks the task; tolerance 3 standard errors of
+    our test sample) and our gap mean q - mean p vs the paper's gap (the paper's own learners miss the
+    truth in the central ring by -0.056: the row checks that we reproduce the paper, +-0.05)."""
     rows = []
     for row in data.tables["slices"].itertuples():
         published_q, published_p = PUBLISHED[row.slice_GU]
         rows.append(check(f"slice {row.slice_GU} GU: mean true probability (tolerance 3 SE)", published_p, row.mean_p, 3 * row.se_p))
-        rows.append(check_bound(f"slice {row.slice_GU} GU: |mean q - mean p| (pass if <= 0.05; published: paper's gap)",
-                                abs(published_q - published_p), abs(row.mean_q - row.mean_p), 0.05))
+        rows.append(check(f"slice {row.slice_GU} GU: mean q - mean p (the paper's gap, +-0.05)",
+                          published_q - published_p, row.mean_q - row.mean_p, 0.05))
     return comparison(rows)
 
 
@@ -144,7 +125,9 @@ def plot(data):
             estimate = TASK.final_positions(test.iloc[[sample]], estimated=True)[0]
             for offset, (key, title) in enumerate((("p_true", "ground truth p"), ("q", "learnt q"))):
                 ax = axes[2 * column + offset]
-                image = ax.imshow(rows[key].to_numpy().reshape(grid, grid).T, origin="lower", vmin=0, vmax=1,
+                values = np.full(grid**2, np.nan)  # pixels without a learner (--quick) stay blank
+                values[rows["pixel"].to_numpy()] = rows[key].to_numpy()
+                image = ax.imshow(values.reshape(grid, grid).T, origin="lower", vmin=0, vmax=1,
                                   extent=(0, grid, 0, grid), cmap="magma")
                 ax.plot(*start, "c^", ms=5)
                 ax.plot(*estimate, "wx", ms=6)

@@ -33,85 +33,37 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from brian2 import Hz, ms, mV
+from brian2 import Hz
 
 from ... import streams
 from ...analysis import dlr as metrics
-from ...backends import Session
-from ...models import multi_branch_neuron
-from ...models.dlr import branch_readout_reset
-from ...protocols import GaussianMixture, mixture_presentations
 from ...results import Result
-from ...rules import dlr
 from ..figure import check_bound, comparison, style, supported
-from .fig2 import BETA, U0
+from .parameters import (
+    BETA,
+    CONFIGURATIONS,
+    DATASETS,
+    DT,
+    PRESENTATION,
+    U0,
+    VALUES,
+    mixture,
+)
+from .training import train_branches
 
 PAPER = "Rao, Legenstein, Subramoney & Maass 2021, bioRxiv 10.1101/2021.03.04.433822"
 DESCRIPTION = "Several interacting branches (saturating, soft-XOR) learn OR, AND and XOR distributions (Fig 4, Table 2)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
-MEANS = [[100.0, 100.0], [100.0, 140.0], [140.0, 100.0], [140.0, 140.0]]
-DATASETS = {"OR": [0, 1, 1, 1], "AND": [0, 0, 0, 1], "XOR": [0, 1, 1, 0]}
-#: name -> (branches, interaction, update rule, psi parameters, matched dataset)
-CONFIGURATIONS = {
-    "2 saturating, theta 0.6": (2, "saturating", "gated", {"theta": 0.6, "alpha": 12.0}, "OR"),
-    "2 saturating, theta 1.2": (2, "saturating", "gated", {"theta": 1.2, "alpha": 12.0}, "AND"),
-    "2 soft-XOR": (2, "soft_xor", "coarse_xor", {"theta": 0.5, "dtheta": 1.0, "alpha": 8.0}, "XOR"),
-    "4 saturating, theta 1.4": (4, "saturating", "gated", {"theta": 1.4, "alpha": 12.0}, None),
-    "6 saturating, theta 2.1": (6, "saturating", "gated", {"theta": 2.1, "alpha": 12.0}, None),
-}
-BIAS = 20 * Hz
-PRESENTATION = 400 * ms
-DT = 1 * ms
-ETA0 = 1.8 * mV
-INIT_SLOPE = 18.0  # mV per unit xbar [R]
-PRESENTATIONS = 60_000
-INITIALISATIONS = 32
 EVALUATION_SAMPLES = 4000
-
-
-def mixture(dataset):
-    """The four-cluster task with the labels of ``dataset`` (OR, AND or XOR)."""
-    return GaussianMixture(means=MEANS, sds=np.full((4, 2), 12.0), angles=np.zeros(4), priors=np.full(4, 0.25),
-                           labels=DATASETS[dataset])
+BIAS = VALUES["fig4_bias"]
 
 
 def setup(quick):
     """``quick``: 8 initialisations and 15,000 presentations; the same configurations and datasets."""
-    return {"presentations": 15_000 if quick else PRESENTATIONS, "initialisations": 8 if quick else INITIALISATIONS}
-
-
-def initial_weights(runs, branches, u0, rng):
-    """(runs, branches, 3) mV: hyperplanes w . xbar = u0 through U[110, 130]^2 Hz with random unit normals."""
-    points = metrics.expected_xbar(rng.uniform(110, 130, (runs, branches, 2)))
-    normals = rng.standard_normal((runs, branches, 2))
-    normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
-    slopes = INIT_SLOPE * normals
-    bias = (u0 - (slopes * points).sum(-1)) / metrics.expected_xbar(float(BIAS / Hz))
-    return np.concatenate([slopes, bias[..., None]], -1)
-
-
-def train(name, config, seed, backend, progress):
-    """Train one configuration on all datasets x initialisations; returns weights (datasets, inits, branches, 3) in mV."""
-    branches, interaction, update, psi, _ = CONFIGURATIONS[name]
-    inits, presentations = config["initialisations"], config["presentations"]
-    runs = len(DATASETS) * inits
-    labels = np.repeat([DATASETS[d] for d in DATASETS], inits, axis=0)
-    tag = name.replace(" ", "").replace(",", "-").replace(".", "")
-    with Session(backend, seed=seed, name=f"rao2021-fig4-{tag}-{runs}runs", dt=DT, progress=progress) as session:
-        learner = multi_branch_neuron(branches, interaction).neurons(runs, name="learner", **psi)
-        protocol = mixture_presentations(mixture("OR"), learner, seed=streams.integer(seed, "presentations"), bias=BIAS, presentation=PRESENTATION,
-                                         dt=DT, labels=labels, readout_reset=branch_readout_reset(branches))
-        connect, branch = protocol.branch_connect(branches)
-        synapses = dlr.multi_branch(branches, update).synapses(
-            protocol.inputs, learner, connect=connect, name="dlr_synapses",
-            eta0=ETA0, eta_final=ETA0 / 6, t_train=presentations * PRESENTATION, w_min=-1e6 * mV, w_max=1e6 * mV)
-        synapses.branch = branch
-        weights = initial_weights(runs, branches, U0, streams.generator(seed, "initial weights"))
-        synapses.w = weights.transpose(1, 0, 2).ravel() * mV  # synapse order: branch, run, input
-        session.run(presentations * PRESENTATION, [learner, *protocol.objects, synapses], description=f"Fig 4: {name}")
-        final = np.asarray(synapses.w / mV).reshape(branches, runs, 3).transpose(1, 0, 2)
-    return final.reshape(len(DATASETS), inits, branches, 3)
+    if quick:
+        return {"presentations": VALUES["fig4_quick_presentations"], "initialisations": VALUES["fig4_quick_initialisations"]}
+    return {"presentations": VALUES["fig4_presentations"], "initialisations": VALUES["fig4_initialisations"]}
 
 
 def evaluate(name, weights, seed):
@@ -150,15 +102,17 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     started = time.perf_counter()
     tables, arrays = [], {}
     for index, name in enumerate(CONFIGURATIONS):
-        weights = train(name, config, streams.integer(seed, "configuration", index), backend, progress)
+        weights = train_branches(name, config["presentations"], config["initialisations"],
+                                 streams.integer(seed, "configuration", index), backend, progress)
         tables.append(evaluate(name, weights, seed))
         arrays[f"weights_{index}"] = weights
     return Result(
         name="rao2021-fig4", tables={"nll": pd.concat(tables, ignore_index=True)}, arrays=arrays,
-        params={**config, "eta0": ETA0, "eta_final": ETA0 / 6, "bias": BIAS, "presentation": PRESENTATION, "dt": DT,
-                "init_slope_mV": INIT_SLOPE, "beta_per_mV": BETA, "u0_mV": U0, "evaluation_samples": EVALUATION_SAMPLES,
+        params={**config, "eta0": VALUES["fig4_eta0"], "eta_final": VALUES["fig4_eta0"] / 6, "bias": BIAS,
+                "presentation": PRESENTATION, "dt": DT, "init_slope_mV": VALUES["fig4_init_slope"], "beta_per_mV": BETA, "u0_mV": U0, "evaluation_samples": EVALUATION_SAMPLES,
                 "configurations": {name: [b, i, r, p, m] for name, (b, i, r, p, m) in CONFIGURATIONS.items()},
-                "cluster_means_Hz": MEANS, "cluster_sd_Hz": 12.0, "labels": DATASETS},
+                "cluster_means_Hz": VALUES["fig4_cluster_means_Hz"], "cluster_sd_Hz": VALUES["fig4_cluster_sd_Hz"],
+                "labels": DATASETS},
         seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
