@@ -33,7 +33,7 @@ import numpy as np
 from brian2 import Hz, prefs
 
 from gatedplasticity.papers.legenstein2010 import experiment as common
-from gatedplasticity.papers.legenstein2010 import fig4 as fig4
+from gatedplasticity.papers.legenstein2010 import fig4
 from gatedplasticity.protocols import bci
 from gatedplasticity.rules import eh
 

@@ -19,7 +19,7 @@ import numpy as np
 from brian2 import ms
 
 import gatedplasticity as gp
-from gatedplasticity.papers.burbank2012 import fig1 as fig1
+from gatedplasticity.papers.burbank2012 import fig1
 from gatedplasticity.rules import stdp
 
 

@@ -22,8 +22,8 @@ import numpy as np
 from brian2 import Hz, Network, mV
 
 import gatedplasticity as gp
-from gatedplasticity.papers.rao2021 import fig2 as fig2
 from gatedplasticity.models.dlr import BRANCH_READOUT_RESET, PSP_INPUT_RESET
+from gatedplasticity.papers.rao2021 import fig2
 from gatedplasticity.rules import dlr
 
 FULL_RUNS, FULL_PRESENTATIONS = 100, fig2.PRESENTATIONS

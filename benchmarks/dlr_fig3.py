@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from gatedplasticity.backends import cache_directory
-from gatedplasticity.papers.rao2021 import fig3 as fig3
+from gatedplasticity.papers.rao2021 import fig3
 
 FULL_PRESENTATIONS = 168_000
 

@@ -42,9 +42,9 @@ import numpy as np
 from brian2 import ms, prefs
 
 from gatedplasticity.analysis.convergence import IF_MAX_PRESENTATIONS, OUTCOMES
-from gatedplasticity.papers.burbank2012 import training as common
-from gatedplasticity.papers.burbank2012 import fig5 as fig5
 from gatedplasticity.models.lif import tonic_start
+from gatedplasticity.papers.burbank2012 import fig5
+from gatedplasticity.papers.burbank2012 import training as common
 from gatedplasticity.protocols import top_down
 
 FULL_RUNS = 6912

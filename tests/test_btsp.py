@@ -140,8 +140,7 @@ def test_unknown_integration_is_named():
 
 
 def test_induction_and_translocation_figures_meet_their_targets_and_can_fail():
-    from gatedplasticity.papers.milstein2021 import fig1 as fig1
-    from gatedplasticity.papers.milstein2021 import fig2 as fig2
+    from gatedplasticity.papers.milstein2021 import fig1, fig2
 
     induction = fig1.simulate(seed=0, quick=True, backend="runtime", progress=False)
     assert fig1.compare(induction)["passed"].all(), fig1.compare(induction).to_string()
@@ -159,7 +158,7 @@ def test_induction_and_translocation_figures_meet_their_targets_and_can_fail():
 def test_population_figure_measure_follows_the_data():
     import pandas as pd
 
-    from gatedplasticity.papers.milstein2021 import fig3 as fig3
+    from gatedplasticity.papers.milstein2021 import fig3
 
     def result(peaks):
         cells = pd.DataFrame({"peak_cm": peaks, "amplitude_mV": 5.0})

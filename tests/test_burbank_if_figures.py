@@ -5,13 +5,10 @@ import pandas as pd
 import pytest
 from brian2 import ms
 
-from gatedplasticity import sweep
+from gatedplasticity import papers, sweep
 from gatedplasticity.analysis.convergence import OUTCOMES
-from gatedplasticity.papers.burbank2012 import fig3 as fig3
-from gatedplasticity.papers.burbank2012 import fig4 as fig4
-from gatedplasticity.papers.burbank2012 import fig5 as fig5
-from gatedplasticity.papers.burbank2012 import fig8 as fig8
 from gatedplasticity.models import linear
+from gatedplasticity.papers.burbank2012 import fig3, fig4, fig5, fig8, reconstruction
 from gatedplasticity.protocols import top_down as td
 from gatedplasticity.results import Result
 
@@ -62,7 +59,7 @@ def test_fig4_comparison_names_each_verdict():
 
 
 def test_fig7_comparison_needs_converged_dep_rstdp_runs():
-    from gatedplasticity.papers.burbank2012 import fig7 as fig7
+    from gatedplasticity.papers.burbank2012 import fig7
 
     def result(outcome):
         runs = landscape({("reverse", 1.2): [outcome, "did not converge"]}).tables["runs"]
@@ -84,12 +81,12 @@ def test_fig8_comparison_needs_a_rise():
 @pytest.mark.standalone
 def test_reconstruction_probe_subtracts_an_identical_baseline():
     """W = 0: the feedback and baseline runs are the same seeded run, so late - baseline is exactly 0."""
-    q = td.reconstruction_q(linear.q_matrix(12, 1.0, seed=3))
+    q = reconstruction.reconstruction_q(linear.q_matrix(12, 1.0, seed=3))
     c = td.correlation_matrix(12, seed=4, rank=3)
     compiled = td.CompiledNetwork(q.shape, {"chunk": 4, "record_spikes": True}, 4 * ms, 20 * ms)
     try:
-        silent = td.evaluate_reconstruction(q, np.zeros((12, 12)), c, seed=1, stimuli=4, compiled=compiled, delay=4 * ms)
-        strong = td.evaluate_reconstruction(q, np.full((12, 12), 3.0), c, seed=1, stimuli=4, compiled=compiled,
+        silent = reconstruction.evaluate_reconstruction(q, np.zeros((12, 12)), c, seed=1, stimuli=4, compiled=compiled, delay=4 * ms)
+        strong = reconstruction.evaluate_reconstruction(q, np.full((12, 12), 3.0), c, seed=1, stimuli=4, compiled=compiled,
                                             delay=4 * ms)
     finally:
         compiled.close()
@@ -102,7 +99,7 @@ def test_reconstruction_probe_subtracts_an_identical_baseline():
 @pytest.mark.standalone
 def test_burbank_if_sweep_points_share_one_build(tmp_path):
     """Two parameter points of one structure: one build; potentiation-biased rSTDP hits the bounds at once."""
-    points = sweep.points("burbank-if", grid={"rule": ["reverse"], "alpha": [0.9, 1.2], "max_presentations": [1500],
+    points = sweep.points(papers.experiment("burbank-if"), grid={"rule": ["reverse"], "alpha": [0.9, 1.2], "max_presentations": [1500],
                                               "delay": [15 * ms]})
     before = sum(sweep.PREPARE_COUNT.values())
     table = sweep.run_sweep(points, tmp_path / "sweep", workers=1, progress=False)

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from brian2 import EventMonitor, Hz, Network, mV, ms, second
+from brian2 import EventMonitor, Hz, Network, ms, mV
 from scipy.integrate import quad
 from scipy.special import expit
 
@@ -124,11 +124,12 @@ def test_presentation_average_of_psp_trace_is_rate_times_kernel_integral():
 
 @pytest.mark.standalone
 def test_spiking_dlr_converges_to_logistic_regression():
-    from gatedplasticity.papers.rao2021 import fig2 as fig2
+    from gatedplasticity.papers.rao2021 import parameters as fig2
+    from gatedplasticity.papers.rao2021.training import features, train_single_branch
 
-    history = fig2.train_dlr({"runs": 10, "presentations": 6000, "record_every": 3000}, seed=5, backend="standalone", progress=False)
+    history = train_single_branch(10, 6000, 3000, seed=5, backend="standalone", progress=False)
     x, z = fig2.MIXTURE.sample(20_000, np.random.default_rng(0))
-    features = fig2.features(x)
+    features = features(x)
     _, _, nll_lr = metrics.fit_logistic_regression(features[:, :2], z)
     nll_dlr = metrics.nll(metrics.dlr_predictions(history[-1], features, fig2.BETA, fig2.U0), z)
     assert history.shape == (3, 10, 3)
@@ -216,7 +217,7 @@ def test_multi_branch_predictions_by_hand():
 
 
 def test_fig4_comparison_follows_the_data():
-    from gatedplasticity.papers.rao2021 import fig4 as fig4
+    from gatedplasticity.papers.rao2021 import fig4
 
     def result(gap_matched, xor_saturating):
         rows = []

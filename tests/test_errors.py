@@ -1,7 +1,7 @@
 """Bad input raises clear errors that name the offending parameter."""
 
 import pytest
-from brian2 import Hz, NeuronGroup, mV, ms, second
+from brian2 import Hz, NeuronGroup, ms, mV, second
 
 import gatedplasticity as gp
 from gatedplasticity import papers

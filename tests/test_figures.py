@@ -6,7 +6,7 @@ import pytest
 
 from gatedplasticity import papers
 from gatedplasticity.backends import cache_directory
-from gatedplasticity.papers.burbank2012 import fig1 as fig1
+from gatedplasticity.papers.burbank2012 import fig1
 from gatedplasticity.papers.figure import COMPARISON_COLUMNS
 
 
@@ -65,7 +65,7 @@ def test_fig1_seed_changes_poisson_part_only(quick_runtime):
 
 
 def test_fig2_comparison_follows_the_data():
-    from gatedplasticity.papers.rao2021 import fig2 as fig2
+    from gatedplasticity.papers.rao2021 import fig2
 
     def result(nll_dlr, perceptron_error):
         curves = pd.DataFrame({"presentation": 30_000, "run": [0, 1], "nll_dlr": nll_dlr, "error_dlr": 0.16,
@@ -90,8 +90,7 @@ def run_pipeline(module, rows, folder, min_axes):
 
 
 def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tmp_path):
-    from gatedplasticity.papers.rao2021 import fig3 as fig3
-    from gatedplasticity.papers.rao2021 import fig4 as fig4
+    from gatedplasticity.papers.rao2021 import fig3, fig4
     from gatedplasticity.protocols.moving_object import MovingObject
 
     monkeypatch.setattr(fig3, "TASK", MovingObject(grid=14, n_position=4, n_speed=3, n_direction=8, start_range=(4, 10),
@@ -129,7 +128,7 @@ def test_legenstein2010_figures_run_end_to_end_on_tiny_settings(number, rows, mo
 
 
 def test_legenstein2010_fig4_comparison_follows_the_data():
-    from gatedplasticity.papers.legenstein2010 import fig4 as fig4
+    from gatedplasticity.papers.legenstein2010 import fig4
     from gatedplasticity.results import Result
 
     def summary(rotated_50):
@@ -151,7 +150,7 @@ def test_legenstein2010_fig4_comparison_follows_the_data():
 
 
 def test_burbank2012_fig2_linear_model_meets_its_targets_and_the_comparison_can_fail():
-    from gatedplasticity.papers.burbank2012 import fig2 as fig2
+    from gatedplasticity.papers.burbank2012 import fig2
 
     data = fig2.simulate(seed=0)
     table = fig2.compare(data)

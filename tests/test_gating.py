@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brian2 import EventMonitor, SpikeGeneratorGroup, SpikeMonitor, mV, ms
+from brian2 import EventMonitor, SpikeGeneratorGroup, SpikeMonitor, ms, mV
 
 import gatedplasticity as gp
 from gatedplasticity.analysis import stdp as closed_form

@@ -5,9 +5,9 @@ import pytest
 
 from gatedplasticity.analysis.convergence import WINDOW, classify_linear
 from gatedplasticity.models import linear
-from gatedplasticity.rules import rate_stdp
 from gatedplasticity.parameters import ParameterError
 from gatedplasticity.protocols.linear import train
+from gatedplasticity.rules import rate_stdp
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brian2 import EventMonitor, Hz, SpikeMonitor, StateMonitor, mV, ms, second
+from brian2 import EventMonitor, Hz, SpikeMonitor, StateMonitor, ms, mV, second
 
 import gatedplasticity as gp
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from brian2 import mV, ms, second
+from brian2 import ms, mV, second
 from scipy.special import expit
 
 import gatedplasticity as gp

@@ -8,9 +8,9 @@ import gatedplasticity as gp
 from gatedplasticity.analysis import stdp as closed_form
 from gatedplasticity.models import linear
 from gatedplasticity.models.lif import burbank_lif, tonic_start
-from gatedplasticity.protocols import pairing
 from gatedplasticity.papers.burbank2012.parameters import network_parameters
 from gatedplasticity.papers.burbank2012.training import train
+from gatedplasticity.protocols import pairing
 from gatedplasticity.protocols import top_down as td
 from gatedplasticity.rules import stdp
 

@@ -22,6 +22,7 @@ from brian2 import Hz
 
 from ... import streams
 from ...analysis import bci as metrics
+from ..figure import check
 from ...protocols import bci
 from ...rules import eh
 from .parameters import (  # noqa: F401
@@ -73,6 +74,19 @@ class Experiment:
 
 def runs_per_condition(quick):
     return QUICK_RUNS if quick else RUNS
+
+
+def sd_check(label, published, sd, reproduced, runs, unit="deg"):
+    """A row: our mean over ``runs`` runs within the paper's SD of its mean (20 runs).
+
+    With fewer runs than the paper's the tolerance widens so that the row
+    keeps the coverage it has at 20 runs: the difference of two means has
+    SD sd sqrt(1/runs + 1/20), so tol = sd sqrt((1/runs + 1/20) / (2/20)),
+    which is the paper's SD at 20 runs (x 1.47 at 6 runs). The row says so.
+    """
+    factor = float(np.sqrt((1 / runs + 1 / RUNS) / (2 / RUNS)))
+    rule = "tol = paper SD" if runs >= RUNS else f"tol = paper SD x {factor:.2f}: {runs} runs keep the coverage of {RUNS}"
+    return check(f"{label} ({unit}, {rule})", published, reproduced, sd * max(factor, 1.0))
 
 
 def experiment(conditions, seed, backend="standalone", progress=True, rule="eh", eta=ETA, nu=NU,

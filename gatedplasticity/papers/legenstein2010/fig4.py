@@ -52,19 +52,21 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
 def compare(data):
     """PD shifts and depth changes within the paper's SDs, rotated > non-rotated, deviations early -> late."""
     summary = data.tables["summary"].set_index("condition")
+    runs = data.params.get("runs_per_condition", common.RUNS)
     rows = []
     for level, targets in TARGETS.items():
         row = summary.loc[level]
         (rot, rot_sd), (non, non_sd) = targets["shift"]
         rows += [
-            check(f"{level}: PD shift rotated (deg, tol = paper SD)", rot, row["shift_rotated_mean"], rot_sd),
-            check(f"{level}: PD shift non-rotated (deg, tol = paper SD)", non, row["shift_non_rotated_mean"], non_sd),
+            common.sd_check(f"{level}: PD shift rotated", rot, rot_sd, row["shift_rotated_mean"], runs),
+            common.sd_check(f"{level}: PD shift non-rotated", non, non_sd, row["shift_non_rotated_mean"], runs),
             check_bound(f"{level}: rotated minus non-rotated shift (deg; pass if > 0)", rot - non, row["shift_difference"], 0, upper=False),
         ]
         (depth_rot, depth_rot_sd), (depth_non, depth_non_sd) = targets["depth"]
         rows += [
-            check(f"{level}: depth change rotated (Hz, tol = paper SD)", depth_rot, row["depth_rotated_mean"], depth_rot_sd),
-            check(f"{level}: depth change non-rotated (Hz, tol = paper SD)", depth_non, row["depth_non_rotated_mean"], depth_non_sd),
+            common.sd_check(f"{level}: depth change rotated", depth_rot, depth_rot_sd, row["depth_rotated_mean"], runs, "Hz"),
+            common.sd_check(f"{level}: depth change non-rotated", depth_non, depth_non_sd, row["depth_non_rotated_mean"], runs,
+                            "Hz"),
         ]
         for (published, _), phase in zip(targets["deviation"], ("early", "late")):
             rows.append(check(f"{level}: deviation half-way, {phase} (mm)", published, row[f"deviation_{phase}_mm"],

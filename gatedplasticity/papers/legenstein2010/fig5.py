@@ -15,7 +15,7 @@ import pandas as pd
 from brian2 import Hz
 
 from ...results import Result
-from ..figure import check, check_bound, comparison, style, supported
+from ..figure import check_bound, comparison, style, supported
 from . import experiment as common
 
 PAPER = common.PAPER
@@ -62,8 +62,9 @@ def compare(data):
     rows = []
     for rule, ((rot, rot_sd), (non, non_sd)) in TARGETS.items():
         row = summary.loc[rule]
-        rows += [check(f"{rule}: PD shift rotated (deg, tol = paper SD)", rot, row["shift_rotated_mean"], rot_sd),
-                 check(f"{rule}: PD shift non-rotated (deg, tol = paper SD)", non, row["shift_non_rotated_mean"], non_sd)]
+        runs = data.params.get("runs_per_rule", common.RUNS)
+        rows += [common.sd_check(f"{rule}: PD shift rotated", rot, rot_sd, row["shift_rotated_mean"], runs),
+                 common.sd_check(f"{rule}: PD shift non-rotated", non, non_sd, row["shift_non_rotated_mean"], runs)]
         if rule == "eh":
             rows.append(check_bound("eh: paired t-test rotated vs non-rotated, p (pass if < 0.05)", float("nan"),
                                     row["shift_p_value"], P_THRESHOLD))

@@ -1,0 +1,86 @@
+"""The figure contract (declared backends and quick form), the layering contract and the paper tables."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gatedplasticity import ParameterError, papers
+from gatedplasticity.papers import figure
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Figures whose --quick form takes well under a minute here: they run in full in the test below.
+CHEAP = {"burbank2012-fig1": "runtime", "burbank2012-fig2": "numpy", "legenstein2010-fig3": "standalone",
+         "legenstein2010-fig4": "standalone", "milstein2021-fig2": "runtime"}
+
+
+@pytest.mark.parametrize("figure_id", papers.figure_ids())
+def test_every_figure_declares_a_consistent_contract(figure_id):
+    module = papers.get(figure_id)
+    figure.check_contract(module)
+    for backend in set(figure.FIGURE_BACKENDS) - set(module.BACKENDS):
+        with pytest.raises(ParameterError, match="it supports") as error:
+            module.simulate(seed=0, quick=True, backend=backend, progress=False)  # refused before anything runs
+        assert error.value.parameter == "backend"
+
+
+def test_the_contract_check_fails_on_a_module_that_breaks_it():
+    import types
+
+    broken = types.ModuleType("gatedplasticity.papers.fake.fig1")
+    broken.__dict__.update(PAPER="x", DESCRIPTION="x", BACKENDS=("runtime",), QUICK=True, plot=None, compare=None)
+    broken.simulate = lambda seed=0, quick=False, backend="standalone": None
+    with pytest.raises(AssertionError, match="default backend"):
+        figure.check_contract(broken)
+    broken.BACKENDS = ("gpu",)
+    with pytest.raises(AssertionError, match="BACKENDS"):
+        figure.check_contract(broken)
+
+
+@pytest.mark.parametrize("figure_id", sorted(CHEAP))
+def test_cheap_quick_forms_run_on_the_requested_backend_and_pass_their_comparison(figure_id):
+    module = papers.get(figure_id)
+    data = module.simulate(seed=0, quick=True, backend=CHEAP[figure_id], progress=False)
+    assert data.backend == CHEAP[figure_id]
+    table = module.compare(data)
+    assert table["passed"].all(), table.to_string()
+
+
+def test_import_layers_hold():
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    result = subprocess.run([lint], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_protocol_modules_stay_small():
+    sizes = {path.relative_to(ROOT): len(path.read_text().splitlines())
+             for path in (ROOT / "gatedplasticity" / "protocols").rglob("*.py")}
+    assert max(sizes.values()) <= 300, sorted(sizes.items(), key=lambda item: -item[1])[:3]
+
+
+@pytest.mark.parametrize("paper", papers.PAPERS)
+def test_every_paper_value_is_tagged_with_a_reason(paper):
+    from importlib import import_module
+
+    table = import_module(f"gatedplasticity.papers.{paper}.parameters").TABLE
+    assert table and all(tag in ("P", "R") and len(reason) > 10 for _, tag, reason in table.values())
+    text = import_module(f"gatedplasticity.papers.{paper}.parameters").as_markdown()
+    assert all(f"`{name}`" in text for name in table)
+
+
+def test_untagged_values_are_refused():
+    from gatedplasticity.parameters import values_of
+
+    with pytest.raises(ParameterError) as error:
+        values_of({"tau": (1.0, "guess", "because")})
+    assert error.value.parameter == "tau"
+
+
+def test_burbank_table_agrees_with_the_network_constants():
+    from gatedplasticity.papers.burbank2012.parameters import VALUES
+    from gatedplasticity.protocols import top_down
+
+    assert VALUES["presentation"] == top_down.PRESENTATION and VALUES["chunk"] == top_down.CHUNK

@@ -1,0 +1,121 @@
+"""Property-based checks (hypothesis): bad parameter values and bad command lines are refused by name."""
+
+import io
+import math
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+from brian2 import Hz, get_dimensions, ms, mV, second, volt
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gatedplasticity import ParameterError, models, rules
+from gatedplasticity.cli import QUANTITY, WORD, main
+from gatedplasticity.models.btsp import place_input, plateau_cell
+from gatedplasticity.models.lif import arrival_relay
+
+RULES = {
+    **{f"stdp {v} {t}": (lambda v=v, t=t: rules.stdp.rule(v, traces=t)) for v in rules.stdp.VARIANTS for t in rules.stdp.TRACES},
+    **{f"eh {v}": (lambda v=v: rules.eh.rule(v, normalise=True)) for v in rules.eh.VARIANTS},
+    "dlr single": lambda: rules.dlr.rule("single"),
+    "dlr multi": lambda: rules.dlr.rule("multi", branches=2, update="coarse_xor"),
+    **{f"btsp {v}": (lambda v=v: rules.btsp.rule(v)) for v in rules.btsp.VARIANTS},
+}
+MODELS = {
+    "burbank_lif": lambda: models.burbank_lif(noise=True, external_input=True, stdp_trace=True, homeostasis=True),
+    "arrival_relay": arrival_relay, "dlr_neuron": models.dlr_neuron,
+    "multi_branch_neuron": lambda: models.multi_branch_neuron(2, "soft_xor"),
+    "psp_input": lambda: models.psp_input(400), "two_compartment": models.two_compartment, "threshold_linear": models.threshold_linear,
+    "motor_neuron": models.motor_neuron,  # population_input has no parameters
+    "place_input": place_input, "plateau_cell": plateau_cell,
+}
+SETTINGS = settings(max_examples=40, deadline=None)
+
+
+def bad_values(default):
+    """Values a parameter with this default must refuse: text, non-finite, another unit, and the wrong sign
+    for durations (must be > 0) and rates (must be >= 0)."""
+    unit = default / float(default) if float(default) != 0 and get_dimensions(default) != get_dimensions(1) else 1
+    other = mV if get_dimensions(default) != get_dimensions(volt) else second
+    options = [st.text(max_size=8), st.sampled_from([math.nan, math.inf, -math.inf]).map(lambda x: x * unit),
+               st.floats(-1e3, 1e3, allow_nan=False).map(lambda x: (x + 0.5) * other)]
+    if get_dimensions(default) == get_dimensions(second):
+        options.append(st.floats(-1e3, 0).map(lambda x: x * ms))
+    if get_dimensions(default) == get_dimensions(Hz):
+        options.append(st.floats(-1e3, -1e-3).map(lambda x: x * Hz))
+    return st.one_of(options)
+
+
+def assert_refused(build, name):
+    with pytest.raises(ParameterError) as error:
+        build()
+    assert error.value.parameter == name, str(error.value)
+    assert f"'{name}'" in str(error.value)
+
+
+@pytest.mark.parametrize("label", sorted(RULES))
+@SETTINGS
+@given(data=st.data())
+def test_every_rule_refuses_bad_parameter_values_by_name(label, data):
+    rule = RULES[label]()
+    name = data.draw(st.sampled_from(sorted(rule.defaults)))
+    value = data.draw(bad_values(rule.defaults[name]))
+    assert_refused(lambda: rule.synapses(None, None, **{name: value}), name)  # checked before any group is used
+
+
+@pytest.mark.parametrize("label", sorted(MODELS))
+@SETTINGS
+@given(data=st.data())
+def test_every_model_refuses_bad_parameter_values_by_name(label, data):
+    model = MODELS[label]()
+    name = data.draw(st.sampled_from(sorted(model.defaults)))
+    value = data.draw(bad_values(model.defaults[name]))
+    assert_refused(lambda: model.neurons(1, **{name: value}), name)
+
+
+def run_cli(argv):
+    err, out = io.StringIO(), io.StringIO()
+    with redirect_stderr(err), redirect_stdout(out):
+        code = main(argv)
+    return code, err.getvalue()
+
+
+def one_line_naming(code, message, option):
+    return code == 2 and message.count("\n") == 1 and option in message and "Traceback" not in message
+
+
+@SETTINGS
+@given(st.one_of(st.integers(max_value=-1).map(str), st.text(min_size=1).filter(lambda t: not t.strip().isdigit())))
+def test_bad_seeds_exit_2_with_one_line(text):
+    code, message = run_cli(["reproduce", "burbank2012-fig1", f"--seed={text}"])
+    assert one_line_naming(code, message, "--seed"), message
+
+
+@SETTINGS
+@given(st.text(min_size=1).filter(lambda t: "," not in t and not WORD.match(t) and not QUANTITY.match(t)))
+def test_sweep_values_that_are_not_numbers_quantities_or_words_exit_2(text):
+    code, message = run_cli(["sweep", "stdp-drift", "--set", f"rate={text}", "--out", "/nonexistent/never"])
+    assert one_line_naming(code, message, "--set"), message
+
+
+@SETTINGS
+@given(st.sampled_from(["__import__('os').system('true')", "10*Hz+1", "(1)", "1e3*Hz; 2", "open('x')", "2*nounit"]))
+def test_code_is_never_evaluated(text):
+    code, message = run_cli(["sweep", "stdp-drift", "--set", f"rate={text}", "--out", "/nonexistent/never"])
+    assert one_line_naming(code, message, "--set"), message
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["sweep", "status", "/no/such/sweep"], "no sweep folder"),
+    (["sweep", "stdp-drift", "--repeats", "0"], "--repeats"),
+    (["sweep", "stdp-drift", "--set", "rate=10*ms"], "'rate'"),
+    (["sweep", "no-such-experiment"], "unknown sweep experiment"),
+    (["sweep", "stdp-drift", "--grid", "/no/such/grid.json"], "--grid"),
+    (["reproduce", "burbank2012-fig3", "--backend", "runtime"], "supports standalone"),
+    (["reproduce", "burbank2012-fig2", "--backend", "standalone"], "supports numpy"),
+    (["reproduce", "burbank2012-fig1", "--backend", "gpu"], "--backend"),
+    (["reproduce", "rao2021-fig99"], "unknown figure"),
+])
+def test_bad_command_lines_exit_2_with_one_line(argv, option):
+    code, message = run_cli(argv)
+    assert one_line_naming(code, message, option), message
