@@ -32,6 +32,7 @@ import time
 import numpy as np
 from brian2 import Hz, prefs
 
+from gatedplasticity import streams
 from gatedplasticity.papers.legenstein2010 import experiment as common
 from gatedplasticity.papers.legenstein2010 import fig4
 from gatedplasticity.protocols import bci
@@ -41,9 +42,9 @@ STEPS_PER_TARGET = 50
 
 
 def workload(runs, targets, seed=0):
-    circuit = bci.circuit(runs, seed=seed)
-    decoder = bci.rotation(runs, circuit.n_decoded, 0.5, seed=seed + 1).apply(bci.calibrate(circuit))
-    return circuit, bci.Block("perturbation", decoder, bci.random_targets(runs, targets, seed + 2), eta=common.ETA)
+    circuit = bci.circuit(runs, seed=streams.integer(seed, "circuit"))
+    decoder = bci.rotation(runs, circuit.n_decoded, 0.5, seed=streams.integer(seed, "rotation", 0)).apply(bci.calibrate(circuit))
+    return circuit, bci.Block("perturbation", decoder, bci.random_targets(runs, targets, streams.integer(seed, "targets")), eta=common.ETA)
 
 
 def numpy_session(circuit, block, seed, nu=10.0, kappa=0.2, keep=0.8):

@@ -23,40 +23,41 @@ from brian2 import Hz, Network, mV
 
 import gatedplasticity as gp
 from gatedplasticity.models.dlr import BRANCH_READOUT_RESET, PSP_INPUT_RESET
-from gatedplasticity.papers.rao2021 import fig2
+from gatedplasticity.papers.rao2021 import fig2, training
+from gatedplasticity.papers.rao2021 import parameters as rao
 from gatedplasticity.rules import dlr
 
-FULL_RUNS, FULL_PRESENTATIONS = 100, fig2.PRESENTATIONS
+FULL_RUNS, FULL_PRESENTATIONS = 100, rao.VALUES["fig2_presentations"]
 
 
 def naive_seconds_per_presentation(presentations=20, warmup=3):
     """One run() per presentation in runtime mode; returns s per presentation."""
     rng = np.random.default_rng(0)
-    with gp.Session(dt=fig2.DT, progress=False):
-        steps = round(float(fig2.PRESENTATION / fig2.DT))
+    with gp.Session(dt=rao.DT, progress=False):
+        steps = round(float(rao.PRESENTATION / rao.DT))
         inputs = gp.models.psp_input(steps).neurons(3)
-        inputs.run_regularly(PSP_INPUT_RESET, dt=fig2.PRESENTATION, when="start")
+        inputs.run_regularly(PSP_INPUT_RESET, dt=rao.PRESENTATION, when="start")
         learner = gp.models.dlr_neuron().neurons(1)
-        learner.run_regularly(BRANCH_READOUT_RESET, dt=fig2.PRESENTATION, when="start")
-        synapses = dlr.single_branch().synapses(inputs, learner, t_train=FULL_PRESENTATIONS * fig2.PRESENTATION)
-        synapses.w = fig2.initial_weights(1, 0).ravel() * mV
+        learner.run_regularly(BRANCH_READOUT_RESET, dt=rao.PRESENTATION, when="start")
+        synapses = dlr.single_branch().synapses(inputs, learner, t_train=FULL_PRESENTATIONS * rao.PRESENTATION)
+        synapses.w = training.initial_weights(1, 0).ravel() * mV
         network = Network(inputs, learner, synapses)
         started = None
         for n in range(warmup + presentations):
             if n == warmup:
                 started = time.perf_counter()
-            x, z = fig2.MIXTURE.sample(1, rng)
-            inputs.rate = np.clip([*x[0], float(fig2.BIAS / Hz)], 0, None) * Hz
+            x, z = rao.MIXTURE.sample(1, rng)
+            inputs.rate = np.clip([*x[0], float(rao.VALUES["fig2_bias"] / Hz)], 0, None) * Hz
             learner.v_a += 30 * mV * z[0]  # instructive input at the presentation's start
-            network.run(fig2.PRESENTATION, namespace={})
+            network.run(rao.PRESENTATION, namespace={})
     return (time.perf_counter() - started) / presentations
 
 
 def ours_seconds(runs):
     config = {"runs": runs, "presentations": FULL_PRESENTATIONS, "record_every": fig2.RECORD_EVERY}
-    fig2.train_dlr({**config, "presentations": 10}, seed=0, backend="standalone", progress=False)  # build
+    training.train_single_branch(runs, 10, fig2.RECORD_EVERY, seed=0, backend="standalone", progress=False)  # build
     started = time.perf_counter()
-    fig2.train_dlr(config, seed=0, backend="standalone", progress=False)
+    training.train_single_branch(*config.values(), seed=0, backend="standalone", progress=False)
     return time.perf_counter() - started
 
 

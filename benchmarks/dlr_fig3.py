@@ -25,6 +25,7 @@ import numpy as np
 
 from gatedplasticity.backends import cache_directory
 from gatedplasticity.papers.rao2021 import fig3
+from gatedplasticity.papers.rao2021.training import train_grid
 
 FULL_PRESENTATIONS = 168_000
 
@@ -47,9 +48,9 @@ def main():
     quick = parser.parse_args().quick
     presentations = FULL_PRESENTATIONS // 8 if quick else FULL_PRESENTATIONS
     started = time.perf_counter()
-    fig3.train(fig3.TASK, presentations, seed=0, backend="standalone", progress=True)
+    train_grid(fig3.TASK, presentations, seed=0, backend="standalone", progress=True)
     wall = time.perf_counter() - started
-    name = f"rao2021-fig3-{fig3.TASK.grid}x{fig3.TASK.grid}-{fig3.TASK.n_inputs}inputs"
+    name = f"rao2021-fig3-{fig3.TASK.grid}x{fig3.TASK.grid}-{fig3.TASK.grid**2}learners-{fig3.TASK.n_inputs}inputs"
     program_seconds = float((cache_directory(name) / "results" / "last_run_info.txt").read_text().split()[0])
     scale = FULL_PRESENTATIONS / presentations
     figures = {

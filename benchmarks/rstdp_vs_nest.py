@@ -45,6 +45,7 @@ from gatedplasticity.analysis.convergence import IF_MAX_PRESENTATIONS, OUTCOMES
 from gatedplasticity.models.lif import tonic_start
 from gatedplasticity.papers.burbank2012 import fig5
 from gatedplasticity.papers.burbank2012 import training as common
+from gatedplasticity.papers.burbank2012.parameters import TABLE1, network_parameters
 from gatedplasticity.protocols import top_down
 
 FULL_RUNS = 6912
@@ -60,9 +61,9 @@ def problem(presentations, seed=0):
 
 def ours(presentations):
     q, _, state, strengths = problem(presentations)
-    compiled = top_down.CompiledNetwork(q.shape, {"chunk": presentations}, top_down.TABLE1["delay"],
-                                        top_down.TABLE1["tau_stdp"])
-    params = top_down.parameters({})
+    compiled = top_down.CompiledNetwork(q.shape, {"chunk": presentations}, TABLE1["delay"],
+                                        TABLE1["tau_stdp"])
+    params = network_parameters()
     try:
         compiled.run_chunk(state, strengths, 0, params)  # warm file caches
         started = time.perf_counter()
@@ -77,9 +78,9 @@ def ours(presentations):
 def runtime(presentations):
     prefs.codegen.target = "cython"
     q, c, state, strengths = problem(presentations + 1)
-    runner = top_down.RuntimeNetwork(q.shape, {"chunk": 1}, top_down.TABLE1["delay"], top_down.TABLE1["tau_stdp"],
+    runner = top_down.RuntimeNetwork(q.shape, {"chunk": 1}, TABLE1["delay"], TABLE1["tau_stdp"],
                                      strengths, seed=0)
-    params = top_down.parameters({})
+    params = network_parameters()
     try:
         runner.run_chunk(state, {}, 0, params)  # compiles
         runner.structure["chunk"] = presentations
@@ -98,7 +99,7 @@ def input_rates(strengths):
     phases = np.arange(0, period, RATE_STEP)
     course = np.where(phases < start, np.exp(-(phases - 30) ** 2 / (2 * 20**2)),
                       np.where(phases < start + 80, 0.2, 0.0))
-    delay = float(top_down.TABLE1["delay"] / ms)
+    delay = float(TABLE1["delay"] / ms)
     times = (np.arange(len(strengths))[:, None] * period + phases[None, :] + delay).ravel()
     return times, [peak * (strengths[:, i][:, None] * course[None, :]).ravel() for i in range(strengths.shape[1])]
 

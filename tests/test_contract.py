@@ -84,3 +84,19 @@ def test_burbank_table_agrees_with_the_network_constants():
     from gatedplasticity.protocols import top_down
 
     assert VALUES["presentation"] == top_down.PRESENTATION and VALUES["chunk"] == top_down.CHUNK
+
+
+def test_the_record_lists_every_figure_with_its_latest_checks(tmp_path):
+    from gatedplasticity.papers import record
+    from gatedplasticity.papers.burbank2012 import fig2
+    from gatedplasticity.papers.figure import comparison, row
+
+    data = fig2.Result(name="burbank2012-fig2", seed=4, backend="numpy", quick=False)
+    data.save(tmp_path / "burbank2012-fig2")
+    comparison([row("max |eig| (pass if > 1)", 1.0, 0.5, 1.0, False)]).to_csv(
+        tmp_path / "burbank2012-fig2" / "comparison.csv", index=False)
+    text = record.render(tmp_path)
+    assert all(f"### `{figure_id}`" in text for figure_id in papers.figure_ids())
+    assert "| max \\|eig\\| (pass if > 1) | 1 | 1 | 0.5 | **no** |" in text and "0 of 1 rows pass" in text
+    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig1 --quick`" in text
+    assert "| `q_seed` | 0 | [R] |" in text  # the paper tables, with their tags

@@ -23,7 +23,7 @@ K(T_end - t_s) / presentation, K(s) = tau_r (1 - e^(-s/tau_r)) - tau_f (1 - e^(-
 its apical branch: ``u`` (time-averaged branch potential of the current
 presentation, summed by the rule at its end), ``z`` (1 once a Ca2+ spike
 occurred in the presentation) and ``q = sigmoid(beta (u - u0))``.
-beta and u0 are reconstructions [R] (REFERENCE.md section 1: with a
+beta and u0 are reconstructions [R] (docs/reproductions.md, Rao 2021: with a
 constant bias input u0 is redundant with the bias weight and beta rescales
 eta; beta = 0.75/mV, u0 = 18 mV reproduce the paper's NLL gap).
 

@@ -10,8 +10,7 @@ the update is ``rules.rate_stdp``):
     post before pre (L_t then H_{t+1}): "acausal"  A = sum L_t H_{t+1}^T
     cSTDP: dW = mu (C - alpha A)        rSTDP: dW = mu (A - alpha C)
 
-[R: Eq A22 was not recovered; this is the pair form of REFERENCE.md
-section 2.] For invertible Q the fixed points are W* = alpha Q^-1 (cSTDP)
+[R: Eq A22 was not recovered; this is the pair form, ``rules.rate_stdp``.] For invertible Q the fixed points are W* = alpha Q^-1 (cSTDP)
 and W* = Q^-1 / alpha (rSTDP), where WQ has all eigenvalues alpha and
 1/alpha: only depression-biased rSTDP (alpha > 1) is weak (no eigenvalue
 > 1), and it is the stable one.

@@ -60,7 +60,7 @@ NORMALISATION = Equations("weight_norm2_post = w**2 : 1 (summed)")
 NORMALISE = "w *= sqrt(weight_norm2_target_post / weight_norm2_post)"
 
 #: 1/Hz^2: the 25% perturbation ends at ~3.2 mm deviation after 320 targets, the
-#: paper's criterion (calibration in ``figures.legenstein2010_common``).
+#: paper's criterion (calibration: ``papers.legenstein2010.experiment.eta_calibration``).
 DEFAULT_ETA = 1.5e-5 / Hz**2
 
 DESCRIPTIONS = {"eta_initial": "learning rate eta (1/Hz^2) given to every synapse; the variable eta can be set per synapse"}

@@ -12,7 +12,7 @@ from ...rules import eh
 
 #: name -> (value, tag, reason)
 TABLE = {
-    "nu": (10 * Hz, "R", "exploration noise amplitude: not recovered from the text; calibrated (REFERENCE.md) so that "
+    "nu": (10 * Hz, "R", "exploration noise amplitude: not recovered from the text; calibrated so that "
                          "tuning and performance match the Control session"),
     "kappa": (0.2 / Hz, "R", "activation-to-noise coupling: not recovered; calibrated with nu"),
     "eta": (eh.DEFAULT_ETA, "R", "learning rate, not given; chosen as the paper did: the 25% condition ends at ~3.2 mm "

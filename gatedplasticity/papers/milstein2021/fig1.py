@@ -5,7 +5,7 @@ a plateau is induced at P = 90 cm. The ramp after that lap (per-lap
 integration, as the authors' code; the continuous integration at 25 cm/s
 beside it, and tau_ET x0.5 and x1.5 at 25 cm/s) gives the amplitude, the
 peak shift from P, the FWHM and the asymmetry (area before / after P). Targets: Milstein et al. 2021's
-synthetic-cell values and Bittner et al. 2017 (REFERENCE.md section 4).
+synthetic-cell values and Bittner et al. 2017 (targets and tolerances: docs/reproductions.md).
 ``--quick`` is the same (the runs take seconds).
 """
 

@@ -8,7 +8,7 @@ branch; weights unconstrained in sign [P]. Five configurations [P]:
 learn with the gated rule (Eq 8, q+ = 0.9, q- = 0.1), soft-XOR with the
 coarse rule (Eq 9) [P].
 
-Datasets [R] (REFERENCE.md calibration): four isotropic clusters, SD 12 Hz,
+Datasets [R] (``parameters.TABLE``): four isotropic clusters, SD 12 Hz,
 at (100, 100), (100, 140), (140, 100), (140, 140) Hz, equal priors; labels
 OR 0,1,1,1; AND 0,0,0,1; XOR 0,1,1,0.
 

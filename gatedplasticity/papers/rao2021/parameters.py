@@ -20,7 +20,7 @@ TABLE = {
     "dt": (1 * ms, "P", "simulation step"),
     "fig2_bias": (40 * Hz, "P", "Fig 2: constant bias input"),
     "fig2_cluster_means_Hz": ([[85.0, 85.0], [120.3, 120.3]], "R", "Fig 2 clusters: lost; calibrated so that exact "
-                              "logistic regression reaches the paper's 0.361 nats (REFERENCE.md)"),
+                              "logistic regression reaches the paper's 0.361 nats"),
     "fig2_cluster_sds_Hz": ([30.0, 20.0], "R", "Fig 2: SDs along axes rotated by +-45 degrees, same calibration"),
     "fig2_presentations": (30_000, "P", "Fig 2: training presentations"),
     "fig2_runs": (100, "P", "Fig 2: runs averaged"),
@@ -39,7 +39,7 @@ TABLE = {
                                   "inputs and 168,000 presentations per learner"),
     "fig4_bias": (20 * Hz, "P", "Fig 4: bias input"),
     "fig4_cluster_means_Hz": ([[100.0, 100.0], [100.0, 140.0], [140.0, 100.0], [140.0, 140.0]], "R",
-                              "Fig 4 datasets lost: four isotropic clusters (REFERENCE.md calibration)"),
+                              "Fig 4 datasets lost: four isotropic clusters whose Bayes NLLs give Table 2's pattern"),
     "fig4_cluster_sd_Hz": (12.0, "R", "see fig4_cluster_means_Hz"),
     "fig4_eta0": (1.8 * mV, "R", "Fig 4 training schedule not given: Fig 2's eta0, decaying to eta0 / 6"),
     "fig4_init_slope": (18.0, "R", "mV per unit xbar of the initial hyperplanes: the paper gives no scale"),
@@ -60,7 +60,7 @@ MIXTURE = GaussianMixture(
 )
 #: Fig 3's task: the moving object on a 30 x 30 grid, 24,000 population-coded inputs [P].
 TASK = MovingObject()
-#: Fig 4's labels of the four clusters [R, REFERENCE.md].
+#: Fig 4's labels of the four clusters [R: the datasets were lost; OR, AND, XOR of the cluster positions].
 DATASETS = {"OR": [0, 1, 1, 1], "AND": [0, 0, 0, 1], "XOR": [0, 1, 1, 0]}
 #: Fig 4 / Table 2 [P]: name -> (branches, interaction, update rule, psi parameters, matched dataset).
 CONFIGURATIONS = {
