@@ -56,3 +56,38 @@ def test_two_compartment_ca_spike_is_a_plateau_event():
 def test_model_displays_its_equations_and_parameters():
     text = gp.models.two_compartment()._repr_markdown_()
     assert "dv_a/dt" in text and "ca_spike" in text and "| `V_ca` |" in text
+
+
+def test_rules_and_models_accept_equation_strings_with_default_names():
+    from brian2 import Equations
+
+    rule = gp.rules.Rule(model="w : 1", on_pre="v_post += w")
+    model = gp.models.Model(equations="dv/dt = -v / (10*ms) : 1", threshold="v > 1", reset="v = 0")
+    assert isinstance(rule.model, Equations) and rule.name == "custom rule" and model.name == "custom model"
+    with gp.Session(progress=False):
+        cells = model.neurons(3)
+        synapses = rule.synapses(cells, cells, connect={"j": "i"})
+        assert len(synapses) == 3 and cells.operations == {} and synapses.operations == {}
+    for build, name in ((lambda: gp.rules.Rule(), "model"), (lambda: gp.rules.Rule(model="w : volt : 1"), "model"),
+                        (lambda: gp.models.Model(equations=3), "equations")):
+        with pytest.raises(gp.ParameterError) as error:
+            build()
+        assert error.value.parameter == name
+    assert gp.rules.stdp.rule("reverse", traces="neuron").name == gp.rules.stdp.reverse(traces="neuron").name
+
+
+def test_weights_helper_round_trips_synapse_order_and_refuses_gaps():
+    import numpy as np
+
+    from gatedplasticity.weights import all_to_all, arrange, synapse_order
+
+    pre, post = all_to_all(3, 2)
+    assert list(pre) == [0, 0, 1, 1, 2, 2] and list(post) == [0, 1, 0, 1, 0, 1]
+    values = np.arange(6.0)[::-1]
+    matrix = arrange(values, (pre, post), (3, 2))
+    assert matrix[2, 1] == values[5] and matrix[0, 1] == values[1]
+    np.testing.assert_array_equal(synapse_order(matrix, (pre, post)), values)
+    stacked = arrange(np.vstack([values, 2 * values]), (pre, post), (3, 2))  # leading dimensions stay in front
+    np.testing.assert_array_equal(stacked[1], 2 * matrix)
+    with pytest.raises(gp.ParameterError):
+        arrange(values, (np.zeros(6, int), post), (3, 2))  # two synapses on one position, others empty

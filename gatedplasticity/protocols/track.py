@@ -20,6 +20,7 @@ from ..backends import Session
 from ..models.btsp import TRACK_LENGTH, place_input, plateau_cell
 from ..parameters import ParameterError
 from ..rules import btsp
+from ..weights import arrange, synapse_order
 from .instructive import instructive_input
 from .validation import non_negative, positive_int, quantity_array, seed_value
 
@@ -149,7 +150,7 @@ def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, rewar
                                    reward_rate=reward_rate, reward_position=reward_position, track_length=track_.length)
         synapses = btsp.rule(integration).synapses(inputs, cells, name="btsp")
         if initial_weights is not None:
-            synapses.w = np.asarray(initial_weights, float).T.ravel()  # (cell x input) -> input-major synapses
+            synapses.w = synapse_order(np.asarray(initial_weights, float), (synapses.j[:], synapses.i[:]))
         objects = [inputs, cells, synapses]
         plateaus = EventMonitor(cells, "plateau", name="plateaus")
         objects.append(plateaus)
@@ -167,7 +168,7 @@ def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, rewar
             laps = np.asarray(monitor.w).T[1:]  # rows: t = lap ends (the first row is t = 0)
         else:
             laps = np.asarray(synapses.w)[None, :]
-        weights = laps.reshape(len(laps), n_inputs, n_cells).transpose(0, 2, 1)
+        weights = arrange(laps, (synapses.j[:], synapses.i[:]), (n_cells, n_inputs))  # lap x cell x input
         table = pd.DataFrame({"cell": np.asarray(plateaus.i), "time_s": np.asarray(plateaus.t / second)})
     params = {"n_cells": n_cells, "n_inputs": n_inputs, "integration": integration, "et_max": et_max, "tau_et": tau_et,
               "base_rate": base_rate, "reward_rate": reward_rate, "reward_position": reward_position}
