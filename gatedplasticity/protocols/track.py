@@ -20,7 +20,7 @@ from ..backends import Session
 from ..models.btsp import TRACK_LENGTH, place_input, plateau_cell
 from ..parameters import ParameterError
 from ..rules import btsp
-from ..weights import arrange, synapse_order
+from ..weights import all_to_all, arrange, synapse_order
 from .instructive import instructive_input
 from .validation import non_negative, positive_int, quantity_array, seed_value
 
@@ -150,7 +150,8 @@ def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, rewar
                                    reward_rate=reward_rate, reward_position=reward_position, track_length=track_.length)
         synapses = btsp.rule(integration).synapses(inputs, cells, name="btsp")
         if initial_weights is not None:
-            synapses.w = synapse_order(np.asarray(initial_weights, float), (synapses.j[:], synapses.i[:]))
+            order = all_to_all(n_inputs, n_cells)[::-1]  # (cell, input) of each synapse, as connected
+            synapses.w = synapse_order(np.asarray(initial_weights, float), order)
         objects = [inputs, cells, synapses]
         plateaus = EventMonitor(cells, "plateau", name="plateaus")
         objects.append(plateaus)

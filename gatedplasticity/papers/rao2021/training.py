@@ -123,7 +123,7 @@ def train_branches(name, presentations, initialisations, seed, backend, progress
             protocol.inputs, learner, connect=connect, name="dlr_synapses",
             eta0=eta0, eta_final=eta0 / 6, t_train=presentations * PRESENTATION, w_min=-1e6 * mV, w_max=1e6 * mV)
         synapses.branch = branch
-        order = (np.asarray(synapses.branch[:]), np.asarray(synapses.j[:]), np.asarray(synapses.i[:]) % 3)
+        order = (branch, connect["j"], connect["i"] % 3)  # synapse k's (branch, run, input), as connected
         weights = initial_branch_weights(runs, branches, U0, streams.generator(seed, "initial weights"))
         synapses.w = weights.transpose(1, 0, 2)[order] * mV
         session.run(presentations * PRESENTATION, [learner, *protocol.objects, synapses], description=f"Fig 4: {name}")
