@@ -53,24 +53,20 @@ def assert_refused(build, name):
     assert f"'{name}'" in str(error.value)
 
 
-@pytest.mark.parametrize("label", sorted(RULES))
-@SETTINGS
-@given(data=st.data())
-def test_every_rule_refuses_bad_parameter_values_by_name(label, data):
-    rule = RULES[label]()
-    name = data.draw(st.sampled_from(sorted(rule.defaults)))
-    value = data.draw(bad_values(rule.defaults[name]))
-    assert_refused(lambda: rule.synapses(None, None, **{name: value}), name)  # checked before any group is used
+#: label -> (factory, how a bad value reaches it); rules and models check values before any group is used.
+SUBJECTS = {**{f"rule {label}": (build, lambda rule, values: rule.synapses(None, None, **values)) for label, build in RULES.items()},
+            **{f"model {label}": (build, lambda model, values: model.neurons(1, **values)) for label, build in MODELS.items()}}
 
 
-@pytest.mark.parametrize("label", sorted(MODELS))
+@pytest.mark.parametrize("label", sorted(SUBJECTS))
 @SETTINGS
 @given(data=st.data())
-def test_every_model_refuses_bad_parameter_values_by_name(label, data):
-    model = MODELS[label]()
-    name = data.draw(st.sampled_from(sorted(model.defaults)))
-    value = data.draw(bad_values(model.defaults[name]))
-    assert_refused(lambda: model.neurons(1, **{name: value}), name)
+def test_every_rule_and_model_refuses_bad_parameter_values_by_name(label, data):
+    build, apply = SUBJECTS[label]
+    subject = build()
+    name = data.draw(st.sampled_from(sorted(subject.defaults)))
+    value = data.draw(bad_values(subject.defaults[name]))
+    assert_refused(lambda: apply(subject, {name: value}), name)
 
 
 def run_cli(argv):
