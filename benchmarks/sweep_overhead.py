@@ -26,7 +26,7 @@ from pathlib import Path
 
 from brian2 import Hz, prefs, second
 
-from gatedplasticity import sweep
+from gatedplasticity import papers, sweep
 from gatedplasticity.backends import Session
 from gatedplasticity.papers.burbank2012.sweeps import DT, drift_network, set_point
 
@@ -34,7 +34,7 @@ STRUCTURE = {"rule": "reverse", "synapses": 1000, "duration": 20.0, "rate": 20 *
 
 
 def grid(count, offset=0):
-    return sweep.points("stdp-drift", grid={**{k: [v] for k, v in STRUCTURE.items()},
+    return sweep.points(papers.experiment("stdp-drift"), grid={**{k: [v] for k, v in STRUCTURE.items()},
                                              "mu": [0.01 + 0.001 * (k + offset) for k in range(count)]})
 
 
