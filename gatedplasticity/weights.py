@@ -37,12 +37,6 @@ def arrange(values, indices, shape):
     return result
 
 
-def matrix(synapses, values=None):
-    """(pre x post) matrix of ``values`` (default: the synapses' ``w``) of an all-pairs ``Synapses`` object."""
-    values = np.asarray(synapses.w[:] if values is None else values)
-    return arrange(values, (synapses.i[:], synapses.j[:]), (len(synapses.source), len(synapses.target)))
-
-
 def synapse_order(array, indices):
     """The values of ``array`` in synapse order (the inverse of :func:`arrange`)."""
     return np.asarray(array)[tuple(np.asarray(index, int) for index in indices)]

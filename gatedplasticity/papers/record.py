@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..parameters import tagged_table
 from ..results import atomic_write
 from . import PAPERS, figure_ids, get
 
@@ -70,7 +71,7 @@ def render(results):
     for paper in PAPERS:
         parameters = importlib.import_module(f"{__name__.rsplit('.', 1)[0]}.{paper}.parameters")
         lines += [f"### {paper}", "", (parameters.__doc__ or "").strip().split("\n\n")[0].replace("\n", " "), "",
-                  parameters.as_markdown(), ""]
+                  tagged_table(parameters.TABLE), ""]
     return "\n".join(lines)
 
 

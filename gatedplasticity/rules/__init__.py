@@ -10,6 +10,4 @@ rate model (``models.linear``), with the same two variants as ``stdp``.
 from . import btsp, dlr, eh, rate_stdp, stdp
 from .base import EVENT_GATE, UNGATED, Rule
 
-FAMILIES = {"stdp": stdp, "eh": eh, "dlr": dlr, "btsp": btsp}
-
-__all__ = ["Rule", "UNGATED", "EVENT_GATE", "FAMILIES", "stdp", "dlr", "eh", "btsp", "rate_stdp"]
+__all__ = ["Rule", "UNGATED", "EVENT_GATE", "stdp", "dlr", "eh", "btsp", "rate_stdp"]

@@ -8,7 +8,7 @@
 
 from brian2 import Hz, ms
 
-from ...parameters import tagged_table, values_of
+from ...parameters import values_of
 from ...protocols.top_down import parameters
 
 #: name -> (value, tag, reason)
@@ -47,8 +47,3 @@ EXTENSIONS = {name: VALUES[name] for name in NETWORK[9:]}
 def network_parameters(**overrides):
     """Table 1 (last column) and the extension defaults, with ``overrides`` (names and units checked by the network)."""
     return parameters({**TABLE1, **EXTENSIONS, **overrides})
-
-
-def as_markdown():
-    """The table as Markdown (name, value, tag, reason)."""
-    return tagged_table(TABLE)

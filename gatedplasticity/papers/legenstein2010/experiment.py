@@ -22,9 +22,9 @@ from brian2 import Hz
 
 from ... import streams
 from ...analysis import bci as metrics
-from ..figure import check
 from ...protocols import bci
 from ...rules import eh
+from ..figure import check
 from .parameters import (  # noqa: F401
     EARLY_LATE,
     ETA,
@@ -37,6 +37,8 @@ from .parameters import (  # noqa: F401
 )
 
 PAPER = "Legenstein, Chase, Schwartz & Maass 2010, J Neurosci 30:8400 (doi:10.1523/JNEUROSCI.4284-09.2010)"
+
+
 @dataclass
 class Experiment:
     """A finished batched experiment: runs are grouped into conditions (one label per run)."""

@@ -7,7 +7,7 @@ own constants (1/30 s steps, hit radius, timeout, filter) are documented in
 
 from brian2 import Hz
 
-from ...parameters import tagged_table, values_of
+from ...parameters import values_of
 from ...rules import eh
 
 #: name -> (value, tag, reason)
@@ -28,7 +28,3 @@ VALUES = values_of(TABLE)
 NU, KAPPA, ETA = VALUES["nu"], VALUES["kappa"], VALUES["eta"]
 TARGETS, RUNS, QUICK_RUNS = VALUES["targets"], VALUES["runs"], VALUES["quick_runs"]
 STEPS_PER_TARGET, EARLY_LATE = VALUES["steps_per_target"], VALUES["early_late"]
-
-
-def as_markdown():
-    return tagged_table(TABLE)

@@ -7,7 +7,7 @@ width, tau_ET, tau_IS, plateau duration) in ``models.btsp``.
 
 from brian2 import Hz
 
-from ...parameters import tagged_table, values_of
+from ...parameters import values_of
 
 #: name -> (value, tag, reason)
 TABLE = {
@@ -28,7 +28,3 @@ TABLE = {
     "field_threshold_mV": (2.0, "R", "a cell has a place field when its ramp peak reaches 2 mV"),
 }
 VALUES = values_of(TABLE)
-
-
-def as_markdown():
-    return tagged_table(TABLE)

@@ -10,7 +10,7 @@ import numpy as np
 from brian2 import Hz, ms, mV
 
 from ...models import dlr_neuron
-from ...parameters import tagged_table, values_of
+from ...parameters import values_of
 from ...protocols import GaussianMixture
 from ...protocols.moving_object import MovingObject
 
@@ -77,7 +77,3 @@ def mixture(dataset):
     sd = VALUES["fig4_cluster_sd_Hz"]
     return GaussianMixture(means=VALUES["fig4_cluster_means_Hz"], sds=np.full((4, 2), sd), angles=np.zeros(4),
                            priors=np.full(4, 0.25), labels=DATASETS[dataset])
-
-
-def as_markdown():
-    return tagged_table(TABLE)
