@@ -46,19 +46,37 @@ IF_CORRELATION_LAG = 3000
 IF_STD_LAG = 6000
 IF_CORRELATION = 0.99
 IF_STD_CHANGE = 1e-3
+IF_STD_SLOPE = 1e-5  # Fig 3 caption: |std(N) - std(N - 6000)| / 6000 per presentation
+STD_CRITERIA = ("relative", "absolute")
+#: Lags (presentations) of the stability diagnostics corr(W(N), W(N - lag)).
+IF_DIAGNOSTIC_LAGS = (1500, 3000, 6000, 12_000)
 IF_TOO_SIMILAR_STD = 0.3
 IF_MAX_PRESENTATIONS = 625_000
 
 
-def classify_if(snapshots, w_bound):
+def std_stable(std_now, std_then, criterion="relative"):
+    """Whether std(W) stopped changing over IF_STD_LAG presentations.
+
+    "relative" (Methods): |change| <= 0.1% of the earlier value; "absolute"
+    (Fig 3 caption): |change| / IF_STD_LAG < 1e-5 per presentation.
+    """
+    if criterion == "relative":
+        return abs(std_now - std_then) <= IF_STD_CHANGE * std_then
+    if criterion == "absolute":
+        return abs(std_now - std_then) / IF_STD_LAG < IF_STD_SLOPE
+    raise ValueError(f"unknown std criterion {criterion!r}; choose one of {', '.join(STD_CRITERIA)}")
+
+
+def classify_if(snapshots, w_bound, std_criterion="relative"):
     """Verdict for top-down weights of the integrate-and-fire network, or None (not classified yet).
 
     ``snapshots``: {presentation: W}, including the presentations IF_CORRELATION_LAG
     and IF_STD_LAG before the latest. Rules (Burbank & Kreiman 2012, Methods):
     more than half of the weights within 0.1 of a bound (+-w_bound) -> "extreme
-    weights"; corr(W(N), W(N - 3000)) > 0.99 and std(W) changed by < 0.1% over
-    6000 presentations -> stabilised, then std < 0.3 -> "weights too similar",
-    else "converged"; 625,000 presentations without either -> "did not converge".
+    weights"; corr(W(N), W(N - 3000)) > 0.99 and std(W) stable over 6000
+    presentations (:func:`std_stable`, ``std_criterion``) -> stabilised, then
+    std < 0.3 -> "weights too similar", else "converged"; 625,000
+    presentations without either -> "did not converge".
     """
     latest = max(snapshots)
     w = np.asarray(snapshots[latest], float)
@@ -69,7 +87,7 @@ def classify_if(snapshots, w_bound):
         previous = np.asarray(snapshots[earlier])
         correlation = 1.0 if np.array_equal(w, previous) else safe_correlation(w.ravel(), previous.ravel())
         std_then = np.std(snapshots[oldest])
-        if correlation > IF_CORRELATION and abs(w.std() - std_then) <= IF_STD_CHANGE * std_then:
+        if correlation > IF_CORRELATION and std_stable(w.std(), std_then, std_criterion):
             return "weights too similar" if w.std() < IF_TOO_SIMILAR_STD else "converged"
     if latest >= IF_MAX_PRESENTATIONS:
         return "did not converge"

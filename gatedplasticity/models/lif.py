@@ -5,8 +5,8 @@
 
 g is a dimensionless conductance (relative to the leak): each input adds
 0.04 x its weight (Methods: "g_i(t) = 0.04 * sum over inputs arriving since
-the neuron's last spike"); the synapse's ``transmit`` code does that, e.g.
-``"g_post += g_per_input * w"``. Top-down weights may be negative, so g can
+the neuron's last spike"); the synapse's ``transmit`` code does that with the
+target's ``g_per_spike``: ``"g_post += g_per_spike_post * w"``. Top-down weights may be negative, so g can
 be; the membrane sees the rectified net conductance [g]+ [R: a conductance
 cannot be negative, and 1 + g < 0 would make the leak unstable]. Published:
 tau_m = 10 ms, V_rest = -74 mV, E_ex = 0 mV, reset -60 mV, dt = 1 ms.
@@ -28,12 +28,21 @@ drawn once per time step like the paper's Eq 3 (``Model.step``):
   zeroes it earlier (Fig 8's early burst);
 - a neuron-level STDP trace (:data:`NEURON_TRACE`, for ``rules.stdp``'s ``traces="neuron"``).
 
+A negative Gaussian draw of J or S is clipped to zero (``negative_counts=
+"clip"``, the default: a spike count cannot be negative; it raises the mean
+drive by 8% at s.d. 100% and 40% at 200%) or subtracts (``"subtract"``).
+The threshold, ``g_per_input`` (the Eq 3 scale of J and S) and
+``peak_rate`` are lost or ambiguous in the text and calibrated
+(``papers.burbank2012.calibration``); they are shared variables, set
+through standalone ``run_args``.
+
 ``spike_count`` counts spikes (rates, homeostasis).
 """
 
 import numpy as np
 from brian2 import Equations, Hz, mV, ms
 
+from ..parameters import ParameterError
 from .base import Model
 
 EQUATIONS = Equations(
@@ -51,16 +60,25 @@ NEURON_TRACE_RESET = "stdp_trace += 1"
 #: Conductance added per unit weight of an input spike (Burbank & Kreiman Methods).
 G_PER_INPUT = 0.04
 
-NOISE = "clip(noise_rate * (1 + sigma_noise * randn()), 0*Hz, inf*Hz)"
-EXTERNAL = "clip(input_gain * peak_rate * strength(t - input_delay, i) * input_time_course * (1 + sigma_input * randn()), 0*Hz, inf*Hz)"
+NOISE = "noise_rate * (1 + sigma_noise * randn())"
+EXTERNAL = "input_gain * peak_rate * strength(t - input_delay, i) * input_time_course * (1 + sigma_input * randn())"
+#: What a negative Gaussian draw of a spike count does [R: the text is silent]: nothing ("clip", a count
+#: cannot be negative; raises the mean drive by 8% at s.d. 100% and 40% at 200%) or it subtracts ("subtract").
+NEGATIVE_COUNTS = {"clip": "clip({}, 0*Hz, inf*Hz)", "subtract": "{}"}
 
 INPUT_TIME_COURSE = Equations(
     """
     input_phase = (t - input_delay) - presentation * floor((t - input_delay) / presentation) : second (shared)
-    input_time_course = int(t >= input_delay) * int(input_phase < input_cutoff) * (int(input_phase < tonic_start) * exp(-(input_phase - bump_peak)**2 / (2 * bump_width**2)) + int(input_phase >= tonic_start) * int(input_phase < tonic_start + tonic_duration) * tonic_level) : 1 (shared)
+    input_time_course = input_on * int(input_phase < input_cutoff) * (int(input_phase < tonic_start) * exp(-(input_phase - bump_peak)**2 / (2 * bump_width**2)) + int(input_phase >= tonic_start) * int(input_phase < tonic_start + tonic_duration) * tonic_level) : 1 (shared)
     input_gain : 1
     """
 )
+#: When the delayed input J(t - d) is on: from t = d on (one continuous run), or only while it belongs to the
+#: current presentation (trials reset at each presentation start: none of the previous stimulus's tail).
+INPUT_ONSET = {
+    "continuous": Equations("input_on = int(t >= input_delay) : 1 (shared)"),
+    "reset": Equations("input_on = int(t_in_timesteps % presentation_steps >= input_delay_steps) : 1 (shared)"),
+}
 
 #: Table 1 values of Figs 3, 4, 6 and 8, and the Methods' input time course.
 DRIVE_DEFAULTS = {"noise_rate": 2000 * Hz, "sigma_noise": 0.5, "g_per_input": G_PER_INPUT}
@@ -70,7 +88,11 @@ INPUT_DEFAULTS = {
     "input_cutoff": 160 * ms,
 }
 #: Parameters kept as shared variables so that a standalone binary takes them through run_args.
-TUNABLE = ("noise_rate", "sigma_noise", "tau_syn", "sigma_input", "input_cutoff", "tau_stdp")
+TUNABLE = ("noise_rate", "sigma_noise", "tau_syn", "sigma_input", "input_cutoff", "tau_stdp", "V_th", "g_per_input",
+           "peak_rate", "g_per_spike")
+#: State restored at each presentation start when trials reset (``protocols.top_down``, trial="reset").
+TRIAL_RESET = "v = V_rest\ng = 0"
+TRIALS = tuple(INPUT_ONSET)
 
 
 def tonic_start(bump_peak, bump_width, tonic_level):
@@ -89,25 +111,37 @@ HOMEOSTASIS = Equations(
 )
 
 
-def burbank_lif(noise=False, external_input=False, stdp_trace=False, homeostasis=False):
+def burbank_lif(noise=False, external_input=False, stdp_trace=False, homeostasis=False, negative_counts="clip",
+                trial="continuous"):
     """Conductance LIF (Burbank & Kreiman 2012, Methods), optionally with its per-step inputs and an STDP trace.
 
     ``homeostasis`` adds the state of synaptic scaling (``protocols.top_down``).
+    ``negative_counts``: "clip" or "subtract" (:data:`NEGATIVE_COUNTS`).
+    ``trial``: "continuous" or "reset" (:data:`INPUT_ONSET`; "reset" needs
+    the constants ``presentation_steps`` and ``input_delay_steps``, in time steps).
     """
+    if negative_counts not in NEGATIVE_COUNTS:
+        raise ParameterError("negative_counts", f"burbank_lif: unknown negative_counts {negative_counts!r}; "
+                                                f"choose one of {', '.join(NEGATIVE_COUNTS)}")
+    if trial not in TRIALS:
+        raise ParameterError("trial", f"burbank_lif: unknown trial {trial!r}; choose one of {', '.join(TRIALS)}")
+    rectify = NEGATIVE_COUNTS[negative_counts].format
     defaults = {
         "tau_m": 10 * ms, "V_rest": -74 * mV, "E_ex": 0 * mV,
-        "V_reset": -60 * mV, "V_th": -54 * mV, "tau_syn": 15 * ms,
+        "V_reset": -60 * mV, "V_th": -54 * mV, "tau_syn": 15 * ms, "g_per_spike": G_PER_INPUT,
     }
     equations, reset, drive = EQUATIONS, "v = V_reset; g = 0; spike_count += 1", []
     if noise or external_input:
         defaults.update(DRIVE_DEFAULTS)
     if noise:
-        drive.append(NOISE)
+        drive.append(rectify(NOISE))
     if external_input:
-        equations = equations + INPUT_TIME_COURSE
+        equations = equations + INPUT_TIME_COURSE + INPUT_ONSET[trial]
         defaults.update(INPUT_DEFAULTS)
         defaults["tonic_start"] = tonic_start(defaults["bump_peak"], defaults["bump_width"], defaults["tonic_level"])
-        drive.append(EXTERNAL)
+        if trial == "reset":
+            defaults.update(presentation_steps=160, input_delay_steps=15)  # at dt = 1 ms
+        drive.append(rectify(EXTERNAL))
     if stdp_trace:
         equations = equations + NEURON_TRACE
         defaults["tau_stdp"] = 20 * ms
@@ -129,13 +163,15 @@ def burbank_lif(noise=False, external_input=False, stdp_trace=False, homeostasis
             "E_ex": "excitatory reversal potential", "V_reset": "reset potential",
             "V_th": "spike threshold [R]", "tau_syn": "decay of the input conductance",
             "noise_rate": "mean noise input S (spikes/s)", "sigma_noise": "s.d. of the noise input / its mean",
-            "g_per_input": "conductance per input spike and unit weight",
+            "g_per_input": "conductance per external or noise input spike [R scale]",
+            "g_per_spike": "conductance per synaptic spike and unit weight (synapses: g_post += g_per_spike_post * w) [R scale]",
             "peak_rate": "external input rate at the bump's peak for strength 1 (spikes/s)",
             "sigma_input": "s.d. of the external input / its mean", "input_delay": "transmission delay d of the input",
             "presentation": "length of a stimulus presentation [R]", "bump_peak": "time of the bump's peak",
             "bump_width": "s.d. of the bump [R]", "tonic_level": "tonic input / peak",
             "tonic_duration": "duration of the tonic input", "input_cutoff": "input is zero after this phase",
             "tonic_start": "phase where the tonic input starts [R]", "tau_stdp": "decay of the STDP trace",
+            "presentation_steps": "time steps per presentation", "input_delay_steps": "time steps of the input delay d",
         },
         reference="Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393, Methods Eqs 2-4",
     )

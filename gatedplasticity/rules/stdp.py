@@ -35,6 +35,7 @@ Kreiman Eq 7, [R] form of Rubin et al. / van Rossum et al.): potentiation
 mu (w_max - w)/w_max, depression alpha mu w/w_max.
 """
 
+import numpy as np
 from brian2 import Equations, ms
 
 from ..models.lif import NEURON_TRACE, NEURON_TRACE_RESET  # noqa: F401  (re-exported: the neuron-level trace)
@@ -92,6 +93,18 @@ w = clip(w + plasticity_gate * amplitude_causal * pre_trace, w_min, w_max)
 ON_PRE_NEURON = "w = clip(w + plasticity_gate * amplitude_acausal * stdp_trace_post, w_min, w_max)"
 ON_POST_NEURON = "w = clip(w + plasticity_gate * amplitude_causal * stdp_trace_pre, w_min, w_max)"
 
+#: Deferred update: pairs add to ``dw_pending``; the caller runs APPLY_PENDING (e.g. at each presentation's end).
+PENDING = Equations("dw_pending : 1")
+ON_PRE_NEURON_DEFERRED = "dw_pending += plasticity_gate * amplitude_acausal * stdp_trace_post"
+ON_POST_NEURON_DEFERRED = "dw_pending += plasticity_gate * amplitude_causal * stdp_trace_pre"
+APPLY_PENDING = "w = clip(w + dw_pending, w_min, w_max)\ndw_pending = 0"
+UPDATES = ("spike", "deferred")
+
+
+def applied(w, pending, w_min, w_max):
+    """NumPy twin of APPLY_PENDING: the weights once the pending changes are applied (arrays in synapse order)."""
+    return np.clip(np.asarray(w, float) + np.asarray(pending, float), w_min, w_max)
+
 DEFAULTS = {"mu": 0.01, "alpha": 1.2, "tau_stdp": 20 * ms, "w_min": -50.0, "w_max": 50.0}
 
 DESCRIPTIONS = {
@@ -108,15 +121,23 @@ REFERENCE = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393, Eq 1/1' (doi:1
 TRACES = ("synapse", "neuron")
 
 
-def _pair_rule(name, window, traces, multiplicative):
+def _pair_rule(name, window, traces, multiplicative, update):
     if traces not in TRACES:
         raise ParameterError("traces", f"unknown STDP traces {traces!r}; choose one of {', '.join(TRACES)}")
+    if update not in UPDATES:
+        raise ParameterError("update", f"unknown STDP update {update!r}; choose one of {', '.join(UPDATES)}")
+    if update == "deferred" and traces != "neuron":
+        raise ParameterError("update", "a deferred STDP update needs traces='neuron'")
     amplitudes = MULTIPLICATIVE if multiplicative else ADDITIVE
     name = f"{'multiplicative ' if multiplicative else ''}{name}"
     if traces == "neuron":
         defaults = {key: value for key, value in DEFAULTS.items() if key != "tau_stdp"}
-        return Rule(name=f"{name}, neuron-level traces", model=Equations("w : 1") + amplitudes + window,
-                    on_pre=ON_PRE_NEURON, on_post=ON_POST_NEURON, post_after_resets=True,
+        deferred = update == "deferred"
+        model = Equations("w : 1") + amplitudes + window
+        model = model + PENDING if deferred else model
+        return Rule(name=f"{name}, neuron-level traces{', deferred update' if deferred else ''}", model=model,
+                    on_pre=ON_PRE_NEURON_DEFERRED if deferred else ON_PRE_NEURON,
+                    on_post=ON_POST_NEURON_DEFERRED if deferred else ON_POST_NEURON, post_after_resets=True,
                     requires=("stdp_trace",), requires_pre=("stdp_trace",), defaults=defaults,
                     descriptions=DESCRIPTIONS, reference=REFERENCE)
     return Rule(name=name, model=STDP_TRACES + amplitudes + window, on_pre=ON_PRE, on_post=ON_POST,
@@ -128,11 +149,17 @@ WINDOWS = {"classical": ("classical STDP (cSTDP)", CLASSICAL_WINDOW), "reverse":
 VARIANTS = tuple(WINDOWS)
 
 
-def rule(variant="classical", traces="synapse", multiplicative=False):
-    """The STDP rule ``variant`` ("classical" or "reverse"), with per-synapse or neuron-level traces."""
+def rule(variant="classical", traces="synapse", multiplicative=False, update="spike"):
+    """The STDP rule ``variant`` ("classical" or "reverse"), with per-synapse or neuron-level traces.
+
+    ``update="deferred"`` (neuron-level traces only) sums each pair's change
+    into ``dw_pending`` with w held fixed; running :data:`APPLY_PENDING`
+    applies the sum and clips once (Burbank & Kreiman: weights change "at the
+    end of each stimulus presentation").
+    """
     if variant not in VARIANTS:
         raise ParameterError("variant", f"unknown STDP rule {variant!r}; choose one of {', '.join(VARIANTS)}")
-    return _pair_rule(*WINDOWS[variant], traces, multiplicative)
+    return _pair_rule(*WINDOWS[variant], traces, multiplicative, update)
 
 
 def classical(traces="synapse", multiplicative=False):

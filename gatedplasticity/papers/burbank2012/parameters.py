@@ -2,11 +2,13 @@
 
 ``[P]`` published (Table 1, Methods), ``[R]`` reconstructed, with the reason.
 ``TABLE1`` is Table 1's last column (the values of Figs 3, 4, 6 and 8);
-``EXTENSIONS`` the defaults of the Fig 6-7 extensions. Model constants
+``CALIBRATED`` the lost values set by the pre-registered calibration
+(``docs/burbank2012-calibration.md``); ``EXTENSIONS`` the defaults of the
+Fig 6-7 extensions. Model constants
 (tau_m, V_rest, threshold, ...) are documented with ``models.burbank_lif``.
 """
 
-from brian2 import Hz, ms
+from brian2 import Hz, mV, ms
 
 from ...parameters import values_of
 from ...protocols.top_down import parameters
@@ -27,6 +29,10 @@ TABLE = {
     "zeta": (1.0, "P", "Fig 6: relative rate of concurrent Q plasticity, one of +-0.1, +-1, +-10"),
     "alpha_q": (1.2, "R", "bias of the concurrent Q rule: not given; the W rule's alpha"),
     "higher_input": (0.0, "P", "Fig 7: higher-layer input ratio 0.1x, 1x, 10x; 0 = none (Figs 3-6)"),
+    "threshold": (-54 * mV, "R", "lost in extraction ('... reached [ ] mV'); calibrated, docs/burbank2012-calibration.md"),
+    "drive_scale": (1.0, "R", "Eq 3's conductance per external or noise spike, 0.04 x this; calibrated (the text's units are ambiguous)"),
+    "synaptic_scale": (1.0, "R", "conductance per bottom-up/top-down spike and unit weight, 0.04 x this; calibrated"),
+    "input_scale": (1.0, "P", "peak input rate 20,000 spikes/s x this (1: the published rate; 0 turns the input off)"),
     "presentation": (160 * ms, "R", "the text's '[ ] to 160 ms': read as the presentation length"),
     "chunk": (1500, "R", "presentations per compiled run; the classifier runs after each (paper: every presentation)"),
     "size": (100, "P", "100 lower and 100 higher neurons"),
@@ -38,12 +44,13 @@ TABLE = {
 }
 
 NETWORK = ("alpha", "mu", "delay", "tau_stdp", "noise_rate", "tau_syn", "sigma_input", "sigma_noise", "w_bound",
-           "target_rate", "gamma", "zeta", "alpha_q", "higher_input")
+           "threshold", "drive_scale", "synaptic_scale", "input_scale", "target_rate", "gamma", "zeta", "alpha_q", "higher_input")
 VALUES = values_of(TABLE)
 TABLE1 = {name: VALUES[name] for name in NETWORK[:9]}
-EXTENSIONS = {name: VALUES[name] for name in NETWORK[9:]}
+CALIBRATED = {name: VALUES[name] for name in NETWORK[9:13]}
+EXTENSIONS = {name: VALUES[name] for name in NETWORK[13:]}
 
 
 def network_parameters(**overrides):
     """Table 1 (last column) and the extension defaults, with ``overrides`` (names and units checked by the network)."""
-    return parameters({**TABLE1, **EXTENSIONS, **overrides})
+    return parameters({**TABLE1, **CALIBRATED, **EXTENSIONS, **overrides})

@@ -27,7 +27,7 @@ from ...models import linear
 from ...protocols import top_down
 from ...rules import stdp
 from ...sweep import Experiment
-from .parameters import EXTENSIONS, TABLE1, VALUES
+from .parameters import CALIBRATED, EXTENSIONS, TABLE1, VALUES
 from .training import train
 
 DT = 1 * ms
@@ -81,7 +81,7 @@ def drift_row(values, seed, build):
 
 
 IF_PARAMETERS = {
-    "rule": "reverse", **TABLE1, **EXTENSIONS, "eps": VALUES["q_eps"], "smooth": 1, "q_seed": VALUES["q_seed"],
+    "rule": "reverse", **TABLE1, **CALIBRATED, **EXTENSIONS, "eps": VALUES["q_eps"], "smooth": 1, "q_seed": VALUES["q_seed"],
     "c_seed": VALUES["c_seed"], "max_presentations": VALUES["max_presentations"], "multiplicative": 0,
     "bottom_up_rule": "none", "homeostasis": 0, "c_higher_seed": 2,
 }
@@ -112,7 +112,7 @@ def if_row(values, seed, prepared):
     del options["higher_layer_input"]  # follows from the higher_input ratio
     if values["higher_input"] > 0:
         options["c_higher"] = top_down.correlation_matrix(IF_SIZE, seed=int(values["c_higher_seed"]))
-    parameters = {name: values[name] for name in (*TABLE1, *EXTENSIONS)}
+    parameters = {name: values[name] for name in (*TABLE1, *CALIBRATED, *EXTENSIONS)}
     result = train(q, c, seed, max_presentations=int(values["max_presentations"]), compiled=prepared,
                    progress=False, **options, **parameters)
     last = result.history.iloc[-1]

@@ -10,6 +10,13 @@ and STDP pairs the arrival time t_pre + d with t_post (relay groups,
 per presentation, :mod:`.inputs`) and noise S; higher neurons get noise
 and, optionally, their own external input scaled by ``higher_input``.
 
+Trial structure (:mod:`.trials`): by default each presentation is a trial
+(state reset at its start, no spike or pair across a boundary, pairs with
+|dt| < 80 ms, weights changed at its end); ``trial="continuous"``,
+``pair_window=None``, ``update="spike"`` give one continuous run.
+Population monitors of the lower layer and the higher layer's arrivals
+give the spike-pair counts (``population_counts``).
+
 The parameter *values* come from the caller (e.g. Table 1 of Burbank &
 Kreiman 2012 in ``papers.burbank2012.parameters``); :data:`UNITS` lists
 the names and units this network needs.
@@ -25,17 +32,18 @@ step of the next one.
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import Hz, NeuronGroup, SpikeMonitor, Synapses, TimedArray, ms
+from brian2 import Hz, NeuronGroup, PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, mV, ms
 
 from ...backends import SEEDER
-from ...models.lif import G_PER_INPUT, arrival_relay, burbank_lif
+from ...models.lif import G_PER_INPUT, TRIAL_RESET, arrival_relay, burbank_lif
 from ...parameters import ParameterError, resolve
 from ...rules import stdp
+from . import trials
 
 OWNER = "top-down network"
 DT = 1 * ms
 PRESENTATION = 160 * ms
-CHUNK = 1500
+CHUNK = 500  # presentations per compiled run: the verdict's granularity
 HOMEOSTASIS_EVERY = 30  # presentations
 
 #: The network's parameters and their units; every one must be given (see ``parameters``).
@@ -43,7 +51,11 @@ UNITS = {
     "alpha": 1.0, "mu": 1.0, "delay": 1 * ms, "tau_stdp": 1 * ms, "noise_rate": 1 * Hz, "tau_syn": 1 * ms,
     "sigma_input": 1.0, "sigma_noise": 1.0, "w_bound": 1.0,
     "target_rate": 1 * Hz, "gamma": 1.0, "zeta": 1.0, "alpha_q": 1.0, "higher_input": 1.0,
+    "threshold": 1 * mV, "drive_scale": 1.0, "synaptic_scale": 1.0, "input_scale": 1.0,
 }
+#: The published peak input rate (x input_scale); Eq 3's 0.04 per spike is scaled by drive_scale (J, S) and
+#: synaptic_scale (Q, W spikes).
+PEAK_RATE = 20_000 * Hz
 
 HOMEOSTASIS = """
 homeostatic_scale = clip(1 + homeostasis_started * homeostasis_rate * (target_rate - (spike_count - spikes_at_scaling) / period) / target_rate, 0, inf)
@@ -78,15 +90,32 @@ class TopDownNetwork:
     objects: list
     params: dict
     plastic_bottom_up: bool = False
+    monitors: dict = None
+
+
+def check_trial(trial, pair_window, update, traces, negative_counts):
+    """The trial-structure options, checked (see :mod:`.trials`)."""
+    for name, value, choices in (("trial", trial, trials.TRIALS), ("update", update, tuple(trials.UPDATES)),
+                                 ("negative_counts", negative_counts, ("clip", "subtract"))):
+        if value not in choices:
+            raise ParameterError(name, f"{OWNER}: unknown {name} {value!r}; choose one of {', '.join(choices)}")
+    if traces != "neuron" and (trial == "reset" or pair_window is not None or update != "spike"):
+        raise ParameterError("traces", f"{OWNER}: trial='reset', a pair_window and update='presentation' need "
+                                       "traces='neuron' (use trial='continuous', pair_window=None, update='spike')")
+    if pair_window is not None and not DT <= pair_window < PRESENTATION:
+        raise ParameterError("pair_window", f"{OWNER}: pair_window must lie in [{DT}, {PRESENTATION}), got {pair_window}")
 
 
 def build(q, params, rule="reverse", chunk=CHUNK, traces="neuron", multiplicative=False, bottom_up_rule=None,
-          homeostasis=False, higher_layer_input=False, record_spikes=False, strengths=None):
+          homeostasis=False, higher_layer_input=False, record_spikes=False, strengths=None, trial="reset",
+          pair_window=trials.PAIR_WINDOW, update="presentation", negative_counts="clip"):
     """Build the network for bottom-up weights ``q`` (lower x higher) and parameters ``params`` (:data:`UNITS`).
 
     ``strengths``: {"lower": array, ["higher": array]} of input strengths, one
     row per presentation (default zeros for ``chunk`` presentations; a
-    standalone build takes each chunk's through run_args).
+    standalone build takes each chunk's through run_args). ``trial``,
+    ``pair_window``, ``update``: the trial structure (:mod:`.trials`);
+    ``negative_counts``: "clip" or "subtract" (``models.lif``).
     """
     q = np.asarray(q, float)
     if q.ndim != 2:
@@ -97,39 +126,57 @@ def build(q, params, rule="reverse", chunk=CHUNK, traces="neuron", multiplicativ
         raise ParameterError("traces", f"{OWNER}: unknown traces {traces!r}; choose one of {', '.join(stdp.TRACES)}")
     if bottom_up_rule is not None and bottom_up_rule not in stdp.VARIANTS:
         raise ParameterError("bottom_up_rule", f"{OWNER}: unknown rule {bottom_up_rule!r}; choose one of {', '.join(stdp.VARIANTS)}")
+    check_trial(trial, pair_window, update, traces, negative_counts)
     params = parameters(params)
     if homeostasis and chunk % HOMEOSTASIS_EVERY:
         raise ParameterError("chunk", f"{OWNER}: with homeostasis the chunk must be a multiple of {HOMEOSTASIS_EVERY}")
     n_lower, n_higher = q.shape
     strengths = strengths or {}
+    presentation_steps = trials.steps(PRESENTATION, DT)
     neuron_params = {name: params[name] for name in ("tau_syn", "noise_rate", "sigma_noise")}
-    input_params = {"sigma_input": params["sigma_input"], "input_delay": params["delay"], "presentation": PRESENTATION}
+    neuron_params.update(V_th=params["threshold"], g_per_input=G_PER_INPUT * params["drive_scale"],
+                         g_per_spike=G_PER_INPUT * params["synaptic_scale"])
+    input_params = {"sigma_input": params["sigma_input"], "input_delay": params["delay"], "presentation": PRESENTATION,
+                    "peak_rate": PEAK_RATE * params["input_scale"]}
+    if trial == "reset":
+        input_params.update(presentation_steps=presentation_steps, input_delay_steps=trials.steps(params["delay"], DT))
     trace = traces == "neuron"
+    model_options = {"noise": True, "stdp_trace": trace, "negative_counts": negative_counts, "trial": trial}
     timed = {"lower": TimedArray(strengths.get("lower", np.zeros((chunk, n_lower))), dt=PRESENTATION, name="lower_strength")}
-    lower_model = burbank_lif(noise=True, external_input=True, stdp_trace=trace, homeostasis=homeostasis)
+    lower_model = burbank_lif(external_input=True, homeostasis=homeostasis, **model_options)
     extra = {"tau_stdp": params["tau_stdp"]} if trace else {}
     lower = lower_model.neurons(n_lower, name="lower", functions={"strength": timed["lower"]},
                                 **neuron_params, **input_params, **extra)
     lower.input_gain = 1
     if higher_layer_input:
         timed["higher"] = TimedArray(strengths.get("higher", np.zeros((chunk, n_higher))), dt=PRESENTATION, name="higher_strength")
-        higher = burbank_lif(noise=True, external_input=True, stdp_trace=trace).neurons(
+        higher = burbank_lif(external_input=True, **model_options).neurons(
             n_higher, name="higher", functions={"strength": timed["higher"]}, **neuron_params, **input_params, **extra)
         higher.input_gain = params["higher_input"]
     else:
-        higher = burbank_lif(noise=True, stdp_trace=trace).neurons(n_higher, name="higher", **neuron_params, **extra)
+        higher = burbank_lif(**model_options).neurons(n_higher, name="higher", **neuron_params, **extra)
     objects = [lower, higher]
-    transmit = f"g_post += {G_PER_INPUT} * w"
+    transmit = "g_post += g_per_spike_post * w"
     bounds = {"w_min": -params["w_bound"], "w_max": params["w_bound"]}
+    steps_if_reset = presentation_steps if trial == "reset" else None
     if trace:
-        (lower_source, lower_feed), (higher_source, higher_feed) = (relay(group, params["delay"], params["tau_stdp"])
-                                                                    for group in (lower, higher))
+        (lower_source, lower_feed), (higher_source, higher_feed) = (
+            relay(group, params["delay"], params["tau_stdp"], presentation_steps=steps_if_reset) for group in (lower, higher))
         objects += [lower_source, lower_feed, higher_source, higher_feed]
         delay = 0 * ms
     else:
         lower_source, higher_source, delay = lower, higher, params["delay"]
+    if trial == "reset":
+        for group in (lower, higher):
+            trials.reset_at_presentation_start(group, TRIAL_RESET + ("\nstdp_trace = 0" if trace else ""), PRESENTATION)
+        for group in (lower_source, higher_source) if trace else ():
+            trials.reset_at_presentation_start(group, "arrived = 0\nstdp_trace = 0", PRESENTATION)
+    if pair_window is not None:
+        objects += [trials.expiry(group, pair_window, presentation_steps, DT)
+                    for group in (lower, higher, lower_source, higher_source)]
+    rule_update = trials.UPDATES[update]
     if bottom_up_rule:
-        bottom_up = stdp.rule(bottom_up_rule, traces, multiplicative).synapses(
+        bottom_up = stdp.rule(bottom_up_rule, traces, multiplicative, rule_update).synapses(
             lower_source, higher, transmit=transmit, tunable=("mu", "alpha", "w_min", "w_max"), name="bottom_up",
             mu=params["zeta"] * params["mu"], alpha=params["alpha_q"], **bounds, **({} if trace else {"tau_stdp": params["tau_stdp"]}))
     else:
@@ -137,30 +184,44 @@ def build(q, params, rule="reverse", chunk=CHUNK, traces="neuron", multiplicativ
         bottom_up.connect()
     bottom_up.w = q.ravel()  # Brian2 orders all-to-all synapses i-major: row i of q = synapses from lower i
     bottom_up.delay = delay
-    top_down = stdp.rule(rule, traces, multiplicative).synapses(
+    top_down = stdp.rule(rule, traces, multiplicative, rule_update).synapses(
         higher_source, lower, transmit=transmit, tunable=("mu", "alpha", "w_min", "w_max"), name="top_down",
         mu=params["mu"], alpha=params["alpha"], **bounds, **({} if trace else {"tau_stdp": params["tau_stdp"]}))
     top_down.delay = delay
+    if update == "presentation":
+        for synapses in (top_down, bottom_up) if bottom_up_rule else (top_down,):
+            trials.reset_at_presentation_start(synapses, stdp.APPLY_PENDING, PRESENTATION, name=f"{synapses.name}_apply")
     seeder = NeuronGroup(1, SEEDER, name="seeder")
     if record_spikes:
         objects.append(SpikeMonitor(lower, name="lower_spikes"))
+    monitors = {}
+    if trace:
+        monitors = {"lower": PopulationRateMonitor(lower, name="lower_population"),
+                    "arrivals": PopulationRateMonitor(higher_source, name="higher_arrival_population")}
+        objects += list(monitors.values())
     if homeostasis:
         _homeostasis(lower, top_down, params)
     objects += [bottom_up, top_down, seeder]
     return TopDownNetwork(lower=lower, higher=higher, bottom_up=bottom_up, top_down=top_down, seeder=seeder,
                           strengths=timed, objects=objects, params=params,
-                          plastic_bottom_up=bool(bottom_up_rule))
+                          plastic_bottom_up=bool(bottom_up_rule), monitors=monitors)
 
 
-def relay(group, delay, tau_stdp=20 * ms, name=None):
+def relay(group, delay, tau_stdp=20 * ms, name=None, presentation_steps=None):
     """(relay, feed): ``group``'s spikes as they arrive after ``delay`` (>= one step), with a neuron-level STDP trace.
 
     The feed runs after the resets so that spikes in consecutive steps all
     arrive (the relay's reset in the same step would otherwise erase one).
+    With ``presentation_steps`` a spike whose arrival falls into the next
+    presentation is dropped (trials, :mod:`.trials`).
     """
     name = name or f"{group.name}_arrivals"
     arrivals = arrival_relay().neurons(len(group), name=name, tau_stdp=tau_stdp)
-    feed = Synapses(group, arrivals, on_pre="arrived_post = 1", name=f"{name}_feed")
+    arrive = "arrived_post = 1"
+    if presentation_steps is not None:
+        arrive = f"arrived_post = clip(arrived_post + {trials.in_presentation(trials.steps(delay, DT), ahead=1)}, 0, 1)"
+    feed = Synapses(group, arrivals, on_pre=arrive, name=f"{name}_feed",
+                    namespace={"presentation_steps": presentation_steps or 0})
     feed.connect(j="i")
     feed.delay = delay - DT
     feed.pre.when = "after_resets"
@@ -179,7 +240,8 @@ def _homeostasis(lower, top_down, params):
 
 
 STRUCTURE = {"rule": "reverse", "traces": "neuron", "multiplicative": False, "bottom_up_rule": None,
-             "homeostasis": False, "higher_layer_input": False, "record_spikes": False, "chunk": CHUNK}
+             "homeostasis": False, "higher_layer_input": False, "record_spikes": False, "chunk": CHUNK,
+             "trial": "reset", "pair_window": trials.PAIR_WINDOW, "update": "presentation", "negative_counts": "clip"}
 
 
 def structure_of(**options):
@@ -196,6 +258,9 @@ def state_variables(network):
     groups = {"lower": network.lower, "higher": network.higher}
     groups.update({obj.name: obj for obj in network.objects if obj.name.endswith("_arrivals")})
     variables = {"w": network.top_down.w, "q": network.bottom_up.w, "input_gain": network.lower.input_gain}
+    for label, synapses in (("w", network.top_down), ("q", network.bottom_up)):
+        if "dw_pending" in synapses.variables:
+            variables[f"{label}_pending"] = synapses.dw_pending
     for label, group in groups.items():
         for name in ("v", "g", "stdp_trace", "spike_count", "spikes_at_scaling", "homeostasis_started"):
             if name in group.variables:
@@ -209,9 +274,11 @@ def tunable_values(network, params):
               network.top_down.w_min: -params["w_bound"], network.top_down.w_max: params["w_bound"]}
     for group in (network.lower, network.higher):
         values.update({group.noise_rate: params["noise_rate"], group.sigma_noise: params["sigma_noise"],
-                       group.tau_syn: params["tau_syn"]})
+                       group.tau_syn: params["tau_syn"], group.V_th: params["threshold"],
+                       group.g_per_input: G_PER_INPUT * params["drive_scale"],
+                       group.g_per_spike: G_PER_INPUT * params["synaptic_scale"]})
         if "sigma_input" in group.variables:
-            values[group.sigma_input] = params["sigma_input"]
+            values.update({group.sigma_input: params["sigma_input"], group.peak_rate: PEAK_RATE * params["input_scale"]})
     if network.plastic_bottom_up:
         values.update({network.bottom_up.mu: params["zeta"] * params["mu"], network.bottom_up.alpha: params["alpha_q"],
                        network.bottom_up.w_min: -params["w_bound"], network.bottom_up.w_max: params["w_bound"]})

@@ -10,7 +10,7 @@ tunable parameter. Spikes in flight at a chunk boundary are dropped.
 import os
 
 import numpy as np
-from brian2 import Network, Quantity, ms
+from brian2 import Network, Quantity, ms, second
 
 from ...backends import Session, seeded
 from .network import DT, PRESENTATION, STRUCTURE, UNITS, build, state_variables, structure_of, tunable_values
@@ -24,6 +24,17 @@ def with_units(variables, state):
 def read_state(variables):
     """The current values of ``variables`` as plain arrays (SI units)."""
     return {name: np.array(variable[:]) for name, variable in variables.items()}
+
+
+def population_counts(network, steps):
+    """Spikes per time step of the lower layer and of the higher layer's arrivals over the last ``steps`` (or None)."""
+    if not network.monitors:
+        return None
+    counts = {}
+    for label, monitor in network.monitors.items():
+        rate = np.asarray(monitor.rate_[:], float)[-steps:]
+        counts[label] = rate * len(monitor.source) * float(DT / second)
+    return counts if all(len(c) == steps for c in counts.values()) else None
 
 
 def placeholder_parameters(delay, tau_stdp):
@@ -42,7 +53,7 @@ class CompiledNetwork:
 
     def __init__(self, q_shape, structure, delay, tau_stdp, name=None, progress=False):
         self.structure = structure_of(**structure)
-        key = "-".join(str(self.structure[k]) for k in STRUCTURE)
+        key = "".join(ch for ch in "-".join(str(self.structure[k]) for k in STRUCTURE) if ch.isalnum() or ch == "-")
         name = name or f"burbank-if-{q_shape[0]}x{q_shape[1]}-{key}-d{float(delay / ms):g}-tau{float(tau_stdp / ms):g}-{os.getpid()}"
         self.session = Session("standalone", name=name, dt=DT, progress=progress).__enter__()
         self.network = build(np.zeros(q_shape), placeholder_parameters(delay, tau_stdp), **self.structure)
@@ -62,6 +73,9 @@ class CompiledNetwork:
                     **with_units(variables, state), **{network.strengths[side]: values for side, values in strengths.items()}}
         self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
         return read_state(variables)
+
+    def population_counts(self, steps):
+        return population_counts(self.network, steps)
 
     def close(self):
         self.session.__exit__(None, None, None)
@@ -89,6 +103,9 @@ class RuntimeNetwork:
         self.chunks += 1
         self.net.run(self.structure["chunk"] * PRESENTATION, namespace={})
         return read_state(variables)
+
+    def population_counts(self, steps):
+        return population_counts(self.network, steps)
 
     def close(self):
         self.session.__exit__(None, None, None)

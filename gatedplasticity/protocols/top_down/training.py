@@ -20,15 +20,17 @@ from brian2 import second
 from tqdm import tqdm
 
 from ... import streams
-from ...analysis.convergence import (IF_CORRELATION_LAG, IF_EXTREME_MARGIN, IF_MAX_PRESENTATIONS, IF_STD_LAG,
-                                     classify_if, safe_correlation)
+from ...analysis.convergence import (IF_CORRELATION_LAG, IF_DIAGNOSTIC_LAGS, IF_EXTREME_MARGIN, IF_MAX_PRESENTATIONS,
+                                     IF_STD_LAG, classify_if, safe_correlation)
+from ...rules.stdp import applied
 from ...parameters import ParameterError
 from ...results import atomic_write
 from ...weights import all_to_all, arrange
 from ..validation import positive_int
 from .inputs import input_strengths
-from .network import OWNER, PRESENTATION, parameters, structure_of
+from .network import DT, OWNER, PRESENTATION, parameters, structure_of
 from .runner import CompiledNetwork, RuntimeNetwork
+from .trials import pairs_per_presentation, steps
 
 
 @dataclass
@@ -44,7 +46,13 @@ class Training:
 
 
 HISTORY_COLUMNS = ["presentation", "std_w", "mean_w", "mean_abs_w", "fraction_extreme", "corr_lag", "std_change",
-                   "corr_q_inverse", "rate_lower", "rate_higher", "outcome"]
+                   "std_slope", "corr_1500", "corr_6000", "corr_12000", "corr_q_inverse", "rate_lower", "rate_higher",
+                   "spikes_lower", "spikes_higher", "pairs_top_down", "outcome", "outcome_caption"]
+#: History columns holding verdicts (the rest are numbers). "outcome": the Methods' relative std criterion
+#: (it decides); "outcome_caption": the Fig 3 caption's absolute slope criterion (reported).
+VERDICT_COLUMNS = ("outcome", "outcome_caption")
+#: Snapshots kept behind the latest: the longest diagnostic lag.
+KEPT_LAG = max(IF_DIAGNOSTIC_LAGS)
 
 
 def initial_state(q, seed, w_range=0.05):
@@ -114,12 +122,13 @@ def train(q, c, seed, params, max_presentations=IF_MAX_PRESENTATIONS, backend="s
             inputs = draw(chunk) if backend != "runtime" else {}
             state = runner.run_chunk(state, inputs, streams.integer(seed, "chunk", done // chunk), params)
             done += chunk
-            w = weight_matrix(state["w"], n_lower, n_higher)
+            w = weight_matrix(effective_weights(state, params["w_bound"]), n_lower, n_higher)
             snapshots[done] = w
-            rates = {side: (state[f"{side}.spike_count"] - counts[side]).mean() / float(chunk * PRESENTATION / second)
-                     for side in counts}
+            activity = {f"spikes_{side}": (state[f"{side}.spike_count"] - counts[side]).mean() / chunk for side in counts}
+            activity["pairs_top_down"] = _pairs(runner, structure, params, chunk, n_lower * n_higher)
+            caption = classify_if(snapshots, params["w_bound"], "absolute")
             outcome = classify_if(snapshots, params["w_bound"]) or ("did not converge" if done >= max_presentations else None)
-            rows.append(_history_row(done, w, snapshots, target, rates, params["w_bound"], outcome))
+            rows.append(_history_row(done, w, snapshots, target, activity, params["w_bound"], outcome, caption))
             _forget_old(snapshots, done, keep_snapshots)
             _save_checkpoint(checkpoint, state, done, rows, snapshots)
             bar.update(chunk)
@@ -128,30 +137,53 @@ def train(q, c, seed, params, max_presentations=IF_MAX_PRESENTATIONS, backend="s
         if runner is not None and runner is not compiled:
             runner.close()
     if outcome is None and rows:  # resumed at (or past) its cap
-        outcome = "did not converge"
-        rows[-1] = (*rows[-1][:-1], outcome)
+        outcome = rows[-1]["outcome"] = "did not converge"
     history = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
     kept = {k: v for k, v in snapshots.items() if k in keep_snapshots or k == done}
     return Training(history, kept, outcome, done, state, time.perf_counter() - started)
 
 
+def effective_weights(state, w_bound):
+    """Top-down weights (synapse order) with the pending changes of the last presentation applied."""
+    if "w_pending" not in state:
+        return state["w"]
+    return applied(state["w"], state["w_pending"], -w_bound, w_bound)
+
+
 def _outcome(rows):
     """Verdict of a resumed run; "did not converge" only meant the earlier cap was reached."""
-    if rows and rows[-1][-1] == "did not converge":
-        rows[-1] = (*rows[-1][:-1], None)
-    return rows[-1][-1] if rows else None
+    if rows and rows[-1]["outcome"] == "did not converge":
+        rows[-1]["outcome"] = None
+    return rows[-1]["outcome"] if rows else None
 
 
-def _history_row(done, w, snapshots, target, rates, w_bound, outcome):
-    earlier, oldest = snapshots.get(done - IF_CORRELATION_LAG), snapshots.get(done - IF_STD_LAG)
-    corr_lag = safe_correlation(w.ravel(), earlier.ravel()) if earlier is not None else np.nan
-    std_change = abs(w.std() - oldest.std()) / oldest.std() if oldest is not None else np.nan
-    return (done, w.std(), w.mean(), np.abs(w).mean(), np.mean(np.abs(w) > w_bound - IF_EXTREME_MARGIN), corr_lag,
-            std_change, safe_correlation(w.ravel(), target.ravel()), rates["lower"], rates["higher"], outcome)
+def _pairs(runner, structure, params, chunk, synapses):
+    """Top-down spike pairs per synapse and presentation in the last chunk (NaN without population monitors)."""
+    counts = runner.population_counts(chunk * steps(PRESENTATION, DT))
+    if counts is None:
+        return np.nan
+    window = None if structure["pair_window"] is None else steps(structure["pair_window"], DT)
+    return pairs_per_presentation(counts["lower"], counts["arrivals"], steps(PRESENTATION, DT), window) / synapses
+
+
+def _history_row(done, w, snapshots, target, activity, w_bound, outcome, caption):
+    """One history row: stability, diversity, weakness and activity diagnostics after ``done`` presentations."""
+    lagged = {lag: snapshots.get(done - lag) for lag in IF_DIAGNOSTIC_LAGS}
+    corr = {lag: safe_correlation(w.ravel(), then.ravel()) if then is not None else np.nan for lag, then in lagged.items()}
+    oldest = snapshots.get(done - IF_STD_LAG)
+    seconds = float(PRESENTATION / second)
+    return {"presentation": done, "std_w": w.std(), "mean_w": w.mean(), "mean_abs_w": np.abs(w).mean(),
+            "fraction_extreme": np.mean(np.abs(w) > w_bound - IF_EXTREME_MARGIN), "corr_lag": corr[IF_CORRELATION_LAG],
+            "std_change": abs(w.std() - oldest.std()) / oldest.std() if oldest is not None else np.nan,
+            "std_slope": (w.std() - oldest.std()) / IF_STD_LAG if oldest is not None else np.nan,
+            "corr_1500": corr[1500], "corr_6000": corr[6000], "corr_12000": corr[12_000],
+            "corr_q_inverse": safe_correlation(w.ravel(), target.ravel()),
+            "rate_lower": activity["spikes_lower"] / seconds, "rate_higher": activity["spikes_higher"] / seconds,
+            **activity, "outcome": outcome, "outcome_caption": caption}
 
 
 def _forget_old(snapshots, done, keep):
-    for presentation in [p for p in snapshots if p < done - IF_STD_LAG and p not in keep]:
+    for presentation in [p for p in snapshots if p < done - KEPT_LAG and p not in keep]:
         del snapshots[presentation]
 
 
@@ -160,9 +192,9 @@ def _save_checkpoint(path, state, done, rows, snapshots):
         return
     arrays = {f"state/{k}": v for k, v in state.items()}
     arrays.update({f"snapshot/{k}": v for k, v in snapshots.items()})
-    rows_table = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    arrays["history"] = rows_table.drop(columns="outcome").to_numpy(float)
-    arrays["outcomes"] = np.array([str(o) for o in rows_table["outcome"]])
+    table = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    arrays["history"] = table.drop(columns=list(VERDICT_COLUMNS)).to_numpy(float)
+    arrays.update({f"verdict/{column}": np.array([str(v) for v in table[column]]) for column in VERDICT_COLUMNS})
     arrays["done"] = np.array(done)
     atomic_write(Path(path), lambda tmp: np.savez(open(tmp, "wb"), **arrays))
 
@@ -171,9 +203,15 @@ def _load_checkpoint(path):
     if path is None or not Path(path).exists():
         return None
     with np.load(path) as saved:
+        if any(f"verdict/{column}" not in saved.files for column in VERDICT_COLUMNS):
+            return None  # written by an older version with other history columns: start again
         state = {k.split("/", 1)[1]: saved[k] for k in saved.files if k.startswith("state/")}
         snapshots = {int(k.split("/", 1)[1]): saved[k] for k in saved.files if k.startswith("snapshot/")}
-        outcomes = [None if o == "None" else str(o) for o in saved["outcomes"]]
-        rows = [(*map(float, row), outcome) for row, outcome in zip(saved["history"], outcomes)]
-        rows = [(int(r[0]), *r[1:]) for r in rows]
+        numbers = [c for c in HISTORY_COLUMNS if c not in VERDICT_COLUMNS]
+        rows = [dict(zip(numbers, map(float, row))) for row in saved["history"]]
+        for column in VERDICT_COLUMNS:
+            for row, verdict in zip(rows, saved[f"verdict/{column}"]):
+                row[column] = None if verdict == "None" else str(verdict)
+        for row in rows:
+            row["presentation"] = int(row["presentation"])
         return state, int(saved["done"]), rows, snapshots
