@@ -23,7 +23,9 @@ before learning (paper 10 +- 2.7)]. ``nu`` is a per-neuron variable so that
 runs with different exploration levels share one network (Fig 9); nu = 0
 is the deterministic limit. Each step the neuron also low-pass filters its
 activation, abar(t) = keep abar(t-1) + (1 - keep) a(t), keep = 0.8 [P]; the
-filter starts at a(t) on the first step after ``primed`` is reset to 0.
+filter starts at a(t) on the first step after ``primed`` is reset to 0, and
+in any step where ``restart`` is 1 (written by the environment when the
+filters restart with each new target, ``protocols.bci`` filter_reset="target").
 ``h``, ``R``, ``Rbar`` and ``learning`` are written by synapses (summed
 variables) or by a Python callback; ``R``/``Rbar`` are the global reward and
 its filtered value, ``learning`` is 1 while the run's session is going on;
@@ -57,6 +59,7 @@ MOTOR_NEURON = Equations(
     h : Hz
     nu : Hz
     primed : 1
+    restart : 1
     R : 1
     Rbar : 1
     learning : 1
@@ -68,7 +71,7 @@ MOTOR_NEURON = Equations(
 #: Per step: exploratory noise, activation, low-pass filter of the activation.
 ACTIVITY = """
 a = h + nu * (1 + sqrt(kappa * h * int(h > 0*Hz))) * (2 * rand() - 1)
-abar = a + primed * keep * (abar - a)
+abar = a + primed * (1 - restart) * keep * (abar - a)
 primed = 1
 """
 

@@ -93,7 +93,8 @@ def sd_check(label, published, sd, reproduced, runs, unit="deg"):
 
 def experiment(conditions, seed, backend="standalone", progress=True, rule="eh", eta=ETA, nu=NU,
                sessions=("control", "perturbation"), targets=None, washout_eta=None, target_corners=None,
-               record_every=None, normalise=False, steps_per_target=None, require_complete=True, project=None):
+               record_every=None, normalise=False, steps_per_target=None, require_complete=True, project=None,
+               filter_reset="session"):
     """Run ``conditions`` {label: (runs, rotated fraction)} through ``sessions`` in one network.
 
     ``eta``/``nu`` may be per-run arrays (landscapes); ``target_corners`` restricts
@@ -102,6 +103,7 @@ def experiment(conditions, seed, backend="standalone", progress=True, rule="eh",
     does not present all targets within ``steps_per_target`` steps per target
     on average raises; otherwise ``record.completed`` reports it. ``project``
     names the standalone build folder (parallel processes need their own).
+    ``filter_reset``: "session" or "target" (``protocols.bci.run_blocks``).
     """
     targets = targets or TARGETS
     labels = np.concatenate([[label] * runs for label, (runs, _) in conditions.items()])
@@ -120,7 +122,9 @@ def experiment(conditions, seed, backend="standalone", progress=True, rule="eh",
                                 eta=block_eta))
     record = bci.run_blocks(circuit, blocks, eh.rule(rule, normalise=normalise), seed=seed, backend=backend, nu=nu,
                             kappa=KAPPA, record_every=record_every, progress=progress, steps_per_target=steps_per_target or STEPS_PER_TARGET,
-                            name=project or f"legenstein2010-{runs}runs-{len(sessions)}sessions-{rule}{'-normalised' if normalise else ''}")
+                            filter_reset=filter_reset,
+                            name=project or (f"legenstein2010-{runs}runs-{len(sessions)}sessions-{rule}"
+                                             f"{'-normalised' if normalise else ''}{'-target-reset' if filter_reset == 'target' else ''}"))
     incomplete = [name for name, done in zip(sessions, record.completed) if np.any(done < targets)]
     if incomplete and require_complete:
         raise RuntimeError(f"runs did not present all {targets} targets in sessions {incomplete}; raise steps_per_target")

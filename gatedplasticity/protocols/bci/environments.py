@@ -33,6 +33,7 @@ ystar_z : 1
 R : 1
 Rbar : 1
 primed : 1
+restart : 1
 trial : 1
 step_trial : 1
 trial_offset : 1
@@ -76,10 +77,15 @@ lx *= 1 - done
 ly *= 1 - done
 lz *= 1 - done
 steps_in_trial *= 1 - done
+restart = done * restart_filters
+primed *= 1 - restart
 """
 
 BROADCAST_DIRECTION = "\n".join(f"ystar_{c}_post = ystar_{c}_pre : 1 (summed)" for c in "xyz")
-BROADCAST_REWARD = "\n".join(f"{v}_post = {v}_pre : 1 (summed)" for v in ("R", "Rbar", "learning"))
+BROADCAST_REWARD = "\n".join(f"{v}_post = {v}_pre : 1 (summed)" for v in ("R", "Rbar", "learning", "restart"))
+#: When the low-pass filters abar and Rbar restart [R: the paper is silent]: with each session only, or also
+#: with each new target (the step after a trial ends, both filters start again from the current value).
+FILTER_RESETS = {"session": 0, "target": 1}
 DECODER = """
 dpd_x : 1
 dpd_y : 1
@@ -106,12 +112,13 @@ class CompiledEnvironment:
     ``run_regularly`` stages ``sense`` and ``act``) and three summed-variable Synapses that carry y*
     to the inputs, the decoded velocity to the cursor and R, Rbar, learning to the neurons."""
 
-    def __init__(self, circuit, blocks, inputs, neurons):
+    def __init__(self, circuit, blocks, inputs, neurons, filter_reset="session"):
         runs, m, n_sim = circuit.runs, circuit.n_inputs, len(neurons) // circuit.runs
         all_targets = np.concatenate([block.targets for block in blocks], axis=1)  # (runs, total, 3)
         tables = {f"target_{c}": TimedArray(all_targets[..., k].T, dt=1 * second) for k, c in enumerate("xyz")}
         self.cursor = NeuronGroup(runs, CURSOR, name="cursor",
-                                  namespace={**tables, "tolerance": TOLERANCE, "max_steps": MAX_STEPS, "keep": FILTER_KEEP})
+                                  namespace={**tables, "tolerance": TOLERANCE, "max_steps": MAX_STEPS, "keep": FILTER_KEEP,
+                                             "restart_filters": FILTER_RESETS[filter_reset]})
         to_inputs = Synapses(self.cursor, inputs, BROADCAST_DIRECTION, name="direction_broadcast")
         to_inputs.connect(i=np.repeat(np.arange(runs), m), j=np.arange(runs * m))
         self.decoder = Synapses(neurons, self.cursor, DECODER, name="decoder")
@@ -133,7 +140,7 @@ class CompiledEnvironment:
     def start(self, index, block):
         """Reset the cursor for block ``index`` and load its decoder."""
         cursor, decoder = self.cursor, self.decoder
-        cursor.trial, cursor.steps_in_trial, cursor.primed = 0, 0, 0
+        cursor.trial, cursor.steps_in_trial, cursor.primed, cursor.restart = 0, 0, 0, 0
         cursor.lx, cursor.ly, cursor.lz = 0, 0, 0
         cursor.trial_offset, cursor.n_targets = self.offsets[index], block.n_targets
         cursor.learning_enabled = float(block.learning)
@@ -150,8 +157,9 @@ class CallbackEnvironment:
     (made by ``task(targets, learning)``, :class:`CursorTask` by default) and the block's decoder
     (runtime backend only)."""
 
-    def __init__(self, circuit, blocks, inputs, neurons, task=None):
+    def __init__(self, circuit, blocks, inputs, neurons, task=None, filter_reset="session"):
         self.task = task or CursorTask
+        self.filter_reset = filter_reset
         runs, m, n_sim = circuit.runs, circuit.n_inputs, len(neurons) // circuit.runs
         decoded = decoded_indices(circuit, n_sim)
         self.tasks, self.decoder = [], None
@@ -169,11 +177,13 @@ class CallbackEnvironment:
             neurons.R = np.repeat(reward, n_sim)
             neurons.Rbar = np.repeat(reward_filtered, n_sim)
             neurons.learning = np.repeat(learns, n_sim)
+            neurons.restart = np.repeat(getattr(self.tasks[-1], "restart", np.zeros(runs)), n_sim)
 
         self.objects, self.stages = [sense, act], {}
 
     def start(self, index, block):
-        self.tasks.append(self.task(block.targets, block.learning))
+        restart = {"restart_filters": 1} if self.filter_reset == "target" else {}
+        self.tasks.append(self.task(block.targets, block.learning, **restart))
         self.decoder = block.decoder
 
     def records(self):

@@ -23,7 +23,7 @@ from ...models.bci import motor_neuron, population_input
 from ...parameters import ParameterError
 from ...weights import arrange
 from ..validation import positive_int
-from .environments import STAGES, CallbackEnvironment, CompiledEnvironment
+from .environments import FILTER_RESETS, STAGES, CallbackEnvironment, CompiledEnvironment
 from .task import OWNER, STEP, PopulationVectorDecoder, per_run
 
 @dataclass
@@ -50,7 +50,7 @@ class LoopRecord:
 
 def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compiled", nu=10 * Hz,
                kappa=0.2 / Hz, include_unrecorded=False, steps_per_target=50, record_every=None,
-               task=None, progress=True, name=None):
+               task=None, progress=True, name=None, filter_reset="session"):
     """Simulate the closed loop through ``blocks`` (see the module docstring); returns a LoopRecord.
 
     ``nu`` and the blocks' ``eta`` may be scalars or per-run arrays; ``record_every``
@@ -59,6 +59,8 @@ def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compi
     targets by then is reported in ``completed``. ``task`` (callback loop only)
     replaces :class:`CursorTask`: a callable ``task(targets, learning)`` returning
     an object with ``direction()``, ``step(velocity)`` and ``records`` like it.
+    ``filter_reset``: the low-pass filters abar and Rbar restart with each
+    session ("session") or also with each new target ("target"; the paper is silent).
     """
     if loop not in ("compiled", "callback"):
         raise ParameterError("loop", f"{OWNER}: unknown loop {loop!r}; choose compiled or callback")
@@ -66,6 +68,9 @@ def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compi
         raise ParameterError("backend", f"{OWNER}: loop='callback' calls Python every step and needs backend='runtime'")
     if not blocks:
         raise ParameterError("blocks", f"{OWNER}: at least one block is needed")
+    if filter_reset not in FILTER_RESETS:
+        raise ParameterError("filter_reset", f"{OWNER}: unknown filter_reset {filter_reset!r}; choose one of "
+                                             f"{', '.join(FILTER_RESETS)}")
     runs, m = circuit.runs, circuit.n_inputs
     weights0 = circuit.simulated(include_unrecorded)
     n_sim = weights0.shape[1]
@@ -106,9 +111,9 @@ def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compi
         if loop == "compiled":
             if task is not None:
                 raise ParameterError("task", f"{OWNER}: a Python task needs loop='callback'")
-            environment = CompiledEnvironment(circuit, blocks, inputs, neurons)
+            environment = CompiledEnvironment(circuit, blocks, inputs, neurons, filter_reset)
         else:
-            environment = CallbackEnvironment(circuit, blocks, inputs, neurons, task)
+            environment = CallbackEnvironment(circuit, blocks, inputs, neurons, task, filter_reset)
         stages.update(environment.stages)
         for stage, items in stages.items():
             for item in items if isinstance(items, list) else [items]:

@@ -8,7 +8,8 @@ the angular match R = y . y* / |y| is the reward of the plasticity rule.
 One time step is one cursor update (1/30 s). Targets are corners of a unit
 cube centred at the origin; a trial ends on a hit (|l - target| <= 0.05) or
 after 90 steps (3 s), and the cursor returns to the origin. The reward
-filter Rbar(t) = 0.8 Rbar(t-1) + 0.2 R(t) restarts with each block.
+filter Rbar(t) = 0.8 Rbar(t-1) + 0.2 R(t) restarts with each block, and with
+each new target when the loop runs with filter_reset="target".
 
 This module holds the parts: random circuits, the decoder and its
 calibration, the decoder perturbation, targets, :class:`Block` (one
@@ -209,14 +210,17 @@ class CursorTask:
     of the compiled cursor (``CURSOR_SENSE`` / ``CURSOR_ACT``).
     """
 
-    def __init__(self, targets, learning=True, tolerance=TOLERANCE, max_steps=MAX_STEPS, keep=FILTER_KEEP):
+    def __init__(self, targets, learning=True, tolerance=TOLERANCE, max_steps=MAX_STEPS, keep=FILTER_KEEP,
+                 restart_filters=0):
         self.targets, self.learning = np.asarray(targets, float), float(learning)
+        self.restart_filters = float(restart_filters)
         self.tolerance, self.max_steps, self.keep = tolerance, max_steps, keep
         runs = len(self.targets)
         self.position = np.zeros((runs, 3))
         self.trial = np.zeros(runs, int)
         self.steps_in_trial = np.zeros(runs)
         self.R, self.Rbar, self.primed = np.zeros(runs), np.zeros(runs), np.zeros(runs)
+        self.restart = np.zeros(runs)  # 1 in the step after a trial ended, if the filters restart per target
         self.records = {name: [] for name in RECORDED}
 
     @property
@@ -246,6 +250,8 @@ class CursorTask:
         self.trial += done.astype(int)
         self.position *= 1 - done[:, None]
         self.steps_in_trial *= 1 - done
+        self.restart = done * self.restart_filters
+        self.primed *= 1 - self.restart
         for name, value in zip(RECORDED, (*moved.T, self.R, step_trial, active, hit)):
             self.records[name].append(np.array(value, float))
         return self.R, self.Rbar, active * self.learning
