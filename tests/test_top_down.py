@@ -41,10 +41,15 @@ def small_problem(n=12, seed=3):
     return q, td.correlation_matrix(n, seed=seed + 1, rank=3)
 
 
+#: One continuous run (the per-synapse traces support nothing else): the earlier reading of the text.
+CONTINUOUS = {"trial": "continuous", "pair_window": None, "update": "spike"}
+
+
 def network_pairs(traces, q, strengths, duration=480 * ms, delay=4 * ms):
     """Seeded runtime run of the whole network (tiny mu: weights barely move); spike trains and final W."""
     with gp.Session(seed=1, dt=DT, progress=False):
-        network = td.build(q, network_parameters(delay=delay, mu=1e-6), traces=traces, chunk=3, strengths=strengths)
+        network = td.build(q, network_parameters(delay=delay, mu=1e-6), traces=traces, chunk=3, strengths=strengths,
+                           **CONTINUOUS)
         network.bottom_up.w = q.ravel()
         network.top_down.w = 0
         lower, higher = SpikeMonitor(network.lower), SpikeMonitor(network.higher)

@@ -25,8 +25,10 @@ EARLY, LATE, BURST_END = (0 * ms, 50 * ms), (80 * ms, 160 * ms), 50 * ms
 
 
 def reconstruction_q(q):
-    """Fig 8's weaker bottom-up weights: Q' = 2Q - mean(Q) + 0.5 [P: the Methods' recipe, read literally]."""
-    return 2 * np.asarray(q) - np.mean(q) + 0.5
+    """Fig 8's weaker bottom-up weights, the Methods' steps in sequence: multiply by 2, subtract the mean
+    (of the doubled matrix), add 0.5, so Q' = 2Q - mean(2Q) + 0.5 with mean 0.5 ("overall input is weak")."""
+    doubled = 2 * np.asarray(q, float)
+    return doubled - doubled.mean() + 0.5
 
 
 def evaluate_reconstruction(q, w, c, seed, stimuli=100, compiled=None, **overrides):

@@ -45,7 +45,7 @@ def in_presentation(lag_steps, ahead=0):
 
 def reset_at_presentation_start(group, code, presentation, name=None):
     """Run ``code`` on ``group`` at the start of every presentation (before anything else in that step)."""
-    return group.run_regularly(code, dt=presentation, when="start", order=-1, name=name or f"{group.name}_trial_reset")
+    return group.run_regularly(code, dt=presentation, when="start", order=-10, name=name or f"{group.name}_trial_reset")
 
 
 def expiry(group, window, presentation_steps, dt):
