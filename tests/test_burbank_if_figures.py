@@ -98,13 +98,15 @@ def test_reconstruction_probe_subtracts_an_identical_baseline():
 
 @pytest.mark.standalone
 def test_burbank_if_sweep_points_share_one_build(tmp_path):
-    """Two parameter points of one structure: one build; potentiation-biased rSTDP hits the bounds at once."""
-    points = sweep.points(papers.experiment("burbank-if"), grid={"rule": ["reverse"], "alpha": [0.9, 1.2], "max_presentations": [1500],
-                                              "delay": [15 * ms]})
+    """Two parameter points of one structure: one build; each runs to its cap (too short to classify) or its verdict."""
+    points = sweep.points(papers.experiment("burbank-if"), grid={"rule": ["reverse"], "alpha": [0.9, 1.2], "max_presentations": [1000],
+                                              "delay": [15 * ms], "w_bound": [0.06, 50.0]})
     before = sum(sweep.PREPARE_COUNT.values())
     table = sweep.run_sweep(points, tmp_path / "sweep", workers=1, progress=False)
     sweep.release()
     assert sum(sweep.PREPARE_COUNT.values()) - before == 1
-    table = table.sort_values("alpha")
-    assert [OUTCOMES[int(c)] for c in table["outcome_code"]] == ["extreme weights", "did not converge"]
-    assert (table["presentations"] == 1500).all() and (table["rate_lower"] > 0).all()
+    verdicts = {(row.alpha, row.w_bound): (OUTCOMES[int(row.outcome_code)], row.presentations) for row in table.itertuples()}
+    for alpha in (0.9, 1.2):  # bounds +-50: nothing decided within 1,000 presentations
+        assert verdicts[(alpha, 50.0)] == ("did not converge", 1000)
+        assert verdicts[(alpha, 0.06)] == ("extreme weights", 500)  # every weight within 0.1 of +-0.06: the first verdict
+    assert (table["rate_lower"] > 0).all()

@@ -13,7 +13,7 @@ Full: F in {20, 80, 120} x gamma in {0.1, 1, 10, 100}; Wmax 50; Q rule
 types x zeta in {-10, -1, -0.1, 0.1, 1, 10}, each run until classified or
 625,000 presentations, through the ``burbank-if`` sweep (resumable, Dask
 capable). ``--quick``: F in {20, 80} with gamma = 1; multiplicative; Q by
-dep-rSTDP or dep-cSTDP with zeta = 1; cap 45,000 presentations.
+dep-rSTDP or dep-cSTDP with zeta = 1; cap 150,000 presentations.
 """
 
 import time

@@ -5,7 +5,7 @@ layer also receives external input, from its own correlation matrix, at
 0.1x, 1x or 10x the lower layer's strength. Full: the 576 Table 1
 combinations x 3 ratios (the paper ran 1,728 parameter sets, without the
 extra Q/C combinations). ``--quick``: the four rule types x 3 ratios at
-Table 1's last-column values, cap 45,000 presentations. Panel D: mean rates
+Table 1's last-column values, cap 150,000 presentations. Panel D: mean rates
 of the converged runs (the paper: cSTDP's few converged runs are nearly
 silent).
 """

@@ -1,13 +1,14 @@
 """Burbank & Kreiman 2012, Fig 8: trained top-down weights reconstruct the input.
 
 The integrate-and-fire network with the weaker bottom-up weights Q' = 2Q -
-mean(Q) + 0.5 (Q as in Fig 3) is trained with dep-rSTDP (alpha 1.2, Table 1's
+mean(2Q) + 0.5 (the Methods' steps in sequence; Q as in Fig 3) is trained with dep-rSTDP (alpha 1.2, Table 1's
 last column). At several points of training the top-down weights are
 frozen and probed with 100 early-burst stimuli (input zero after 50 ms):
 per stimulus, the correlation between late activity (80-160 ms) minus its
 no-feedback baseline and early activity (0-50 ms)
 (``reconstruction.evaluate_reconstruction``). ``--quick``: training
-capped at 45,000 presentations, 30 stimuli per probe.
+capped at 150,000 presentations, 30 stimuli per probe. Held-out
+validation of the calibration (``docs/burbank2012-calibration.md``).
 """
 
 import time

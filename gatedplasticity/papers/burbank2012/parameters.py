@@ -40,7 +40,7 @@ TABLE = {
     "q_seed": (0, "R", "the paper's Q and C are random draws: our first seeds"),
     "c_seed": (1, "R", "the input correlation matrix C is a random draw: our second seed"),
     "max_presentations": (625_000, "P", "Methods: 'did not converge' after 625,000 presentations"),
-    "quick_cap": (45_000, "R", "--quick: the same network, training capped at 45,000 presentations"),
+    "quick_cap": (150_000, "R", "--quick: the same network capped at 150,000 presentations, the end of the calibration's accepted window"),
 }
 
 NETWORK = ("alpha", "mu", "delay", "tau_stdp", "noise_rate", "tau_syn", "sigma_input", "sigma_noise", "w_bound",

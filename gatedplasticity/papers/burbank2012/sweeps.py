@@ -86,6 +86,7 @@ IF_PARAMETERS = {
     "bottom_up_rule": "none", "homeostasis": 0, "c_higher_seed": 2,
 }
 IF_SIZE = VALUES["size"]
+HOMEOSTASIS_CHUNK = 300
 
 
 def if_structure(values):
@@ -95,9 +96,11 @@ def if_structure(values):
 
 
 def if_options(structure):
+    """Network options of a structure; homeostasis (every 30 presentations) runs in chunks of 300, which divide 3,000."""
     rule, multiplicative, bottom_up_rule, homeostasis, higher_input, _, _ = structure
     return {"rule": rule, "multiplicative": multiplicative, "homeostasis": homeostasis,
-            "higher_layer_input": higher_input, "bottom_up_rule": None if bottom_up_rule == "none" else bottom_up_rule}
+            "higher_layer_input": higher_input, "bottom_up_rule": None if bottom_up_rule == "none" else bottom_up_rule,
+            **({"chunk": HOMEOSTASIS_CHUNK} if homeostasis else {})}
 
 
 def if_prepare(structure):

@@ -3,7 +3,7 @@
 Table 1's last column (``parameters.TABLE1``) with Q from the smoothed
 recipe and eps = 1 (Figs 3, 4). A run trains until classified or the cap:
 625,000 presentations [P]; ``quick`` caps at ``quick_cap``, the rest
-unchanged. Every run keeps a checkpoint under ``cache_root()/runs`` (one
+unchanged (the 150,000 of the calibration, whose target window ends there). Every run keeps a checkpoint under ``cache_root()/runs`` (one
 file per set-up and seed), so an interrupted reproduction resumes and a
 finished run is not repeated (Figs 3 and 4 share the dep-rSTDP run).
 """
@@ -24,7 +24,7 @@ PAPER = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393"
 SIZE = VALUES["size"]
 RULE_TYPES = {"dep-rSTDP": ("reverse", 1.2), "pot-rSTDP": ("reverse", 0.9),
               "dep-cSTDP": ("classical", 1.2), "pot-cSTDP": ("classical", 0.9)}
-SNAPSHOTS = (1500, 6000, 15_000, 30_000, 45_000, 75_000, 150_000)
+SNAPSHOTS = (1500, 6000, 15_000, 30_000, 45_000, 51_000, 75_000, 150_000)
 
 
 def q_and_c(eps=VALUES["q_eps"], smooth=True, q_seed=VALUES["q_seed"], c_seed=VALUES["c_seed"]):
@@ -73,7 +73,12 @@ def outcome_table(trainings):
     rows = []
     for label, training in trainings.items():
         last = training.history.iloc[-1]
+        caption = training.history[training.history["outcome_caption"].notna()]["presentation"]
         rows.append({"rule_type": label, "outcome": training.outcome, "presentations": training.presentations,
+                     "caption_presentations": int(caption.iloc[0]) if len(caption) else float("nan"),
+                     "outcome_caption": training.history["outcome_caption"].dropna().iloc[0] if len(caption) else None,
+                     "spikes_lower": last["spikes_lower"], "spikes_higher": last["spikes_higher"],
+                     "pairs_top_down": last["pairs_top_down"], "mean_w": last["mean_w"],
                      "std_w": last["std_w"], "fraction_extreme": last["fraction_extreme"], "corr_lag": last["corr_lag"],
                      "rate_lower": last["rate_lower"], "rate_higher": last["rate_higher"]})
     return pd.DataFrame(rows)
