@@ -53,15 +53,24 @@ def train(q, c, seed, **options):
     return top_down.train(q, c, seed, network_parameters(**overrides), **keywords, **structure)
 
 
+def checkpoint_path(seed, quick, q, c, **options):
+    """Checkpoint of one run: keyed by the resolved parameters (explicit defaults and omitted ones are the same run)."""
+    structure, overrides = split_options(options)
+    extra = {name: overrides.pop(name) for name in list(overrides) if name in TRAINING_KEYWORDS}
+    extra = {name: value for name, value in extra.items() if name not in ("compiled", "progress", "checkpoint")}
+    described = {"structure": to_json(top_down.structure_of(**structure)), "parameters": to_json(network_parameters(**overrides)),
+                 "extra": to_json(extra), "q": np.asarray(q).round(12).tolist(), "c": np.asarray(c).round(12).tolist(),
+                 "seed": seed, "cap": cap(quick)}
+    key = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
+    return cache_root() / "runs" / f"burbank2012-if-{key}.npz"
+
+
 def run(seed, quick, q=None, c=None, progress=True, **options):
     """Train one network (``options`` as for :func:`train`) with a resumable checkpoint."""
     if q is None:
         q, c = q_and_c()
-    key = hashlib.sha256(json.dumps({"options": to_json(options), "q": q.round(12).tolist(), "c": c.round(12).tolist(),
-                                     "seed": seed, "cap": cap(quick)}, sort_keys=True).encode()).hexdigest()[:16]
-    checkpoint = cache_root() / "runs" / f"burbank2012-if-{key}.npz"
-    return train(q, c, seed, max_presentations=cap(quick), checkpoint=checkpoint, progress=progress,
-                 keep_snapshots=SNAPSHOTS, **options)
+    return train(q, c, seed, max_presentations=cap(quick), checkpoint=checkpoint_path(seed, quick, q, c, **options),
+                 progress=progress, keep_snapshots=SNAPSHOTS, **options)
 
 
 def history_table(trainings):

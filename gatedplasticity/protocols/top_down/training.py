@@ -194,7 +194,8 @@ def _save_checkpoint(path, state, done, rows, snapshots):
     arrays.update({f"snapshot/{k}": v for k, v in snapshots.items()})
     table = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
     arrays["history"] = table.drop(columns=list(VERDICT_COLUMNS)).to_numpy(float)
-    arrays.update({f"verdict/{column}": np.array([str(v) for v in table[column]]) for column in VERDICT_COLUMNS})
+    arrays.update({f"verdict/{column}": np.array(["None" if pd.isna(v) else str(v) for v in table[column]])
+                   for column in VERDICT_COLUMNS})
     arrays["done"] = np.array(done)
     atomic_write(Path(path), lambda tmp: np.savez(open(tmp, "wb"), **arrays))
 
@@ -211,7 +212,7 @@ def _load_checkpoint(path):
         rows = [dict(zip(numbers, map(float, row))) for row in saved["history"]]
         for column in VERDICT_COLUMNS:
             for row, verdict in zip(rows, saved[f"verdict/{column}"]):
-                row[column] = None if verdict == "None" else str(verdict)
+                row[column] = None if verdict in ("None", "nan") else str(verdict)
         for row in rows:
             row["presentation"] = int(row["presentation"])
         return state, int(saved["done"]), rows, snapshots
