@@ -155,13 +155,14 @@ def test_circuit_rates_reach_120_hz_and_calibration_decodes_targets():
     assert match.min() > 0.8  # the population vector of 40 rectified units is close to, not exactly, y*
 
 
-def test_compiled_loop_equals_python_callback_with_noise_off():
-    """Compiled C++ (standalone, recorded units only) vs network_operation + NumPy (runtime, all 340)."""
+@pytest.mark.parametrize("filter_reset", ["session", "target"])
+def test_compiled_loop_equals_python_callback_with_noise_off(filter_reset):
+    """Compiled C++ (standalone, recorded units only) vs network_operation + NumPy (runtime, all 340), both filter readings."""
     circuit = bci.circuit(2, seed=1)
     decoder = bci.rotation(2, 40, 0.5, seed=2).apply(bci.calibrate(circuit))
     blocks = [bci.Block("perturbation", decoder, bci.random_targets(2, 6, seed=3), eta=1e-4 / Hz**2),
               bci.Block("washout", bci.calibrate(circuit), bci.random_targets(2, 4, seed=4))]
-    options = dict(seed=0, nu=0 * Hz, progress=False, steps_per_target=90)
+    options = dict(seed=0, nu=0 * Hz, progress=False, steps_per_target=90, filter_reset=filter_reset)
     compiled = bci.run_blocks(circuit, blocks, eh.eh(), backend="standalone", **options)
     callback = bci.run_blocks(circuit, blocks, eh.eh(), backend="runtime", loop="callback", include_unrecorded=True, **options)
     for a, b in zip(compiled.trajectories, callback.trajectories):
@@ -172,6 +173,27 @@ def test_compiled_loop_equals_python_callback_with_noise_off():
         np.testing.assert_allclose(a, b[:, :40], atol=1e-9)
         assert not np.allclose(a, compiled.initial_weights)
     assert [c.tolist() for c in compiled.completed] == [[6, 6], [4, 4]]
+
+
+def test_filters_restart_with_each_target_only_when_asked():
+    """filter_reset="target": the step after a trial ends, Rbar starts again at R (and the neurons' abar at a)."""
+    targets = np.array([[[0.02, 0, 0], [0, 0.02, 0]]])
+    runs = {}
+    for restart in (0, 1):
+        task = bci.CursorTask(targets, restart_filters=restart)
+        rbar = []
+        for _ in range(4):
+            task.direction()
+            _, filtered, _ = task.step(np.array([[0.05, 0.01, 0.0]]))  # overshoots target 1 in one step: trial ends
+            rbar.append((float(task.R[0]), float(filtered[0]), float(task.restart[0])))
+        runs[restart] = rbar
+    (r0, f0, restart0), (r1, f1, _) = runs[1][0], runs[1][1]
+    assert restart0 == 1 and f1 == pytest.approx(r1)  # restarted: Rbar = R on the new target's first step
+    r1s, f1s = runs[0][1][:2]
+    assert f1s == pytest.approx(0.8 * runs[0][0][1] + 0.2 * r1s)  # running filter: 0.8 Rbar(t-1) + 0.2 R(t)
+    with pytest.raises(ParameterError) as error:
+        bci.run_blocks(bci.circuit(1, seed=0), [], eh.eh(), seed=0, filter_reset="trial")
+    assert error.value.parameter == "filter_reset"
 
 
 def test_short_seeded_session_shows_the_credit_assignment_sign():

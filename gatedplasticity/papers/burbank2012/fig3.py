@@ -68,6 +68,8 @@ def plot_snapshots(axes, data):
     for ax, presentation in zip(axes, chosen):
         ax.imshow(data.arrays[f"W_{presentation}"], cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set(title=f"W, N = {presentation:,}", xticks=[], yticks=[])
+    for ax in axes[len(chosen):]:  # a run resumed from a checkpoint that kept fewer snapshots
+        ax.axis("off")
 
 
 def plot(data):

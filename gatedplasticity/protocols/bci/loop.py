@@ -66,11 +66,11 @@ def run_blocks(circuit, blocks, rule, *, seed, backend="standalone", loop="compi
         raise ParameterError("loop", f"{OWNER}: unknown loop {loop!r}; choose compiled or callback")
     if loop == "callback" and backend != "runtime":
         raise ParameterError("backend", f"{OWNER}: loop='callback' calls Python every step and needs backend='runtime'")
-    if not blocks:
-        raise ParameterError("blocks", f"{OWNER}: at least one block is needed")
     if filter_reset not in FILTER_RESETS:
         raise ParameterError("filter_reset", f"{OWNER}: unknown filter_reset {filter_reset!r}; choose one of "
                                              f"{', '.join(FILTER_RESETS)}")
+    if not blocks:
+        raise ParameterError("blocks", f"{OWNER}: at least one block is needed")
     runs, m = circuit.runs, circuit.n_inputs
     weights0 = circuit.simulated(include_unrecorded)
     n_sim = weights0.shape[1]
