@@ -187,7 +187,7 @@ def test_filters_restart_with_each_target_only_when_asked():
             _, filtered, _ = task.step(np.array([[0.05, 0.01, 0.0]]))  # overshoots target 1 in one step: trial ends
             rbar.append((float(task.R[0]), float(filtered[0]), float(task.restart[0])))
         runs[restart] = rbar
-    (r0, f0, restart0), (r1, f1, _) = runs[1][0], runs[1][1]
+    (_, _, restart0), (r1, f1, _) = runs[1][0], runs[1][1]
     assert restart0 == 1 and f1 == pytest.approx(r1)  # restarted: Rbar = R on the new target's first step
     r1s, f1s = runs[0][1][:2]
     assert f1s == pytest.approx(0.8 * runs[0][0][1] + 0.2 * r1s)  # running filter: 0.8 Rbar(t-1) + 0.2 R(t)

@@ -9,7 +9,7 @@ import gatedplasticity as gp
 from gatedplasticity.analysis import stdp as closed_form
 from gatedplasticity.analysis.convergence import std_stable
 from gatedplasticity.models.lif import burbank_lif
-from gatedplasticity.papers.burbank2012 import calibration
+from gatedplasticity.papers.burbank2012 import calibration_stages as calibration
 from gatedplasticity.papers.burbank2012.parameters import network_parameters
 from gatedplasticity.papers.burbank2012.reconstruction import reconstruction_q
 from gatedplasticity.protocols import top_down as td

@@ -1,182 +1,38 @@
-"""The pre-registered calibration of the integrate-and-fire network's lost values (``docs/burbank2012-calibration.md``).
+"""Running the pre-registered calibration (``docs/burbank2012-calibration.md``), resumable::
 
-Three free values (threshold, drive_scale, synaptic_scale) on a 36-point
-grid; stage 1 screens each candidate by the text's admissibility filters
-(:func:`probe`, :func:`stage1_filters`), stage 2 trains the four rule types
-on Fig 3's configuration (:func:`target_runs`), :func:`choose` applies the
-pre-stated selection rule. Every candidate is a row of one table, written
-atomically after each candidate, so the calibration resumes::
+    python -m gatedplasticity.papers.burbank2012.calibration [--workers 2] [--report docs/burbank2012-calibration.md]
 
-    python -m gatedplasticity.papers.burbank2012.calibration [--workers 2]
+Every candidate is a row of one table, written atomically after each
+candidate (stage 1 for the whole grid, then each stage-2 candidate), so an
+interrupted calibration resumes; the rules live in ``calibration_stages``.
 """
 
 import argparse
-import itertools
-import math
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from brian2 import mV, second
-from scipy.stats import spearmanr
 
-from ... import streams
 from ...backends import cache_root
 from ...protocols import top_down
 from ...results import atomic_write
 from . import training as common
-from .parameters import VALUES, network_parameters
-from .reconstruction import window_counts
-
-GRID = {"threshold": [-54 * mV, -45 * mV, -36 * mV], "drive_scale": [0.05, 0.1, 0.2, 0.4],
-        "synaptic_scale": [0.25, 0.5, 1.0]}
-SEED = 0
-PROBE_PRESENTATIONS = 100
-CAP = VALUES["quick_cap"]  # 150,000: stage 2 runs are the quick runs of Figs 3-4 (shared checkpoints)
-TARGET_WINDOW = (37_500, 150_000)
-PUBLISHED_N = 75_000
-STAGE2_BUDGET, SAMPLE_SEED = 8, 2012
-#: Stage-1 filters: F1 noise alone, F2 Spearman, F3 share of weak inputs, F4 rate ceiling (Hz), F5 higher responds.
-NOISE_ALONE, SPEARMAN, WEAK_SHARE, CEILING, HIGHER_RESPONDS = 0.05, 0.5, 0.25, 500.0, 0.1
-RATE_FACTOR, MEAN_ABS_W = 2.0, (0.1, 10.0)  # F6, F7 on the dep-rSTDP run
-TARGETS = {"dep-rSTDP": "converged", "pot-rSTDP": "extreme weights", "dep-cSTDP": "extreme weights",
-           "pot-cSTDP": "extreme weights"}
-
-
-def candidates():
-    """The grid in pre-registered order (threshold slowest): list of {name: value}."""
-    return [dict(zip(GRID, values)) for values in itertools.product(*GRID.values())]
-
-
-def label(candidate):
-    return (f"V_th {float(candidate['threshold'] / mV):g} mV, drive {candidate['drive_scale']:g}, "
-            f"synaptic {candidate['synaptic_scale']:g}")
-
-
-def probe(candidate, compiled=None):
-    """Stage 1 activity of ``candidate``: W = 0, mu = 0, PROBE_PRESENTATIONS presentations with and without input."""
-    q, c = common.q_and_c()
-    n = q.shape[0]
-    params = network_parameters(**candidate, mu=0.0)
-    runner = compiled or top_down.CompiledNetwork(q.shape, {"chunk": PROBE_PRESENTATIONS, "record_spikes": True},
-                                                  params["delay"], params["tau_stdp"])
-    strengths = top_down.input_strengths(c, PROBE_PRESENTATIONS, streams.generator(SEED, "calibration probe"))
-    seconds = PROBE_PRESENTATIONS * float(top_down.PRESENTATION / second)
-    result = {}
-    try:
-        for condition, input_scale in (("input", 1.0), ("noise", 0.0)):
-            state = {"w": np.zeros(q.size), "q": q.ravel(), "input_gain": np.ones(n)}
-            final = runner.run_chunk(state, {"lower": strengths}, streams.integer(SEED, f"calibration probe {condition}"),
-                                     {**params, "input_scale": input_scale})
-            spikes = {side: final[f"{side}.spike_count"] for side in ("lower", "higher")}
-            result[f"{condition}_spikes_lower"] = spikes["lower"].mean() / PROBE_PRESENTATIONS
-            result[f"{condition}_spikes_higher"] = spikes["higher"].mean() / PROBE_PRESENTATIONS
-            result[f"{condition}_max_rate"] = max(s.max() for s in spikes.values()) / seconds
-            if condition == "input":
-                monitor = next(obj for obj in runner.network.objects if obj.name == "lower_spikes")
-                counts = window_counts(np.asarray(monitor.i), np.asarray(monitor.t / second), PROBE_PRESENTATIONS, n)
-                early, total = counts["early"], _presentation_counts(monitor, n)
-                result["spearman_early"] = (float(spearmanr(strengths.ravel(), early.ravel())[0])
-                                            if early.any() else float("nan"))
-                weak = strengths < np.median(strengths)
-                result["weak_share"] = float(total[weak].sum() / total.sum()) if total.sum() else float("nan")
-    finally:
-        if compiled is None:
-            runner.close()
-    return result
-
-
-def _presentation_counts(monitor, n):
-    """Spikes per (presentation, neuron) over whole presentations."""
-    period = float(top_down.PRESENTATION / second)
-    presentation = np.floor(np.asarray(monitor.t / second) / period).astype(int)
-    counts = np.zeros((PROBE_PRESENTATIONS, n))
-    inside = presentation < PROBE_PRESENTATIONS
-    np.add.at(counts, (presentation[inside], np.asarray(monitor.i)[inside]), 1)
-    return counts
-
-
-def stage1_filters(row):
-    """{filter: passed} for a probe row (F1-F5 of the pre-registration)."""
-    return {"F1": row["noise_spikes_lower"] < NOISE_ALONE and row["noise_spikes_higher"] < NOISE_ALONE,
-            "F2": row["spearman_early"] >= SPEARMAN,
-            "F3": row["weak_share"] < WEAK_SHARE,
-            "F4": row["input_max_rate"] < CEILING and row["noise_max_rate"] < CEILING,
-            "F5": row["input_spikes_higher"] >= HIGHER_RESPONDS}
-
-
-def target_runs(candidate, progress=False):
-    """Stage 2: the four rule types on Fig 3's configuration, dep-rSTDP first; {column: value}.
-
-    Each run resumes from its checkpoint (a finished run is only read back, nothing is built)."""
-    q, c = common.q_and_c()
-    row = {}
-    for rule_type, (rule, alpha) in common.RULE_TYPES.items():
-        if rule_type != "dep-rSTDP" and not row["target dep-rSTDP"]:
-            row[f"outcome {rule_type}"], row[f"target {rule_type}"] = "not run", False
-            continue
-        training = common.run(SEED, True, q, c, progress=progress, rule=rule, alpha=alpha, **candidate)
-        row.update(_run_summary(rule_type, training))
-    return row
-
-
-def _run_summary(rule_type, training):
-    history = training.history
-    last = history.iloc[-1]
-    summary = {f"outcome {rule_type}": training.outcome, f"N {rule_type}": training.presentations,
-               f"caption N {rule_type}": _first_caption(history)}
-    if rule_type == "dep-rSTDP":
-        low, high = TARGET_WINDOW
-        summary.update({
-            "target dep-rSTDP": bool(training.outcome == "converged" and low <= training.presentations <= high
-                                     and last["std_w"] > 0.3 and last["fraction_extreme"] < 0.5),
-            "F6": bool(last["rate_lower"] <= RATE_FACTOR * history["rate_lower"].iloc[0]
-                       and last["rate_lower"] >= history["rate_lower"].iloc[0] / RATE_FACTOR),
-            "F7": bool(MEAN_ABS_W[0] <= last["mean_abs_w"] <= MEAN_ABS_W[1]),
-            "spikes_lower": last["spikes_lower"], "spikes_higher": last["spikes_higher"],
-            "pairs_top_down": last["pairs_top_down"], "std_w": last["std_w"], "mean_w": last["mean_w"],
-            "fraction_extreme": last["fraction_extreme"],
-            **{f"corr {lag}": last[column] for lag, column in (("1.5k", "corr_1500"), ("3k", "corr_lag"),
-                                                              ("6k", "corr_6000"), ("12k", "corr_12000"))},
-        })
-    else:
-        summary[f"target {rule_type}"] = bool(training.outcome == TARGETS[rule_type])
-    return summary
-
-
-def _first_caption(history):
-    """First presentation at which the caption's absolute std criterion would have stopped the run (NaN: never)."""
-    stopped = history[history["outcome_caption"].notna()]
-    return int(stopped["presentation"].iloc[0]) if len(stopped) else float("nan")
-
-
-def stage2_selection(table):
-    """Indices of the admissible candidates that go to stage 2 (grid order, at most STAGE2_BUDGET)."""
-    admissible = [k for k, row in table.iterrows() if row["admissible (F1-F5)"]]
-    if len(admissible) > STAGE2_BUDGET:
-        admissible = sorted(np.random.default_rng(SAMPLE_SEED).choice(admissible, STAGE2_BUDGET, replace=False).tolist())
-    return admissible
-
-
-def meets_target(row):
-    return bool(row.get("stage 2") and all(row.get(f"target {r}") is True for r in TARGETS)
-                and row.get("F6") is True and row.get("F7") is True)
-
-
-def choose(table):
-    """(index, reason) of the chosen candidate by the pre-registered rule."""
-    passing = [k for k, row in table.iterrows() if meets_target(row)]
-    if passing:
-        best = min(passing, key=lambda k: (abs(math.log(table.loc[k, "N dep-rSTDP"] / PUBLISHED_N)), k))
-        return best, "meets the whole target; dep-rSTDP verdict closest to 75,000 presentations"
-    tried = [k for k, row in table.iterrows() if row.get("stage 2")]
-    if not tried:
-        return None, "no candidate passed the stage-1 filters"
-    best = max(tried, key=lambda k: (sum(table.loc[k, f"target {r}"] is True for r in TARGETS),
-                                     np.nan_to_num(table.loc[k, "corr 3k"], nan=-1), -k))
-    return best, "NO admissible candidate meets the target; best: most rule targets met, then corr(W, W-3000)"
+from .calibration_report import write_report
+from .calibration_stages import (
+    PROBE_PRESENTATIONS,
+    TARGETS,
+    VALUES,
+    _plain,
+    _with_units,
+    candidates,
+    choose,
+    label,
+    probe,
+    stage1_filters,
+    stage2_selection,
+    target_runs,
+)
 
 
 def calibrate(path=None, workers=2, progress=True):
@@ -212,16 +68,6 @@ def calibrate(path=None, workers=2, progress=True):
     return table
 
 
-def _plain(candidate):
-    return {"threshold_mV": float(candidate["threshold"] / mV), "drive_scale": candidate["drive_scale"],
-            "synaptic_scale": candidate["synaptic_scale"]}
-
-
-def _with_units(row):
-    return {"threshold": float(row["threshold_mV"]) * mV, "drive_scale": float(row["drive_scale"]),
-            "synaptic_scale": float(row["synaptic_scale"])}
-
-
 def _stage1_line(row):
     flags = " ".join(f"F{k}{'+' if row[f'F{k}'] else '-'}" for k in range(1, 6))
     return (f"noise {row['noise_spikes_lower']:.3f}/{row['noise_spikes_higher']:.3f}, input "
@@ -246,8 +92,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     table = calibrate(args.table, args.workers)
     if args.report:
-        from .calibration_report import write_report  # the report reads this module's rules
-
         write_report(table, args.report)
     best, reason = choose(table)
     print(f"chosen: {label(_with_units(table.loc[best])) if best is not None else 'none'} ({reason})")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ...results import atomic_write
-from .calibration import TARGETS, _with_units, choose, label, meets_target
+from .calibration_stages import TARGETS, _with_units, choose, label, meets_target
 
 OUTCOME_MARK = "## Outcome"
 
