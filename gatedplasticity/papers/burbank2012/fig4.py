@@ -4,7 +4,10 @@ The network of Fig 3 (same Q, inputs and seed) trained with depression-
 and potentiation-biased rSTDP and cSTDP (alpha 1.2 / 0.9), each until
 classified or 625,000 presentations (``--quick``: 150,000). Panels per rule:
 corr(W(N), W(N - 3000)), std(W), the final weight distribution and the
-lower-layer rate. The dep-rSTDP run is Fig 3's (shared checkpoint).
+lower-layer rate. The dep-rSTDP run is Fig 3's (shared checkpoint). The
+quick runs are the calibration's stage 2 for the chosen values
+(``docs/burbank2012-calibration.md``): this figure is the calibration
+target, not a held-out result.
 """
 
 import time
