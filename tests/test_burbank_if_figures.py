@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from brian2 import ms
+from brian2 import mV, ms
 
 from gatedplasticity import papers, sweep
 from gatedplasticity.analysis.convergence import OUTCOMES
@@ -80,14 +80,17 @@ def test_fig8_comparison_needs_a_rise():
 
 @pytest.mark.standalone
 def test_reconstruction_probe_subtracts_an_identical_baseline():
-    """W = 0: the feedback and baseline runs are the same seeded run, so late - baseline is exactly 0."""
+    """W = 0: the feedback and baseline runs are the same seeded run, so late - baseline is exactly 0.
+
+    Run in a dense regime (the published reading of Eq 3, threshold -54 mV) so that both layers fire."""
+    dense = {"threshold": -54 * mV, "drive_scale": 1.0, "synaptic_scale": 1.0, "delay": 4 * ms}
     q = reconstruction.reconstruction_q(linear.q_matrix(12, 1.0, seed=3))
     c = td.correlation_matrix(12, seed=4, rank=3)
     compiled = td.CompiledNetwork(q.shape, {"chunk": 4, "record_spikes": True}, 4 * ms, 20 * ms)
     try:
-        silent = reconstruction.evaluate_reconstruction(q, np.zeros((12, 12)), c, seed=1, stimuli=4, compiled=compiled, delay=4 * ms)
+        silent = reconstruction.evaluate_reconstruction(q, np.zeros((12, 12)), c, seed=1, stimuli=4, compiled=compiled, **dense)
         strong = reconstruction.evaluate_reconstruction(q, np.full((12, 12), 3.0), c, seed=1, stimuli=4, compiled=compiled,
-                                            delay=4 * ms)
+                                                        **dense)
     finally:
         compiled.close()
     assert list(silent["stimulus"]) == [0, 1, 2, 3]

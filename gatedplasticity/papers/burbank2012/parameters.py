@@ -36,7 +36,7 @@ TABLE = {
     "synaptic_scale": (0.5, "R", "conductance per bottom-up/top-down spike and unit weight, 0.04 x this; calibrated, grid 0.25-1"),
     "input_scale": (1.0, "P", "peak input rate 20,000 spikes/s x this (1: the published rate; 0 turns the input off)"),
     "presentation": (160 * ms, "R", "the text's '[ ] to 160 ms': read as the presentation length"),
-    "chunk": (1500, "R", "presentations per compiled run; the classifier runs after each (paper: every presentation)"),
+    "chunk": (500, "R", "presentations per compiled run, the verdict's granularity (paper: every presentation; at most 500 so that verdicts are checked finely)"),
     "size": (100, "P", "100 lower and 100 higher neurons"),
     "q_eps": (1.0, "P", "Figs 3-4: Q with eps = 1 and smoothing"),
     "q_seed": (0, "R", "the paper's Q and C are random draws: our first seeds"),
