@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from brian2 import Hz, Network, SpikeMonitor, StateMonitor, TimedArray, ms
+from brian2 import Hz, Network, SpikeMonitor, StateMonitor, TimedArray, mV, ms
 
 import gatedplasticity as gp
 from gatedplasticity.analysis import stdp as closed_form
@@ -41,6 +41,9 @@ def small_problem(n=12, seed=3):
     return q, td.correlation_matrix(n, seed=seed + 1, rank=3)
 
 
+#: A dense regime (the published reading of Eq 3, threshold -54 mV) where tiny test networks fire a lot;
+#: the calibrated defaults make a 12-neuron network nearly silent.
+DENSE = {"threshold": -54 * mV, "drive_scale": 1.0, "synaptic_scale": 1.0}
 #: One continuous run (the per-synapse traces support nothing else): the earlier reading of the text.
 CONTINUOUS = {"trial": "continuous", "pair_window": None, "update": "spike"}
 
@@ -48,7 +51,7 @@ CONTINUOUS = {"trial": "continuous", "pair_window": None, "update": "spike"}
 def network_pairs(traces, q, strengths, duration=480 * ms, delay=4 * ms):
     """Seeded runtime run of the whole network (tiny mu: weights barely move); spike trains and final W."""
     with gp.Session(seed=1, dt=DT, progress=False):
-        network = td.build(q, network_parameters(delay=delay, mu=1e-6), traces=traces, chunk=3, strengths=strengths,
+        network = td.build(q, network_parameters(delay=delay, mu=1e-6, **DENSE), traces=traces, chunk=3, strengths=strengths,
                            **CONTINUOUS)
         network.bottom_up.w = q.ravel()
         network.top_down.w = 0
@@ -110,7 +113,7 @@ def test_external_input_time_course():
 def test_training_stops_as_soon_as_weights_are_extreme():
     q, c = small_problem()
     result = train(q, c, seed=1, max_presentations=60, backend="runtime", progress=False, chunk=3,
-                      rule="classical", alpha=0.9, mu=0.5, w_bound=0.3, delay=4 * ms)
+                      rule="classical", alpha=0.9, mu=0.5, w_bound=0.3, delay=4 * ms, **DENSE)
     assert result.outcome == "extreme weights"
     assert result.presentations < 60 and result.history["outcome"].iloc[-1] == "extreme weights"
     assert result.history["fraction_extreme"].iloc[-1] > 0.5
@@ -131,7 +134,7 @@ def test_training_resumes_from_its_checkpoint(tmp_path):
 def test_homeostasis_scales_top_down_weights_and_input_toward_the_target_rate():
     """After 30 presentations W rows and input gains scale by h_i = 1 + gamma mu (F - r_i)/F (STDP made negligible)."""
     q, c = small_problem()
-    common = dict(backend="runtime", progress=False, chunk=30, delay=4 * ms, mu=1e-14)
+    common = dict(backend="runtime", progress=False, chunk=30, delay=4 * ms, mu=1e-14, **DENSE)
     scaled = train(q, c, seed=4, max_presentations=60, homeostasis=True, target_rate=100 * Hz, gamma=2e13, **common)
     rates = scaled.final_state["lower.spikes_at_scaling"] / (30 * 0.16)  # spikes in the first 30 presentations
     factor = 1 + 0.2 * (100 - rates) / 100
@@ -175,9 +178,9 @@ def test_compiled_network_reruns_without_recompiling_and_matches_closed_loop_boo
         binary = compiled.session.binary()
         built = binary.stat().st_mtime_ns
         result = train(q, c, seed=0, max_presentations=9, compiled=compiled, progress=False, chunk=3,
-                          delay=4 * ms, mu=0.05)
+                          delay=4 * ms, mu=0.05, **DENSE)
         other = train(q, c, seed=0, max_presentations=9, compiled=compiled, progress=False, chunk=3,
-                         delay=4 * ms, mu=0.0)
+                         delay=4 * ms, mu=0.0, **DENSE)
         assert binary.stat().st_mtime_ns == built
     finally:
         compiled.close()
