@@ -19,7 +19,7 @@ from ... import streams
 from ...protocols import top_down
 from . import training as common
 from .parameters import VALUES, network_parameters
-from .reconstruction import window_counts
+from .reconstruction import EARLY, window_counts
 
 GRID = {"threshold": [-54 * mV, -45 * mV, -36 * mV], "drive_scale": [0.05, 0.1, 0.2, 0.4],
         "synaptic_scale": [0.25, 0.5, 1.0]}
@@ -67,8 +67,9 @@ def probe(candidate, compiled=None):
             result[f"{condition}_max_rate"] = max(s.max() for s in spikes.values()) / seconds
             if condition == "input":
                 monitor = next(obj for obj in runner.network.objects if obj.name == "lower_spikes")
-                counts = window_counts(np.asarray(monitor.i), np.asarray(monitor.t / second), PROBE_PRESENTATIONS, n)
-                early, total = counts["early"], _presentation_counts(monitor, n)
+                counts = window_counts(np.asarray(monitor.i), np.asarray(monitor.t / second), PROBE_PRESENTATIONS, n,
+                                       windows={"early": EARLY, "total": (0 * second, top_down.PRESENTATION)})
+                early, total = counts["early"], counts["total"]
                 result["spearman_early"] = (float(spearmanr(strengths.ravel(), early.ravel())[0])
                                             if early.any() else float("nan"))
                 weak = strengths < np.median(strengths)
@@ -77,16 +78,6 @@ def probe(candidate, compiled=None):
         if compiled is None:
             runner.close()
     return result
-
-
-def _presentation_counts(monitor, n):
-    """Spikes per (presentation, neuron) over whole presentations."""
-    period = float(top_down.PRESENTATION / second)
-    presentation = np.floor(np.asarray(monitor.t / second) / period).astype(int)
-    counts = np.zeros((PROBE_PRESENTATIONS, n))
-    inside = presentation < PROBE_PRESENTATIONS
-    np.add.at(counts, (presentation[inside], np.asarray(monitor.i)[inside]), 1)
-    return counts
 
 
 def stage1_filters(row):

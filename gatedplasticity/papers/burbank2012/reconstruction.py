@@ -65,13 +65,15 @@ def evaluate_reconstruction(q, w, c, seed, stimuli=100, compiled=None, **overrid
                          "baseline_late_spikes": counts["baseline"]["late"].sum(axis=1)})
 
 
-def window_counts(indices, times, presentations, n):
-    """Spike counts (presentation x neuron) in the EARLY and LATE windows; times in s."""
+def window_counts(indices, times, presentations, n, windows=None):
+    """Spike counts (presentation x neuron) per phase window, by default EARLY and LATE; times in s.
+
+    ``windows``: {label: (start, stop)} of presentation phases (Quantities)."""
     period = float(PRESENTATION / second)
     presentation = np.floor(times / period).astype(int)
     phase = times - presentation * period
     result = {}
-    for label, (start, stop) in (("early", EARLY), ("late", LATE)):
+    for label, (start, stop) in (windows or {"early": EARLY, "late": LATE}).items():
         inside = (phase >= float(start / second)) & (phase < float(stop / second)) & (presentation < presentations)
         counts = np.zeros((presentations, n))
         np.add.at(counts, (presentation[inside], indices[inside]), 1)

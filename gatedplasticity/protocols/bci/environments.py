@@ -110,7 +110,7 @@ def decoded_indices(circuit, n_simulated):
 class CompiledEnvironment:
     """Cursor, decoder and reward as Brian2 objects: the ``cursor`` group (one neuron per run, with
     ``run_regularly`` stages ``sense`` and ``act``) and three summed-variable Synapses that carry y*
-    to the inputs, the decoded velocity to the cursor and R, Rbar, learning to the neurons."""
+    to the inputs, the decoded velocity to the cursor and R, Rbar, learning, restart to the neurons."""
 
     def __init__(self, circuit, blocks, inputs, neurons, filter_reset="session"):
         runs, m, n_sim = circuit.runs, circuit.n_inputs, len(neurons) // circuit.runs
@@ -182,7 +182,7 @@ class CallbackEnvironment:
         self.objects, self.stages = [sense, act], {}
 
     def start(self, index, block):
-        restart = {"restart_filters": 1} if self.filter_reset == "target" else {}
+        restart = {"restart_filters": FILTER_RESETS[self.filter_reset]} if FILTER_RESETS[self.filter_reset] else {}
         self.tasks.append(self.task(block.targets, block.learning, **restart))
         self.decoder = block.decoder
 

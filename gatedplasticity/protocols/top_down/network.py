@@ -35,7 +35,7 @@ import numpy as np
 from brian2 import Hz, NeuronGroup, PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, mV, ms
 
 from ...backends import SEEDER
-from ...models.lif import G_PER_INPUT, TRIAL_RESET, arrival_relay, burbank_lif
+from ...models.lif import G_PER_INPUT, NEGATIVE_COUNTS, TRIAL_RESET, TRIALS, arrival_relay, burbank_lif
 from ...parameters import ParameterError, resolve
 from ...rules import stdp
 from . import trials
@@ -95,8 +95,8 @@ class TopDownNetwork:
 
 def check_trial(trial, pair_window, update, traces, negative_counts):
     """The trial-structure options, checked (see :mod:`.trials`)."""
-    for name, value, choices in (("trial", trial, trials.TRIALS), ("update", update, tuple(trials.UPDATES)),
-                                 ("negative_counts", negative_counts, ("clip", "subtract"))):
+    for name, value, choices in (("trial", trial, TRIALS), ("update", update, tuple(trials.UPDATES)),
+                                 ("negative_counts", negative_counts, tuple(NEGATIVE_COUNTS))):
         if value not in choices:
             raise ParameterError(name, f"{OWNER}: unknown {name} {value!r}; choose one of {', '.join(choices)}")
     if traces != "neuron" and (trial == "reset" or pair_window is not None or update != "spike"):

@@ -74,9 +74,6 @@ class CompiledNetwork:
         self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
         return read_state(variables)
 
-    def population_counts(self, steps):
-        return population_counts(self.network, steps)
-
     def close(self):
         self.session.__exit__(None, None, None)
 
@@ -103,9 +100,6 @@ class RuntimeNetwork:
         self.chunks += 1
         self.net.run(self.structure["chunk"] * PRESENTATION, namespace={})
         return read_state(variables)
-
-    def population_counts(self, steps):
-        return population_counts(self.network, steps)
 
     def close(self):
         self.session.__exit__(None, None, None)

@@ -29,7 +29,7 @@ from ...weights import all_to_all, arrange
 from ..validation import positive_int
 from .inputs import input_strengths
 from .network import DT, OWNER, PRESENTATION, parameters, structure_of
-from .runner import CompiledNetwork, RuntimeNetwork
+from .runner import CompiledNetwork, RuntimeNetwork, population_counts
 from .trials import pairs_per_presentation, steps
 
 
@@ -125,7 +125,7 @@ def train(q, c, seed, params, max_presentations=IF_MAX_PRESENTATIONS, backend="s
             w = weight_matrix(effective_weights(state, params["w_bound"]), n_lower, n_higher)
             snapshots[done] = w
             activity = {f"spikes_{side}": (state[f"{side}.spike_count"] - counts[side]).mean() / chunk for side in counts}
-            activity["pairs_top_down"] = _pairs(runner, structure, params, chunk, n_lower * n_higher)
+            activity["pairs_top_down"] = _pairs(runner, structure, chunk, n_lower * n_higher)
             caption = classify_if(snapshots, params["w_bound"], "absolute")
             outcome = classify_if(snapshots, params["w_bound"]) or ("did not converge" if done >= max_presentations else None)
             rows.append(_history_row(done, w, snapshots, target, activity, params["w_bound"], outcome, caption))
@@ -157,9 +157,9 @@ def _outcome(rows):
     return rows[-1]["outcome"] if rows else None
 
 
-def _pairs(runner, structure, params, chunk, synapses):
+def _pairs(runner, structure, chunk, synapses):
     """Top-down spike pairs per synapse and presentation in the last chunk (NaN without population monitors)."""
-    counts = runner.population_counts(chunk * steps(PRESENTATION, DT))
+    counts = population_counts(runner.network, chunk * steps(PRESENTATION, DT))
     if counts is None:
         return np.nan
     window = None if structure["pair_window"] is None else steps(structure["pair_window"], DT)

@@ -27,7 +27,6 @@ import numpy as np
 from brian2 import Synapses, ms
 
 PAIR_WINDOW = 80 * ms
-TRIALS = ("reset", "continuous")
 #: Weight update of the network's option -> ``rules.stdp`` update.
 UPDATES = {"presentation": "deferred", "spike": "spike"}
 
