@@ -96,14 +96,57 @@ def equation_unit(value):
     return "1" if get_dimensions(value).is_dimensionless else unit_name(value)
 
 
-def split_shared(params, shared):
-    """(Equations declaring ``shared`` as shared constant variables, namespace of the rest).
+def split_shared(params, shared, batched=()):
+    """(Equations declaring the ``shared`` and ``batched`` parameters as variables, namespace of the rest).
 
     Shared constants live in the group, so subexpressions that use them can be
-    read by other groups and standalone ``run_args`` can change them.
+    read by other groups and standalone ``run_args`` can change them. Batched
+    parameters are per-element constants (one value per neuron or synapse):
+    one group then holds many independent parameter sets.
     """
-    equations = Equations("\n".join(f"{name} : {equation_unit(params[name])} (shared, constant)" for name in shared))
-    return equations, {key: value for key, value in params.items() if key not in shared}
+    lines = [f"{name} : {equation_unit(params[name])} (shared, constant)" for name in shared]
+    lines += [f"{name} : {equation_unit(params[name])} (constant)" for name in batched]
+    equations = Equations("\n".join(lines))
+    return equations, {key: value for key, value in params.items() if key not in (*shared, *batched)}
+
+
+def check_names(kind, names, params, owner):
+    """Raise ParameterError naming the first of ``names`` that is not a parameter of ``owner``."""
+    for name in names:
+        if name not in params:
+            raise ParameterError(name, f"{owner}: unknown {kind} parameter '{name}'; valid parameters are: "
+                                       f"{', '.join(sorted(params))}")
+
+
+def batch_values(name, value, reference, owner, count=None, index=None):
+    """``value`` as one value per element of a group (neurons or synapses), in the unit of ``reference``.
+
+    A scalar is repeated; an array gives one value per element (``count`` of
+    them, when known) or, with ``index`` (the group of each element, e.g. the
+    postsynaptic neuron of each synapse), one value per group, expanded to
+    the elements. Units, finiteness and sign are checked as for scalars
+    (:func:`check_value`); a wrong length raises ParameterError naming ``name``.
+    """
+    check_value(name, value, reference, owner)
+    magnitude = np.asarray(value, float)
+    count = len(index) if index is not None else count
+    if magnitude.ndim == 0:
+        if count is None:
+            return value
+        magnitude = np.full(count, float(magnitude))
+    elif magnitude.ndim != 1:
+        raise ParameterError(name, f"{owner}: batched parameter '{name}' must be a scalar or a 1-D array, "
+                                   f"got shape {magnitude.shape}")
+    elif index is not None and len(magnitude) != count:
+        groups = int(np.max(index)) + 1 if len(index) else 0
+        if len(magnitude) != groups:
+            raise ParameterError(name, f"{owner}: batched parameter '{name}' needs {count} values (one per element) "
+                                       f"or {groups} (one per group), got {len(magnitude)}")
+        magnitude = magnitude[np.asarray(index)]
+    elif count is not None and len(magnitude) != count:
+        raise ParameterError(name, f"{owner}: batched parameter '{name}' needs {count} values (one per element), "
+                                   f"got {len(magnitude)}")
+    return Quantity(magnitude, dim=get_dimensions(reference))
 
 
 def as_table(parameters, descriptions=None):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from brian2 import Equations, NeuronGroup
 
-from ..parameters import ParameterError, as_equations, as_table, frozen, resolve, split_shared
+from ..parameters import ParameterError, as_equations, as_table, batch_values, check_names, frozen, resolve, split_shared
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,13 @@ class Model:
         """Events the model's neurons emit (``spike`` plus custom events)."""
         return (("spike",) if self.threshold else ()) + tuple(self.events)
 
-    def neurons(self, n, *, name=None, dt=None, functions=None, **overrides):
+    def neurons(self, n, *, name=None, dt=None, functions=None, batched=(), **overrides):
         """``n`` neurons of this model (on their own clock if ``dt`` is given); ``overrides`` replace defaults.
 
+        ``batched`` parameters are stored per neuron (constant variables): their
+        overrides may be scalars or one value per neuron, so that one group
+        holds many independent parameter sets; :meth:`batch_args` gives the
+        run_args of new values for a rerun of a standalone build.
         ``functions`` maps names used in the equations to TimedArrays or Brian2 Functions.
         The group's ``operations`` maps "step" to the ``run_regularly`` of
         :attr:`step` (when the model has one), for callers that schedule it.
@@ -80,7 +84,8 @@ class Model:
         if isinstance(n, bool) or not isinstance(n, (int, float, np.integer)) or int(n) != n or n < 1:
             raise ParameterError("n", f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
         params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
-        shared, namespace = split_shared(params, self.shared)
+        check_names("batched", batched, params, f"model '{self.name}'")
+        shared, namespace = split_shared(params, self.shared, batched)
         group = NeuronGroup(
             int(n),
             self.equations + shared,
@@ -100,9 +105,21 @@ class Model:
         group.operations = {"step": group.run_regularly(self.step, name=f"{group.name}_step")} if self.step else {}
         for parameter in self.shared:
             setattr(group, parameter, params[parameter])
+        for variable, value in self.batch_args(group, **{p: params[p] for p in batched}).items():
+            setattr(group, variable.name, value)
         for variable, parameter in self.initial.items():
             setattr(group, variable, params[parameter])
         return group
+
+    def batch_args(self, group, **values):
+        """{group.<name>: per-neuron values} for batched parameters (scalars or one per neuron)."""
+        owner = f"model '{self.name}'"
+        args = {}
+        for name, value in values.items():
+            if name not in group.variables or group.variables[name].scalar or name not in self.defaults:
+                raise ParameterError(name, f"{owner}: '{name}' is not a batched parameter of {group.name}")
+            args[getattr(group, name)] = batch_values(name, value, self.defaults[name], owner, count=len(group))
+        return args
 
     def _repr_markdown_(self):
         events = "\n".join(f"- `{e}`: when `{c}`, then `{code}`" for e, (c, code, *_) in self.events.items())

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass, field, replace
 
-from brian2 import Equations, Synapses, ms
+import numpy as np
+from brian2 import Equations, Synapses, get_device, ms
 
-from ..parameters import ParameterError, as_equations, as_table, check_value, frozen, resolve, split_shared
+from ..parameters import (ParameterError, as_equations, as_table, batch_values, check_names, check_value, frozen, resolve,
+                          split_shared)
 
 #: Plasticity always on: the weight-update code multiplies by ``plasticity_gate``.
 UNGATED = Equations("plasticity_gate = 1 : 1")
@@ -130,7 +132,8 @@ class Rule:
                         f"(its events: {', '.join(sorted(events)) or 'none'})",
                     )
 
-    def synapses(self, pre, post, *, connect=True, tunable=(), transmit="", name=None, dt=None, **overrides):
+    def synapses(self, pre, post, *, connect=True, tunable=(), batched=(), transmit="", name=None, dt=None,
+                 **overrides):
         """Build a ``brian2.Synapses`` from ``pre`` to ``post`` that obeys this rule.
 
         Parameters
@@ -142,6 +145,14 @@ class Rule:
             Parameters stored as shared constant variables instead of
             namespace constants, so that a standalone binary can be rerun with
             new values through ``run_args`` (``session.rerun({S.mu: 0.02})``).
+        batched : iterable of str
+            Parameters stored per synapse (constant variables), so that one
+            group holds many independent parameter sets. Their overrides may
+            be scalars, one value per synapse, or one per postsynaptic neuron
+            (expanded to its synapses; in standalone this needs
+            ``connect=True`` or explicit ``i``/``j`` arrays, whose synapse order
+            is known before the run). :meth:`batch_args` gives the run_args of
+            new values for a rerun of a standalone build.
         transmit : str
             Extra code run on each presynaptic spike, e.g. ``"g_post += 0.04*w"``.
         dt : Quantity, optional
@@ -154,11 +165,10 @@ class Rule:
         ``run_regularly`` object, for callers that schedule the stages.
         """
         params = resolve(self.defaults, overrides, owner=f"rule '{self.name}'")
-        for parameter in tunable:
-            if parameter not in params:
-                raise ParameterError(parameter, f"rule '{self.name}': unknown tunable parameter '{parameter}'")
+        check_names("tunable", tunable, params, f"rule '{self.name}'")
+        check_names("batched", batched, params, f"rule '{self.name}'")
         self.check_groups(pre, post)
-        tunable_equations, namespace = split_shared(params, tunable)
+        tunable_equations, namespace = split_shared(params, tunable, batched)
         pre_code = "\n".join(line for line in (self.on_pre, transmit) if line)
         pre_pathways = {"pre": pre_code} if pre_code else {}
         pre_pathways.update({name: code for name, (_, code) in self.on_pre_event.items()})
@@ -193,10 +203,30 @@ class Rule:
             synapses.connect(**connect)
         for parameter in tunable:
             setattr(synapses, parameter, params[parameter])
+        synapses.add_attribute("post_index")
+        synapses.post_index = post_index(synapses, pre, post, connect)
+        if batched and connect is not False:
+            for variable, value in self.batch_args(synapses, **{p: params[p] for p in batched}).items():
+                setattr(synapses, variable.name, value)
         if connect is not False:
             for variable, parameter in self.initial.items():
                 setattr(synapses, variable, params[parameter])
         return synapses
+
+    def batch_args(self, synapses, **values):
+        """{synapses.<name>: per-synapse values} for batched parameters (run_args of a standalone rerun, or to set).
+
+        Each value: a scalar, one per synapse, or one per postsynaptic neuron
+        (when the synapse order is known: see :meth:`synapses`).
+        """
+        owner = f"rule '{self.name}'"
+        args = {}
+        for name, value in values.items():
+            if name not in synapses.variables or synapses.variables[name].scalar or name not in self.defaults:
+                raise ParameterError(name, f"{owner}: '{name}' is not a batched parameter of {synapses.name}")
+            args[getattr(synapses, name)] = batch_values(name, value, self.defaults[name], owner,
+                                                         index=synapses.post_index)
+        return args
 
     def _repr_markdown_(self):
         pathways = [("on_pre", self.on_pre), ("on_post", self.on_post)]
@@ -213,3 +243,14 @@ class Rule:
 
     def __str__(self):
         return self._repr_markdown_()
+
+
+def post_index(synapses, pre, post, connect):
+    """Postsynaptic neuron of each synapse when the order is known before a run (runtime: always), else None."""
+    if get_device().__class__.__name__ == "RuntimeDevice" and connect is not False:
+        return np.asarray(synapses.j[:])
+    if connect is True:
+        return np.tile(np.arange(len(post)), len(pre))  # Brian2 creates all-to-all synapses i-major
+    if isinstance(connect, dict) and "j" in connect and not isinstance(connect["j"], str) and "i" in connect:
+        return np.broadcast_to(np.asarray(connect["j"]), np.broadcast(connect["i"], connect["j"]).shape).copy()
+    return None
