@@ -113,6 +113,7 @@ class Session:
         if self.standalone:
             self.directory.mkdir(parents=True, exist_ok=True)
             set_device("cpp_standalone", directory=str(self.directory), build_on_run=False)
+            self.device = brian2.get_device()
         else:
             set_device("runtime")
         brian2.start_scope()
@@ -174,8 +175,10 @@ class Session:
                 "in runtime mode set the variables and call run() again"
             )
         started = time.perf_counter()
-        device.run(directory=str(self.directory), with_output=self.progress, run_args=run_args,
-                   results_directory=results_directory)
+        if brian2.get_device() is not self.device:  # runtime work since the build switched devices: switch back
+            set_device(self.device, build_on_run=False, directory=str(self.directory))
+        self.device.run(directory=str(self.directory), with_output=self.progress, run_args=run_args,
+                        results_directory=results_directory)
         return time.perf_counter() - started
 
     def binary(self):

@@ -76,7 +76,7 @@ def test_batched_rule_standalone_rerun_equals_separate_runs():
 
 def test_per_post_values_expand_to_synapses_and_per_synapse_values_pass():
     pre, post = NeuronGroup(3, "eligibility = 0.5 : 1"), NeuronGroup(2, "instructive = 0.5 : 1", events={"plateau": "t<0*ms"})
-    rule = btsp.rule()
+    rule = btsp.rule("continuous")
     per_post = rule.synapses(pre, post, batched=("k_plus",), k_plus=[1.0, 2.0] / second)
     np.testing.assert_array_equal(per_post.k_plus[:], np.tile([1.0, 2.0], 3) * Hz)
     explicit = rule.synapses(pre, post, connect={"i": [0, 2, 1], "j": [1, 1, 0]}, batched=("k_minus",),
@@ -93,7 +93,7 @@ def test_per_post_values_expand_to_synapses_and_per_synapse_values_pass():
 def test_bad_batched_values_name_the_parameter(overrides, parameter):
     pre, post = NeuronGroup(3, "eligibility = 0.5 : 1"), NeuronGroup(2, "instructive = 0.5 : 1", events={"plateau": "t<0*ms"})
     with pytest.raises(ParameterError) as error:
-        btsp.rule().synapses(pre, post, **overrides)
+        btsp.rule("continuous").synapses(pre, post, **overrides)
     assert error.value.parameter == parameter
 
 

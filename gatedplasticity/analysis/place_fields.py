@@ -9,6 +9,7 @@ run from -length/2 to length/2.
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 from ..rules.btsp import W_MAX
 
@@ -21,11 +22,39 @@ def signed_distance(x, reference, length):
     return (np.asarray(x) - reference + length / 2) % length - length / 2
 
 
+def ramp_kernel(centers, field_sd, length, positions):
+    """(inputs x positions) ramp (mV) per unit of W - 1 of each input: c x peak rate x r_i(x)."""
+    distances = signed_distance(np.asarray(positions)[None, :], np.asarray(centers)[:, None], length)
+    return MV_PER_HZ * PEAK_RATE * np.exp(-(distances / field_sd) ** 2)
+
+
 def ramp(weights, centers, field_sd, length, positions=None):
     """Ramp (mV) of each cell (rows of ``weights``, normalised w) at ``positions`` (cm; default 1-cm grid)."""
     positions = np.arange(0, length, 1.0) if positions is None else np.asarray(positions)
-    rates = np.exp(-(signed_distance(positions[None, :], np.asarray(centers)[:, None], length) / field_sd) ** 2)
-    return positions, MV_PER_HZ * PEAK_RATE * (W_MAX * np.atleast_2d(weights) - 1) @ rates
+    return positions, (W_MAX * np.atleast_2d(weights) - 1) @ ramp_kernel(centers, field_sd, length, positions)
+
+
+def baseline(ramps, fraction=0.1):
+    """Baseline of each ramp (last axis): the mean of its lowest ``fraction`` of bins (mV)."""
+    ramps = np.asarray(ramps, float)
+    lowest = np.sort(ramps, axis=-1)[..., : max(1, int(round(fraction * ramps.shape[-1])))]
+    return lowest.mean(axis=-1)
+
+
+def fit_weights(ramp_mV, positions, centers, field_sd, length, ridge=1e-3):
+    """Normalised weights w whose ramp matches ``ramp_mV`` at ``positions``: ramp(fit_weights(r)) ~ r.
+
+    Non-negative least squares on W - 1 >= 0 (a synapse is potentiated or
+    naive) through :func:`ramp_kernel`, after subtracting the ramp's
+    :func:`baseline`; a small ridge (relative to the kernel's scale) makes the
+    solution unique and smooth (neighbouring inputs overlap). w is capped at 1.
+    """
+    kernel = ramp_kernel(centers, field_sd, length, positions).T  # positions x inputs
+    target = np.asarray(ramp_mV, float) - baseline(ramp_mV)
+    scale = np.sqrt(ridge) * np.linalg.norm(kernel, 2)
+    system = np.vstack([kernel, scale * np.eye(kernel.shape[1])])
+    excess, _ = optimize.nnls(system, np.concatenate([target, np.zeros(kernel.shape[1])]), maxiter=50 * kernel.shape[1])
+    return np.minimum((1 + excess) / W_MAX, 1.0)
 
 
 def field_metrics(positions, values, plateau_position, length):

@@ -28,10 +28,8 @@ from .base import Model
 
 CIRCULAR_DISTANCE = "{d} - (2 * {d} - track_length) * int({d} > track_length / 2)"
 
-INPUT = Equations(
+INPUT_TUNING = Equations(
     f"""
-    x = position(t) : meter (shared)
-    lap = lap_number(t) : 1 (shared)
     field_distance = {CIRCULAR_DISTANCE.format(d="abs(x - center)")} : meter
     rate = exp(-(field_distance / field_sd)**2) : 1
     deligibility/dt = (rate / et_max - eligibility) / tau_ET : 1
@@ -39,22 +37,48 @@ INPUT = Equations(
     last_lap : 1
     """
 )
+#: One animal: the position and lap are shared TimedArrays of time.
+ONE_PATH = Equations(
+    """
+    x = position(t) : meter (shared)
+    lap = lap_number(t) : 1 (shared)
+    """
+)
+#: Many recorded paths at once: 2-D TimedArrays (time x path), each input reads its own path.
+MANY_PATHS = Equations(
+    """
+    x = path_position(t, path) : meter
+    lap = path_lap(t, path) : 1
+    path : integer (constant)
+    """
+)
+INPUT = ONE_PATH + INPUT_TUNING
 
-CELL = Equations(
+PLATEAU_STATE = Equations(
+    """
+    plateau_active = int(t < plateau_end) : 1
+    dinstructive/dt = (plateau_active / (1 - exp(-plateau_duration / tau_IS)) - instructive) / tau_IS : 1
+    plateau_end : second
+    plateau_count : 1
+    """
+)
+CELL = PLATEAU_STATE + Equations(
     """
     x = position(t) : meter (shared)
     near_reward = clip(int((x - reward_position)**2 < reward_half_width**2) + int((x - reward_position - track_length)**2 < reward_half_width**2) + int((x - reward_position + track_length)**2 < reward_half_width**2), 0, 1) : 1 (shared)
     plateau_rate = base_rate + (reward_rate - base_rate) * near_reward : Hz (shared)
-    plateau_active = int(t < plateau_end) : 1
-    dinstructive/dt = (plateau_active / (1 - exp(-plateau_duration / tau_IS)) - instructive) / tau_IS : 1
-    plateau_end : second
     induce : 1
-    plateau_count : 1
     """
 )
+#: Plateaus at recorded times: ``plateau_schedule(t, path)`` is a plateau's duration at its onset step, 0 elsewhere.
+SCHEDULED_CELL = PLATEAU_STATE + Equations("path : integer (constant)")
 
 FIELD_SD = 90 * cm / (3 * np.sqrt(2))
 TRACK_LENGTH = 187 * cm
+INPUT_DEFAULTS = {"tau_ET": 1664 * ms, "field_sd": FIELD_SD, "track_length": TRACK_LENGTH, "et_max": 1.0}
+INPUT_DESCRIPTIONS = {"tau_ET": "eligibility trace time constant", "field_sd": "s.d. of the place field [R]",
+                      "track_length": "circumference of the circular track",
+                      "et_max": "largest ET while running (normalisation)"}
 
 
 def place_input():
@@ -62,13 +86,47 @@ def place_input():
     return Model(
         name="place-tuned input (BTSP)",
         equations=INPUT,
-        defaults={"tau_ET": 1664 * ms, "field_sd": FIELD_SD, "track_length": TRACK_LENGTH, "et_max": 1.0},
+        defaults=INPUT_DEFAULTS,
         events={"lap_end": ("lap > last_lap", "last_lap = lap")},
         method="exponential_euler",
-        descriptions={"tau_ET": "eligibility trace time constant", "field_sd": "s.d. of the place field [R]",
-                      "track_length": "circumference of the circular track",
-                      "et_max": "largest ET while running at steady speed (normalisation)"},
+        descriptions=INPUT_DESCRIPTIONS,
         reference="Milstein et al. 2021, eLife 10:e73046 (fitted tau_ET); Bittner et al. 2017",
+    )
+
+
+def path_input():
+    """Place-tuned inputs, each on one of many recorded paths (``path`` index into 2-D TimedArrays
+    ``path_position`` and ``path_lap`` of time x path, given through ``functions=``)."""
+    return Model(
+        name="place-tuned input on recorded paths (BTSP)",
+        equations=MANY_PATHS + INPUT_TUNING,
+        defaults=INPUT_DEFAULTS,
+        events={"lap_end": ("lap > last_lap", "last_lap = lap")},
+        method="exponential_euler",
+        descriptions=INPUT_DESCRIPTIONS,
+        reference="Milstein et al. 2021, eLife 10:e73046 (fitted tau_ET); Bittner et al. 2017",
+    )
+
+
+def scheduled_plateau_cell():
+    """CA1 cell whose plateaus start at recorded onsets and last their recorded durations.
+
+    ``plateau_schedule(t, path)`` (a 2-D TimedArray of time x path, in
+    seconds, through ``functions=``) holds each plateau's duration at its
+    onset step. IS is normalised to peak 1 after a plateau of the reference
+    ``plateau_duration`` (300 ms); a longer plateau drives it higher (at most
+    1 / (1 - exp(-300 / 437)) = 2.0 for an endless one).
+    """
+    return Model(
+        name="CA1 cell with recorded plateaus (BTSP)",
+        equations=SCHEDULED_CELL,
+        defaults={"tau_IS": 437 * ms, "plateau_duration": 300 * ms},
+        events={"plateau": ("plateau_schedule(t, path) > 0 * second and t >= plateau_end",
+                            "plateau_end = t + plateau_schedule(t, path); plateau_count += 1")},
+        method="exponential_euler",
+        descriptions={"tau_IS": "instructive signal time constant",
+                      "plateau_duration": "reference plateau length of the IS normalisation"},
+        reference="Milstein et al. 2021, eLife 10:e73046 (fitted tau_IS); plateau times and durations from the data",
     )
 
 
