@@ -1,4 +1,5 @@
-"""Command line: ``gatedplasticity list [--targets]``, ``reproduce FIG``, ``record``, ``sweep EXPERIMENT ...``, ``sweep status DIR``.
+"""Command line: ``gatedplasticity list [--targets]``, ``reproduce FIG``, ``record``, ``sweep EXPERIMENT ...``,
+``sweep status DIR``, ``fit btsp DATA... --format induction|pooled --out DIR``.
 
 Every bad input exits with status 2 and one line on stderr that names the
 option; nothing typed on the command line or read from a grid file is
@@ -149,7 +150,50 @@ def parser():
     sweep.add_argument("--out", help="sweep folder (default: sweeps/EXPERIMENT)")
     sweep.add_argument("--scheduler", help="Dask scheduler address (default: local processes)")
     sweep.add_argument("--workers", type=positive_argument, help="local worker processes (default: all cores)")
+    fit = commands.add_parser("fit", help="fit a plasticity rule to recorded data (rerun to resume)",
+                              description="gatedplasticity fit btsp DATA... --format induction|pooled --out DIR")
+    fit.add_argument("rule", choices=["btsp"], help="the rule to fit")
+    fit.add_argument("data", nargs="+", help="CSV or Parquet tables (induction: ramps, paths, plateaus; pooled: one)")
+    fit.add_argument("--format", choices=["induction", "pooled"], required=True)
+    fit.add_argument("--out", required=True, help="output folder (the fit resumes from its state/ subfolder)")
+    fit.add_argument("--fit", default="k_plus,k_minus,th_plus,th_minus", help="comma-separated parameters to fit")
+    fit.add_argument("--prior", action="append", default=[], metavar="NAME=MEAN,SD",
+                     help="Gaussian prior of a fitted parameter, with units (k_plus=1.1/second,0.3/second)")
+    fit.add_argument("--population", type=positive_argument, default=64, help="candidates per generation")
+    fit.add_argument("--generations", type=positive_argument, default=30)
+    fit.add_argument("--batch", type=positive_argument, help="candidates per compiled run (default: the population)")
+    fit.add_argument("--seed", type=seed_argument, default=0)
+    fit.add_argument("--backend", choices=["standalone", "runtime"], default="standalone")
+    fit.add_argument("--scheduler", help="Dask scheduler address (default: local processes)")
+    fit.add_argument("--workers", type=positive_argument, default=1, help="local worker processes (batches in parallel)")
     return main
+
+
+def fit_command(args):
+    from .fitting import data as recorded, fit, report
+
+    priors = {}
+    for assignment in args.prior:
+        name, equals, values = assignment.partition("=")
+        parts = values.split(",")
+        if not equals or len(parts) != 2:
+            raise UsageError(f"--prior: expected NAME=MEAN,SD, got {assignment!r}")
+        priors[name.strip()] = tuple(parse_value(part, "--prior") for part in parts)
+    fitted = fit.parameters(tuple(name.strip() for name in args.fit.split(",") if name.strip()), priors)
+    unknown = set(priors) - {p.name for p in fitted}
+    if unknown:
+        raise UsageError(f"--prior: {sorted(unknown)[0]} is not among the fitted parameters (--fit)")
+    data = recorded.read(args.data, args.format)
+    result = fit.fit(data, Path(args.out) / "state", fitted=fitted, population=args.population,
+                     generations=args.generations, batch=args.batch, seed=args.seed, backend=args.backend,
+                     executor=args.scheduler or "local", workers=args.workers)
+    report.write(result, args.out, sources=args.data)
+    with pd.option_context("display.width", 200, "display.precision", 4):
+        print(result.uncertainty.assign(best=[float(result.best[name]) for name in result.uncertainty["parameter"]])
+              .to_string(index=False))
+    print(f"loss {result.loss:.4g} mV^2 (published parameters: {result.published_loss:.4g}); "
+          f"{result.evaluations} candidates in {result.wall_time:.0f} s; results in {args.out}")
+    return 0
 
 
 def read_grid(args):
@@ -206,6 +250,8 @@ def main(argv=None):
             return 0
         if args.command == "sweep":
             return sweep_command(args)
+        if args.command == "fit":
+            return fit_command(args)
         return reproduce(args.figure, args.quick, args.seed, args.out, args.backend)
     except (UsageError, ParameterError, papers.UnknownFigureError) as error:
         print(f"gatedplasticity: {error}", file=sys.stderr)

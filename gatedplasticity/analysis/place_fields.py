@@ -80,3 +80,22 @@ def coverage(peaks, reward_position, length, half_width):
     """Fraction of place-field peaks within ``half_width`` of the reward and the fraction a uniform tiling would give."""
     near = np.abs(signed_distance(np.asarray(peaks), reward_position, length)) <= half_width
     return pd.Series({"fraction_near_reward": near.mean(), "uniform_fraction": 2 * half_width / length})
+
+
+def nearest_onset_times(path, onsets, positions, length_cm):
+    """For each position: time (s) from the animal passing it to the nearest plateau onset (negative = before).
+
+    Among all passes of the position, the one nearest in time to any onset.
+    """
+    t = path["t_s"].to_numpy(float)
+    x = path["position_cm"].to_numpy(float)
+    unwrapped = x + length_cm * np.concatenate([[0], np.cumsum(np.diff(x) < -length_cm / 2)])
+    result = np.empty(len(positions))
+    for index, position in enumerate(positions):
+        passes = np.arange(np.floor((unwrapped[0] - position) / length_cm), np.ceil((unwrapped[-1] - position) / length_cm) + 1)
+        targets = position + passes * length_cm
+        targets = targets[(targets >= unwrapped[0]) & (targets <= unwrapped[-1])]
+        times = np.interp(targets, unwrapped, t)  # unwrapped increases (pauses: the first time at that place)
+        differences = times[:, None] - np.asarray(onsets)[None, :]
+        result[index] = differences.ravel()[np.argmin(np.abs(differences).ravel())]
+    return result

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from brian2 import Network, Quantity, TimedArray, cm, get_dimensions, ms, second
+from brian2 import Network, Quantity, StateMonitor, TimedArray, cm, get_dimensions, ms, second
 
 from ..backends import Session, check_backend
 from ..models.btsp import FIELD_SD, TRACK_LENGTH, path_input, scheduled_plateau_cell
@@ -98,11 +98,14 @@ class InductionRuns:
 
     ``fitted``: the batched parameter names (the rule's, and ``tau_IS`` of
     the cell); :meth:`run` takes one value per candidate for each and
-    returns the weights after (candidate x induction x input).
+    returns the weights after (candidate x induction x input), or with
+    ``record_every`` (e.g. the lap duration of constant-speed paths) the
+    weights at t = 0, record_every, 2 record_every, ... (candidate x
+    induction x time x input).
     """
 
     def __init__(self, inductions, n_candidates, fitted=(), length=TRACK_LENGTH, tau_et=None, integration="lap",
-                 backend="standalone", progress=False):
+                 backend="standalone", record_every=None, progress=False):
         if not inductions:
             raise ParameterError("inductions", f"{OWNER}: no inductions given")
         self.inductions, self.backend = list(inductions), check_backend(backend)
@@ -116,7 +119,7 @@ class InductionRuns:
         self.n_inputs = len(self.inductions[0].initial_weights)
         if any(len(induction.initial_weights) != self.n_inputs for induction in self.inductions):
             raise ParameterError("initial_weights", f"{OWNER}: every induction needs {self.n_inputs} initial weights")
-        self.length, self.integration, self.progress = length, integration, progress
+        self.length, self.integration, self.progress, self.record_every = length, integration, progress, record_every
         self.tau_et = self.input_model.defaults["tau_ET"] if tau_et is None else tau_et
         self.steps = int(np.ceil(max(float(i.duration / DT) for i in self.inductions))) + 2
         self.session = None
@@ -160,7 +163,10 @@ class InductionRuns:
                                       connect={"i": (ind * n_in + inp).ravel(), "j": (cand * n_ind + ind).ravel()},
                                       **rule_values)
         synapses.w = self.initial_weights()
-        return inputs, cells, synapses
+        if self.record_every is None:
+            return inputs, cells, synapses
+        return inputs, cells, synapses, StateMonitor(synapses, "w", record=True, dt=self.record_every, when="end",
+                                                     name="induction_weights")
 
     def per_cell(self, value):
         """One value per cell (candidate-major) from one per candidate (or one for all), units kept."""
@@ -187,20 +193,34 @@ class InductionRuns:
             with Session("runtime", seed=0, name="btsp-inductions", dt=DT, progress=self.progress) as session:
                 groups = self.build(values)
                 session.run(duration, Network(*groups))
-                return np.array(groups[2].w[:]).reshape(self.shape)
-        if self.session is None:
-            self.session = Session("standalone", name=f"btsp-inductions-{self.key()}-{os.getpid()}", dt=DT,
-                                   progress=self.progress).__enter__()
-            self.groups = self.build(values)
-            self.session.run_stage(duration, Network(*self.groups))
-            self.session.finish(run=False)
-        inputs, cells, synapses = self.groups
+                return self.read(groups)
+        self.compile(values)
+        inputs, cells, synapses, *_ = self.groups
         run_args = {synapses.w: self.initial_weights()}
         for name in self.fitted:
             model, group = (self.cell_model, cells) if name in CELL_PARAMETERS else (self.rule, synapses)
             run_args.update(model.batch_args(group, **{name: self.per_cell(values[name])}))
         self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
-        return np.array(synapses.w[:]).reshape(self.shape)
+        return self.read(self.groups)
+
+    def defaults(self):
+        """The fitted parameters at their default values (one for all candidates)."""
+        return {name: (self.cell_model if name in CELL_PARAMETERS else self.rule).defaults[name] for name in self.fitted}
+
+    def compile(self, values=None):
+        """Build the standalone program once (``values`` only fill the build; reruns bring their own)."""
+        if self.backend == "standalone" and self.session is None:
+            self.session = Session("standalone", name=f"btsp-inductions-{self.key()}-{os.getpid()}", dt=DT,
+                                   progress=self.progress).__enter__()
+            self.groups = self.build(values or self.defaults())
+            self.session.run_stage(self.steps * DT, Network(*self.groups))
+            self.session.finish(run=False)
+
+    def read(self, groups):
+        if self.record_every is None:
+            return np.array(groups[2].w[:]).reshape(self.shape)
+        recorded = np.array(groups[3].w)  # synapse x time
+        return recorded.reshape(*self.shape, -1).transpose(0, 1, 3, 2)
 
     def close(self):
         if self.session is not None:

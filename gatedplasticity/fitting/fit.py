@@ -1,0 +1,237 @@
+"""Fit BTSP parameters to recorded inductions: differential evolution, one batched compiled run per batch.
+
+``fit(data, folder)``: ``scipy.optimize.differential_evolution`` with
+``vectorized=True`` proposes a population per generation; the population is
+evaluated in batches (``fitting.evaluation``), each batch one rerun of one
+standalone build holding every candidate x induction. Loss: the
+objective's (mV^2, ``fitting.objective``) plus, for parameters with a prior
+N(mean, sd), ``prior_weight`` x z^2. Bounds per parameter
+(:data:`DEFAULT_PARAMETERS`). After each generation the population, its
+losses and every evaluated candidate are written atomically to the folder;
+calling ``fit`` again with the same folder resumes from there (the
+differential evolution restarts from the saved population with a seed
+derived from the generation reached, so a resumed fit is reproducible but
+not the same path as an uninterrupted one).
+
+Uncertainty: a bootstrap over inductions (pooled data: over its
+``induction`` groups, or rows), re-optimised on a local quadratic surrogate
+of the resampled loss through the candidates evaluated near the optimum
+(:func:`bootstrap_table`; no new simulations). Reported: s.d. and
+2.5-97.5 percentiles.
+"""
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from brian2 import Quantity, get_dimensions, ms, second
+from scipy.optimize import differential_evolution
+from tqdm import tqdm
+
+from .. import streams, sweep
+from ..parameters import ParameterError, to_json, unit_name
+from ..protocols.inductions import InductionRuns
+from ..results import atomic_write
+from ..rules import btsp
+from .evaluation import History, Problem, evaluate, write_problem
+from .objective import InductionObjective, PooledObjective
+
+#: name -> (low, high): the search box of each fittable parameter.
+DEFAULT_PARAMETERS = {
+    "k_plus": (0.2 / second, 5.0 / second), "k_minus": (0.05 / second, 3.0 / second),
+    "th_plus": (0.05, 0.9), "h_plus": (0.05, 1.0), "th_minus": (0.005, 0.3), "h_minus": (0.01, 0.5),
+    "tau_IS": (100 * ms, 2000 * ms),
+}
+DEFAULT_FITTED = ("k_plus", "k_minus", "th_plus", "th_minus")
+PUBLISHED = {**btsp.DEFAULTS, "tau_IS": 437 * ms}
+
+
+@dataclass(frozen=True)
+class FitParameter:
+    """One fitted parameter: bounds (Quantities) and an optional Gaussian prior (mean, sd)."""
+
+    name: str
+    low: object
+    high: object
+    prior: tuple = None
+
+    @property
+    def unit(self):
+        return get_dimensions(self.low)
+
+    def check(self):
+        if self.name not in PUBLISHED or self.name == "w_initial":
+            raise ParameterError(self.name, f"cannot fit '{self.name}'; fittable: {', '.join(DEFAULT_PARAMETERS)}")
+        for value in (self.high, *(self.prior or ())):
+            if get_dimensions(value) != self.unit or get_dimensions(PUBLISHED[self.name]) != self.unit:
+                raise ParameterError(self.name, f"bounds and prior of '{self.name}' must be in "
+                                                f"{unit_name(PUBLISHED[self.name])}")
+        if not float(self.low) < float(self.high):
+            raise ParameterError(self.name, f"'{self.name}': the lower bound must be below the upper one")
+        return self
+
+
+def parameters(names=DEFAULT_FITTED, priors=None):
+    """FitParameters of ``names`` with the default bounds; ``priors`` {name: (mean, sd)}."""
+    priors = priors or {}
+    for name in names:
+        if name not in DEFAULT_PARAMETERS:
+            raise ParameterError(name, f"cannot fit '{name}'; fittable: {', '.join(DEFAULT_PARAMETERS)}")
+    return [FitParameter(name, *DEFAULT_PARAMETERS[name], prior=priors.get(name)).check() for name in names]
+
+
+@dataclass
+class FitResult:
+    """Best parameters (Quantities), loss, its history, bootstrap uncertainty and model-vs-data tables."""
+
+    best: dict
+    loss: float
+    published_loss: float
+    history: pd.DataFrame
+    uncertainty: pd.DataFrame
+    comparison: pd.DataFrame
+    evaluations: int
+    wall_time: float
+    settings: dict = field(default_factory=dict)
+
+    def to_json(self):
+        table = self.uncertainty.set_index("parameter")
+        return {"best": {name: {**to_json(value), "sd": float(table.loc[name, "sd"]),
+                                "p2.5": float(table.loc[name, "p2.5"]), "p97.5": float(table.loc[name, "p97.5"])}
+                         for name, value in self.best.items()},
+                "loss_mV2": self.loss, "published_parameters_loss_mV2": self.published_loss,
+                "evaluations": self.evaluations, "wall_time_s": self.wall_time, "settings": to_json(self.settings)}
+
+
+def objective_for(data, **options):
+    """The objective matching the data's format."""
+    return PooledObjective(data, **options) if hasattr(data, "rows") else InductionObjective(data, **options)
+
+
+def penalties(matrix, fitted, prior_weight):
+    """Prior penalty of each candidate (mV^2)."""
+    total = np.zeros(len(matrix))
+    for k, parameter in enumerate(fitted):
+        if parameter.prior:
+            mean, sd = (float(value) for value in parameter.prior)
+            total += prior_weight * ((matrix[:, k] - mean) / sd) ** 2
+    return total
+
+
+def fit(data, folder, fitted=None, population=64, generations=30, batch=None, seed=0, backend="standalone",
+        executor="local", workers=1, prior_weight=0.1, bootstrap=200, tol=0.01, progress=True, objective=None):
+    """Fit ``fitted`` (FitParameters; default :data:`DEFAULT_FITTED`) to ``data``; resumes from ``folder``."""
+    started = time.perf_counter()
+    fitted = fitted or parameters()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    objective = objective or objective_for(data)
+    n = len(fitted)
+    popsize = max(1, population // n)
+    batch = batch or popsize * n
+    problem = Problem(objective, tuple(p.name for p in fitted), tuple(p.unit for p in fitted), batch, backend)
+    problem_path = write_problem(problem, folder)
+    history = History(folder / "evaluations.npz")
+    checkpoint = folder / "checkpoint.json"
+    state = json.loads(checkpoint.read_text()) if checkpoint.exists() else {"generation": 0, "best": [], "mean": []}
+
+    def losses_of(matrix):
+        todo = [k for k, row in enumerate(matrix) if history.lookup(row) is None]
+        if todo:
+            details = evaluate(matrix[todo], problem, problem_path, folder, executor, workers)
+            history.add(matrix[todo], objective.loss(details) + penalties(matrix[todo], fitted, prior_weight), details)
+        return np.array([history.losses[history.lookup(row)] for row in matrix])
+
+    bar = tqdm(total=generations, initial=state["generation"], desc="fit generations", unit="gen", disable=not progress)
+
+    def callback(intermediate_result):
+        state["generation"] += 1
+        state["best"].append(float(intermediate_result.fun))
+        state["mean"].append(float(np.mean(intermediate_result.population_energies)))
+        state["population"] = intermediate_result.population.tolist()
+        history.save()
+        atomic_write(checkpoint, lambda tmp: Path(tmp).write_text(json.dumps(state)))
+        bar.update()
+        bar.set_postfix(best=f"{intermediate_result.fun:.3g} mV2")
+
+    left = generations - state["generation"]
+    bounds = [(float(p.low), float(p.high)) for p in fitted]
+    if left > 0:
+        init = np.array(state["population"]) if "population" in state else "sobol"
+        differential_evolution(lambda x: losses_of(np.atleast_2d(x.T)), bounds, popsize=popsize, maxiter=left,
+                               init=init, tol=tol, polish=False, vectorized=True, updating="deferred",
+                               rng=streams.integer(seed, "fit-de", state["generation"]), callback=callback)
+    bar.close()
+    history.save()
+    published = np.array([[float(PUBLISHED[p.name]) for p in fitted]])
+    published_loss = float(losses_of(published)[0])
+    history.save()
+    params, losses, details = history.arrays()
+    best_row = params[np.argmin(losses)]
+    uncertainty = bootstrap_table(objective, fitted, params, details, prior_weight, bootstrap, seed)
+    best_weights = evaluate_weights(problem, best_row)
+    sweep.release()
+    return FitResult(best={name: value[0] for name, value in problem.values(best_row[None]).items()}, loss=float(losses.min()), published_loss=published_loss,
+                     history=pd.DataFrame({"generation": np.arange(1, len(state["best"]) + 1), "best_mV2": state["best"],
+                                           "mean_mV2": state["mean"]}),
+                     uncertainty=uncertainty, comparison=objective.comparison(best_weights), evaluations=len(losses),
+                     wall_time=time.perf_counter() - started,
+                     settings={"fitted": [p.name for p in fitted], "population": popsize * n, "generations": generations,
+                               "batch": batch, "seed": seed, "backend": backend, "prior_weight": prior_weight,
+                               "bounds": {p.name: [p.low, p.high] for p in fitted}, "bootstrap": bootstrap,
+                               "objective": type(objective).__name__})
+
+
+def quadratic_minimum(points, losses):
+    """Minimum in [0, 1]^n of the least-squares quadratic through (points, losses); None if not convex."""
+    n = points.shape[1]
+    pairs = [(a, b) for a in range(n) for b in range(a, n)]
+    features = np.column_stack([np.ones(len(points)), points, *[points[:, a] * points[:, b] for a, b in pairs]])
+    coefficients = np.linalg.lstsq(features, losses, rcond=None)[0]
+    gradient, hessian = coefficients[1:n + 1], np.zeros((n, n))
+    for (a, b), value in zip(pairs, coefficients[n + 1:]):
+        hessian[a, b] += value
+        hessian[b, a] += value
+    if np.any(np.linalg.eigvalsh(hessian) <= 0):
+        return None
+    return np.clip(np.linalg.solve(hessian, -gradient), 0, 1)
+
+
+def bootstrap_table(objective, fitted, params, details, prior_weight, resamples, seed):
+    """Per parameter: s.d. and 2.5/97.5 percentiles of the bootstrap optimum.
+
+    Each resample (of inductions or pooled groups, with replacement)
+    re-evaluates the loss of the candidates nearest the optimum (the
+    3 x (number of quadratic terms) best, at least 40), fits a quadratic to it
+    in bound-scaled coordinates and takes its minimum (the best of those
+    candidates where the quadratic is not convex). No new simulations.
+    """
+    rng = streams.generator(seed, "fit-bootstrap")
+    n = len(fitted)
+    nearest = np.argsort(penalties(params, fitted, prior_weight) + objective.loss(details))[:max(40, 3 * (n + 1) * (n + 2) // 2)]
+    low, high = (np.array([float(getattr(p, side)) for p in fitted]) for side in ("low", "high"))
+    scaled = (params[nearest] - low) / (high - low)
+    penalty = penalties(params[nearest], fitted, prior_weight)
+    optima = []
+    for _ in range(resamples):
+        losses = objective.loss(details[nearest], rng.integers(objective.units, size=objective.units)) + penalty
+        optimum = quadratic_minimum(scaled, losses) if len(nearest) > (n + 1) * (n + 2) // 2 else None
+        optima.append(scaled[np.argmin(losses)] if optimum is None else optimum)
+    chosen = low + np.array(optima) * (high - low)
+    return pd.DataFrame({"parameter": [p.name for p in fitted], "unit": [unit_name(Quantity(1, dim=p.unit)) for p in fitted],
+                         "sd": chosen.std(axis=0), "p2.5": np.percentile(chosen, 2.5, axis=0),
+                         "p97.5": np.percentile(chosen, 97.5, axis=0)})
+
+
+def evaluate_weights(problem, row):
+    """The simulated weights of one candidate (for the model-vs-data tables), from a one-candidate run."""
+    sweep.release()
+    runs = InductionRuns(problem.objective.inductions, 1, fitted=problem.names,
+                         record_every=problem.objective.record_every, backend=problem.backend)
+    try:
+        return runs.run(problem.values(np.asarray(row)[None]))[0]
+    finally:
+        runs.close()
