@@ -19,6 +19,7 @@ from gatedplasticity.rules import btsp
 PRE = "eligibility = 0.5 + 0.45 * sin(2 * pi * t / (700 * ms) + i) : 1"
 POST = "instructive = 0.3 + 0.6 * cos(2 * pi * t / (900 * ms)) : 1"
 K_PLUS = np.array([0.5, 1.11, 2.0, 3.3]) / second
+TH_PLUS = np.array([0.2, 0.415, 0.3, 0.6])  # a derived constant (the sigmoid's ends) depends on it
 RELAX = Model(name="relaxation", equations="dv/dt = (v_inf - v) / tau : 1", defaults={"tau": 10 * ms, "v_inf": 1.0})
 TAUS = np.array([5.0, 10.0, 20.0]) * ms
 
@@ -35,7 +36,7 @@ def btsp_weights(backend, n_post, **overrides):
 
 
 def separate_btsp(backend):
-    return np.column_stack([btsp_weights(backend, 1, k_plus=value)[:, 0] for value in K_PLUS])
+    return np.column_stack([btsp_weights(backend, 1, k_plus=k, th_plus=th)[:, 0] for k, th in zip(K_PLUS, TH_PLUS)])
 
 
 def relaxed(backend, n, **overrides):
@@ -47,7 +48,7 @@ def relaxed(backend, n, **overrides):
 
 
 def test_batched_rule_equals_separate_runs_runtime():
-    batched = btsp_weights("runtime", 4, batched=("k_plus",), k_plus=K_PLUS)
+    batched = btsp_weights("runtime", 4, batched=("k_plus", "th_plus"), k_plus=K_PLUS, th_plus=TH_PLUS)
     np.testing.assert_allclose(batched, separate_btsp("runtime"), rtol=1e-13, atol=0)
     assert np.ptp(batched[0]) > 0.3  # the parameter sets really differ
 
@@ -61,14 +62,15 @@ def test_batched_model_equals_separate_runs_runtime():
 
 @pytest.mark.standalone
 def test_batched_rule_standalone_rerun_equals_separate_runs():
-    """One build with batched k_plus; a rerun with new values (run_args) equals separate runs of those values."""
+    """One build with batched k_plus and th_plus; a rerun with new values (run_args) equals separate runs of those
+    values (the derived sigmoid ends are recomputed after the run_args)."""
     with Session("standalone", seed=1, name="test-batched-rerun", dt=1 * ms, progress=False) as session:
         pre = NeuronGroup(3, PRE, name="pre")
         post = NeuronGroup(4, POST, events={"plateau": "t < 0.5 * ms"}, name="post")
         rule = btsp.rule("continuous")
-        synapses = rule.synapses(pre, post, name="syn", batched=("k_plus",), k_plus=1.0 / second)
+        synapses = rule.synapses(pre, post, name="syn", batched=("k_plus", "th_plus"), k_plus=1.0 / second)
         session.run(2 * second, Network(pre, post, synapses))
-        session.rerun(rule.batch_args(synapses, k_plus=K_PLUS))
+        session.rerun(rule.batch_args(synapses, k_plus=K_PLUS, th_plus=TH_PLUS))
         rerun = np.array(synapses.w[:]).reshape(3, 4)
     np.testing.assert_allclose(rerun, separate_btsp("standalone"), rtol=1e-13, atol=0)
     np.testing.assert_allclose(rerun, separate_btsp("runtime"), rtol=1e-12, atol=0)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from brian2 import Equations, Synapses, get_device, ms
+from brian2 import Equations, Synapses, get_device, ms, second
 
 from ..parameters import (ParameterError, as_equations, as_table, batch_values, check_names, check_value, frozen, resolve,
                           split_shared)
@@ -18,6 +18,10 @@ EVENT_GATE = Equations(
     gate_open_until : second
     """
 )
+
+
+#: How often batched derived constants are recomputed (a run_regularly; Brian2's runtime clocks fail near 1e6 s).
+DERIVED_EVERY = 100 * second
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,14 @@ class Rule:
         Run the ``on_post`` pathway after the neurons' resets instead of in the
         synapses slot (it then sees what the presynaptic reset code did in the
         same step, e.g. a neuron-level trace increment).
+    derived : mapping of name -> (expression of parameters, unit)
+        Constants computed from parameters (e.g. a sigmoid's normalisation).
+        Normally subexpressions, which the compiler folds into constants;
+        when parameters are batched they become per-synapse variables
+        computed at t = 0 (after a standalone rerun's run_args) and every
+        ``DERIVED_EVERY`` (100 s) of simulated time, not at every step. In
+        runtime, batched values changed between two runs reach them at the
+        next of those times.
     descriptions : mapping of parameter name -> meaning (with units)
     reference : str
         Paper, equation and DOI.
@@ -76,6 +88,7 @@ class Rule:
     requires_pre: tuple = ()
     gate: Equations = UNGATED
     post_after_resets: bool = False
+    derived: dict = field(default_factory=dict)
     descriptions: dict = field(default_factory=dict)
     reference: str = ""
 
@@ -89,12 +102,19 @@ class Rule:
         object.__setattr__(self, "defaults", frozen(self.defaults))
         object.__setattr__(self, "initial", frozen(self.initial))
         object.__setattr__(self, "descriptions", frozen(self.descriptions))
+        object.__setattr__(self, "derived", frozen(self.derived))
         object.__setattr__(self, "requires", tuple(dict.fromkeys((*self.requires, *self.on_event))))
 
     @property
     def equations(self):
-        """All synaptic equations of the rule, gate included."""
-        return self.model + self.gate
+        """All synaptic equations of the rule, gate and derived constants (as subexpressions) included."""
+        return self.model + self.gate + self.derived_equations(stored=False)
+
+    def derived_equations(self, stored):
+        """The derived constants as subexpressions, or (``stored``) as variables set by :meth:`synapses`."""
+        lines = [f"{name} : {unit}" if stored else f"{name} = {expression} : {unit}"
+                 for name, (expression, unit) in self.derived.items()]
+        return Equations("\n".join(lines))
 
     def gated(self, event, duration=60 * ms):
         """The same rule whose weight changes happen only while a gate is open.
@@ -180,7 +200,7 @@ class Rule:
         synapses = Synapses(
             pre,
             post,
-            model=self.equations + tunable_equations,
+            model=self.model + self.gate + self.derived_equations(stored=bool(batched)) + tunable_equations,
             on_pre=pre_pathways or None,
             on_post=post_pathways or None,
             on_event=triggers,
@@ -192,6 +212,9 @@ class Rule:
             synapses.post.when = "after_resets"
         for order, pathway in enumerate(self.on_pre_event):
             getattr(synapses, pathway).order = order
+        if batched and self.derived:
+            code = "\n".join(f"{name} = {expression}" for name, (expression, _) in self.derived.items())
+            synapses.run_regularly(code, dt=DERIVED_EVERY, when="start", order=-100, name=f"{synapses.name}_derived")
         synapses.add_attribute("operations")
         synapses.operations = {stage: synapses.run_regularly(code, name=f"{synapses.name}_{stage}", order=order)
                                for order, (stage, code) in enumerate(self.on_step.items())}

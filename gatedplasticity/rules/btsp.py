@@ -34,10 +34,13 @@ from .base import Rule
 SIGNAL = Equations(
     """
     signal = eligibility_pre * instructive_post : 1
-    q_plus = (1 / (1 + exp(-2 / h_plus * (signal - th_plus))) - 1 / (1 + exp(2 / h_plus * th_plus))) / (1 / (1 + exp(-2 / h_plus * (1 - th_plus))) - 1 / (1 + exp(2 / h_plus * th_plus))) : 1
-    q_minus = (1 / (1 + exp(-2 / h_minus * (signal - th_minus))) - 1 / (1 + exp(2 / h_minus * th_minus))) / (1 / (1 + exp(-2 / h_minus * (1 - th_minus))) - 1 / (1 + exp(2 / h_minus * th_minus))) : 1
+    q_plus = (1 / (1 + exp(-2 / h_plus * (signal - th_plus))) - y0_plus) / (y1_plus - y0_plus) : 1
+    q_minus = (1 / (1 + exp(-2 / h_minus * (signal - th_minus))) - y0_minus) / (y1_minus - y0_minus) : 1
     """
 )
+#: y(0) and y(1) of each sigmoid: constants of the parameters (``Rule.derived``).
+ENDS = {f"y{end}_{sign}": (f"1 / (1 + exp(-2 / h_{sign} * ({end} - th_{sign})))", "1")
+        for sign in ("plus", "minus") for end in (0, 1)}
 
 RATE = "plasticity_gate * (k_plus * q_plus * (1 - w) - k_minus * q_minus * w)"
 
@@ -81,6 +84,7 @@ def rule(integration="lap", gate_duration=GATE_DURATION):
         initial={"w": "w_initial"},
         requires=("instructive",),
         requires_pre=("eligibility",),
+        derived=ENDS,
         descriptions=DESCRIPTIONS,
         reference=REFERENCE,
     ).gated("plateau", duration=gate_duration)
