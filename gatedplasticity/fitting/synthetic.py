@@ -1,6 +1,6 @@
 """Synthetic BTSP recordings from the model with known parameters: the fit's ground truth.
 
-Each induction: a few laps on the 187-cm track at a speed drawn per lap
+Each induction (``variable=True``, the default): a few laps on the 187-cm track at a speed drawn per lap
 (median 25 cm/s, s.d. 30% of it), modulated within the lap (+-30%) and with a
 pause of 0-2 s at the lap's start (reward consumption); 1-8 plateaus on
 consecutive laps (from lap 1; lap 0 runs before) at one position with 5-cm
@@ -37,19 +37,21 @@ def bins():
     return (np.arange(N_BINS) + 0.5) * LENGTH_CM / N_BINS
 
 
-def running_path(rng, laps, speed_cm_s=25.0):
-    """(lap, t_s, position_cm) rows of ``laps`` laps: speed per lap, within-lap modulation, a pause at lap start."""
+def running_path(rng, laps, speed_cm_s=25.0, variable=True):
+    """(lap, t_s, position_cm) rows of ``laps`` laps: speed per lap, within-lap modulation, a pause at lap start
+    (``variable=False``: constant speed, no pauses)."""
     rows, t = [], 0.0
+    spread = 1.0 if variable else 0.0
     for lap in range(laps):
-        speed = speed_cm_s * max(0.4, 1 + 0.3 * rng.standard_normal())
-        phase, pause = rng.uniform(0, 2 * np.pi), rng.uniform(0, 2.0)
+        speed = speed_cm_s * max(0.4, 1 + spread * 0.3 * rng.standard_normal())
+        phase, pause = rng.uniform(0, 2 * np.pi), spread * rng.uniform(0, 2.0)
         for _ in range(int(pause / SAMPLE_S)):
             rows.append((lap, t, 0.0))
             t += SAMPLE_S
         x = 0.0
         while x < LENGTH_CM:
             rows.append((lap, t, x))
-            x += SAMPLE_S * speed * (1 + 0.3 * np.sin(2 * np.pi * x / LENGTH_CM + phase))
+            x += SAMPLE_S * speed * (1 + spread * 0.3 * np.sin(2 * np.pi * x / LENGTH_CM + phase))
             t += SAMPLE_S
     return pd.DataFrame(rows, columns=["lap", "t_s", "position_cm"])
 
@@ -70,13 +72,18 @@ def prior_ramp(rng, centre):
     return rng.uniform(1.0, 6.0) * np.exp(-0.5 * (distance / sd) ** 2)
 
 
-def layout(rng, plateau_counts=(1, 8)):
-    """One induction's path, plateaus and initial weights (the cell's true weights before)."""
+def layout(rng, plateau_counts=(1, 8), variable=True):
+    """One induction's path, plateaus and initial weights (the cell's true weights before).
+
+    ``variable=False``: constant 25 cm/s, 300-ms plateaus at one place (the pooled format's reference assumptions).
+    """
     count = int(rng.integers(plateau_counts[0], plateau_counts[1] + 1))
-    path = running_path(rng, count + 2)
+    path = running_path(rng, count + 2, variable=variable)
     position = rng.uniform(0, LENGTH_CM)
-    onsets = [passing_time(path, lap, (position + 5 * rng.standard_normal()) % LENGTH_CM) for lap in range(1, count + 1)]
-    durations = np.clip(300 * np.exp(0.4 * rng.standard_normal(count)), 100, 1000)
+    jitter = 5.0 if variable else 0.0
+    onsets = [passing_time(path, lap, (position + jitter * rng.standard_normal()) % LENGTH_CM)
+              for lap in range(1, count + 1)]
+    durations = np.clip(300 * np.exp((0.4 if variable else 0.0) * rng.standard_normal(count)), 100, 1000)
     plateaus = pd.DataFrame({"lap": np.arange(1, count + 1), "onset_s": onsets, "duration_ms": durations})
     prior = prior_ramp(rng, (position + rng.uniform(-80, 80)) % LENGTH_CM)
     weights = place_fields.fit_weights(prior, bins(), input_centers(N_INPUTS), float(FIELD_SD / cm), LENGTH_CM)
@@ -90,15 +97,16 @@ def recorded(rng, weights):
     return gaussian_filter1d(noisy, SMOOTH_BINS, mode="wrap") + rng.uniform(-OFFSET_MV, OFFSET_MV)
 
 
-def generate(parameters, n_inductions=12, seed=0, plateau_counts=(1, 8), backend="standalone"):
+def generate(parameters, n_inductions=12, seed=0, plateau_counts=(1, 8), variable=True, backend="standalone"):
     """Synthetic induction data from the model with ``parameters`` ({name: Quantity}, the rest at defaults).
 
-    Returns ``read_inductions`` data (ramps, paths, plateaus tables).
+    Returns ``read_inductions`` data (ramps, paths, plateaus tables). ``variable=False`` removes the speed,
+    pause, plateau-duration and plateau-position variability (for the pooled format's assumptions).
     """
     if n_inductions < 1:
         raise ParameterError("n_inductions", f"synthetic data needs at least one induction, got {n_inductions}")
     layout_rng, noise_rng = streams.generator(seed, "synthetic-layout"), streams.generator(seed, "synthetic-noise")
-    inductions = [layout(layout_rng, plateau_counts) for _ in range(n_inductions)]
+    inductions = [layout(layout_rng, plateau_counts, variable) for _ in range(n_inductions)]
     runs = InductionRuns(inductions, 1, fitted=tuple(parameters), backend=backend)
     try:
         after = runs.run(parameters)[0]

@@ -120,8 +120,9 @@ class TrackRun:
 
 def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, reward_rate=0 / second,
         reward_position=0 * cm, integration="lap", seed=0, backend="runtime", initial_weights=None, progress=False,
-        tau_et=None):
-    """Run the protocol; ``induced``: (cell, lap, position) triples of plateau onsets; ``tau_et`` replaces tau_ET.
+        tau_et=None, rule_parameters=None):
+    """Run the protocol; ``induced``: (cell, lap, position) triples of plateau onsets; ``tau_et`` replaces tau_ET;
+    ``rule_parameters`` override the BTSP rule's (e.g. fitted values).
 
     Weights are recorded at the end of every lap (constant speed only; with
     variable speed the final weights only).
@@ -148,7 +149,7 @@ def run(track_, n_cells=1, n_inputs=200, induced=(), base_rate=0 / second, rewar
         inputs.center = np.arange(n_inputs) * track_.length / n_inputs
         cells = cell_model.neurons(n_cells, name="place_cells", functions={"position": position}, base_rate=base_rate,
                                    reward_rate=reward_rate, reward_position=reward_position, track_length=track_.length)
-        synapses = btsp.rule(integration).synapses(inputs, cells, name="btsp")
+        synapses = btsp.rule(integration).synapses(inputs, cells, name="btsp", **(rule_parameters or {}))
         if initial_weights is not None:
             order = all_to_all(n_inputs, n_cells)[::-1]  # (cell, input) of each synapse, as connected
             synapses.w = synapse_order(np.asarray(initial_weights, float), order)
