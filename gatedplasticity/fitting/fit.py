@@ -37,7 +37,8 @@ from ..protocols.inductions import InductionRuns
 from ..results import atomic_write
 from ..rules import btsp
 from .evaluation import History, Problem, evaluate, write_problem
-from .objective import InductionObjective, PooledObjective
+from .objective import InductionObjective
+from .pooled import PooledObjective
 
 #: name -> (low, high): the search box of each fittable parameter.
 DEFAULT_PARAMETERS = {
@@ -160,7 +161,7 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
     left = generations - state["generation"]
     bounds = [(float(p.low), float(p.high)) for p in fitted]
     if left > 0:
-        init = np.array(state["population"]) if "population" in state else "sobol"
+        init = np.array(state["population"]) if "population" in state else "latinhypercube"
         differential_evolution(lambda x: losses_of(np.atleast_2d(x.T)), bounds, popsize=popsize, maxiter=left,
                                init=init, tol=tol, polish=False, vectorized=True, updating="deferred",
                                rng=streams.integer(seed, "fit-de", state["generation"]), callback=callback)

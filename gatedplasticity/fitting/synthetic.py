@@ -63,16 +63,16 @@ def passing_time(path, lap, position):
     return float(rows["t_s"].iloc[index])
 
 
-def prior_ramp(rng, centre):
-    """A Gaussian prior ramp (60 cm FWHM, 1-6 mV) at ``centre``, or zeros for a silent cell (half of them)."""
-    if rng.uniform() < 0.5:
+def prior_ramp(rng, centre, silent_fraction=0.5):
+    """A Gaussian prior ramp (60 cm FWHM, 1-6 mV) at ``centre``, or zeros for a silent cell (``silent_fraction``)."""
+    if rng.uniform() < silent_fraction:
         return np.zeros(N_BINS)
     sd = PRIOR_FWHM_CM / (2 * np.sqrt(2 * np.log(2)))
     distance = place_fields.signed_distance(bins(), centre, LENGTH_CM)
     return rng.uniform(1.0, 6.0) * np.exp(-0.5 * (distance / sd) ** 2)
 
 
-def layout(rng, plateau_counts=(1, 8), variable=True):
+def layout(rng, plateau_counts=(1, 8), variable=True, silent_fraction=0.5):
     """One induction's path, plateaus and initial weights (the cell's true weights before).
 
     ``variable=False``: constant 25 cm/s, 300-ms plateaus at one place (the pooled format's reference assumptions).
@@ -85,7 +85,7 @@ def layout(rng, plateau_counts=(1, 8), variable=True):
               for lap in range(1, count + 1)]
     durations = np.clip(300 * np.exp((0.4 if variable else 0.0) * rng.standard_normal(count)), 100, 1000)
     plateaus = pd.DataFrame({"lap": np.arange(1, count + 1), "onset_s": onsets, "duration_ms": durations})
-    prior = prior_ramp(rng, (position + rng.uniform(-80, 80)) % LENGTH_CM)
+    prior = prior_ramp(rng, (position + rng.uniform(-80, 80)) % LENGTH_CM, silent_fraction)
     weights = place_fields.fit_weights(prior, bins(), input_centers(N_INPUTS), float(FIELD_SD / cm), LENGTH_CM)
     return Induction(path, plateaus, weights)
 
@@ -97,16 +97,18 @@ def recorded(rng, weights):
     return gaussian_filter1d(noisy, SMOOTH_BINS, mode="wrap") + rng.uniform(-OFFSET_MV, OFFSET_MV)
 
 
-def generate(parameters, n_inductions=12, seed=0, plateau_counts=(1, 8), variable=True, backend="standalone"):
+def generate(parameters, n_inductions=12, seed=0, plateau_counts=(1, 8), variable=True, silent_fraction=0.5,
+             backend="standalone"):
     """Synthetic induction data from the model with ``parameters`` ({name: Quantity}, the rest at defaults).
 
     Returns ``read_inductions`` data (ramps, paths, plateaus tables). ``variable=False`` removes the speed,
-    pause, plateau-duration and plateau-position variability (for the pooled format's assumptions).
+    pause, plateau-duration and plateau-position variability (for the pooled format's assumptions);
+    ``silent_fraction`` of the cells have no field before.
     """
     if n_inductions < 1:
         raise ParameterError("n_inductions", f"synthetic data needs at least one induction, got {n_inductions}")
     layout_rng, noise_rng = streams.generator(seed, "synthetic-layout"), streams.generator(seed, "synthetic-noise")
-    inductions = [layout(layout_rng, plateau_counts, variable) for _ in range(n_inductions)]
+    inductions = [layout(layout_rng, plateau_counts, variable, silent_fraction) for _ in range(n_inductions)]
     runs = InductionRuns(inductions, 1, fitted=tuple(parameters), backend=backend)
     try:
         after = runs.run(parameters)[0]

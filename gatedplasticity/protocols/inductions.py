@@ -12,7 +12,9 @@ parameters batched per cell (``Rule.synapses(batched=...)``). Under
 standalone it is built once and rerun with new candidate values through
 run_args. The time grid is 10 ms (``track.DT``); every induction's path
 starts at t = 0, and after its end the animal rests where it stopped, in
-one extra lap, so that the last lap's change is applied.
+one extra lap, so that the last lap's change is applied. ET is normalised
+by its steady-running peak at ``REFERENCE_SPEED`` (25 cm/s) for every
+induction (not by each path's own peak, which a pause at rest would set).
 """
 
 import hashlib
@@ -27,13 +29,16 @@ from ..backends import Session, check_backend
 from ..models.btsp import FIELD_SD, TRACK_LENGTH, path_input, scheduled_plateau_cell
 from ..parameters import ParameterError
 from ..rules import btsp
-from .track import DT
+from .track import DT, eligibility_max
 from .validation import positive_int
 
 OWNER = "inductions"
 #: Cell-model parameters that can be fitted (batched per cell) besides the rule's.
 CELL_PARAMETERS = ("tau_IS",)
 N_INPUTS = 100
+#: ET is normalised by its largest value while running steadily at this speed (the model's definition), the
+#: same for every induction: a pause (the animal resting in a field) then drives ET above 1, as it would in vivo.
+REFERENCE_SPEED = 25 * cm / second
 
 
 @dataclass(frozen=True)
@@ -68,22 +73,6 @@ def sample_path(path, steps, length_cm, dt_s):
     return positions, lap_index
 
 
-def eligibility_peak(positions_cm, centers_cm, field_sd_cm, tau_et_s, dt_s, length_cm):
-    """Largest eligibility trace of any input along a sampled path: the ET normalisation of that path.
-
-    The unit-area filter is integrated exactly on the grid, as Brian2's
-    exponential Euler does for this linear equation, from rest.
-    """
-    distance = np.abs(positions_cm[:, None] - centers_cm[None, :])
-    distance = np.minimum(distance, length_cm - distance)
-    rates = np.exp(-(distance / field_sd_cm) ** 2)
-    decay, trace, peak = np.exp(-dt_s / tau_et_s), np.zeros(len(centers_cm)), 0.0
-    for rate in rates:
-        trace = rate + (trace - rate) * decay
-        peak = max(peak, trace.max())
-    return peak
-
-
 def schedule(inductions, steps, dt_s):
     """(steps x inductions) plateau durations (s) at each onset step, 0 elsewhere."""
     table = np.zeros((steps, len(inductions)))
@@ -105,7 +94,7 @@ class InductionRuns:
     """
 
     def __init__(self, inductions, n_candidates, fitted=(), length=TRACK_LENGTH, tau_et=None, integration="lap",
-                 backend="standalone", record_every=None, progress=False):
+                 backend="standalone", record_every=None, reference_speed=REFERENCE_SPEED, progress=False):
         if not inductions:
             raise ParameterError("inductions", f"{OWNER}: no inductions given")
         self.inductions, self.backend = list(inductions), check_backend(backend)
@@ -120,6 +109,7 @@ class InductionRuns:
         if any(len(induction.initial_weights) != self.n_inputs for induction in self.inductions):
             raise ParameterError("initial_weights", f"{OWNER}: every induction needs {self.n_inputs} initial weights")
         self.length, self.integration, self.progress, self.record_every = length, integration, progress, record_every
+        self.reference_speed = reference_speed
         self.tau_et = self.input_model.defaults["tau_ET"] if tau_et is None else tau_et
         self.steps = int(np.ceil(max(float(i.duration / DT) for i in self.inductions))) + 2
         self.session = None
@@ -131,6 +121,7 @@ class InductionRuns:
     def key(self):
         """Hash of what the compiled program depends on (paths, plateaus, sizes, fitted names)."""
         digest = hashlib.sha256(repr((self.shape, self.fitted, float(self.length / cm), float(self.tau_et / ms),
+                                      float(self.reference_speed / (cm / second)),
                                       self.integration)).encode())
         for induction in self.inductions:
             digest.update(pd.util.hash_pandas_object(induction.path, index=False).to_numpy().tobytes())
@@ -143,12 +134,11 @@ class InductionRuns:
         length_cm, dt_s = float(self.length / cm), float(DT / second)
         centers = input_centers(n_in, self.length)
         sampled = [sample_path(i.path, self.steps, length_cm, dt_s) for i in self.inductions]
-        peaks = [eligibility_peak(p, centers, float(FIELD_SD / cm), float(self.tau_et / second), dt_s, length_cm)
-                 for p, _ in sampled]
+        et_max = eligibility_max(self.reference_speed, FIELD_SD, self.tau_et, self.length, DT)
         functions = {"path_position": TimedArray(np.column_stack([p for p, _ in sampled]) * cm, dt=DT),
                      "path_lap": TimedArray(np.column_stack([lap for _, lap in sampled]), dt=DT)}
-        inputs = self.input_model.neurons(n_ind * n_in, name="path_inputs", functions=functions, batched=("et_max",),
-                                          et_max=np.repeat(peaks, n_in), track_length=self.length, tau_ET=self.tau_et)
+        inputs = self.input_model.neurons(n_ind * n_in, name="path_inputs", functions=functions, et_max=et_max,
+                                          track_length=self.length, tau_ET=self.tau_et)
         inputs.path = np.repeat(np.arange(n_ind), n_in)
         inputs.center = np.tile(centers, n_ind) * cm
         cell_values = {name: self.per_cell(values[name]) for name in self.fitted if name in CELL_PARAMETERS}
