@@ -19,6 +19,11 @@ peak 1 after one plateau. ``plateau_rate`` may depend on the position: a base
 rate, and ``reward_rate`` within ``reward_half_width`` of
 ``reward_position``. Fitted: tau_IS = 437 ms; plateau rates 0.0075/s and
 0.035/s near reward [P].
+
+For recorded inductions (``protocols.inductions``): ``path_input()`` reads
+its own path (``path`` index into 2-D TimedArrays of time x path) and
+``scheduled_plateau_cell()`` starts plateaus at recorded onsets with their
+recorded durations.
 """
 
 import numpy as np
