@@ -91,8 +91,10 @@ def test_quadratic_minimum_of_an_exact_quadratic():
     rng = np.random.default_rng(0)
     points = rng.uniform(0, 1, (40, 2))
     losses = 3 * (points[:, 0] - 0.3) ** 2 + (points[:, 1] - 0.6) ** 2 + (points[:, 0] - 0.3) * (points[:, 1] - 0.6)
-    np.testing.assert_allclose(fit.quadratic_minimum(points, losses), [0.3, 0.6], atol=1e-9)
-    assert fit.quadratic_minimum(points, -losses) is None
+    minimum, r_squared = fit.quadratic_fit(points, losses)
+    np.testing.assert_allclose(minimum, [0.3, 0.6], atol=1e-9)
+    assert r_squared == pytest.approx(1.0)
+    assert fit.quadratic_fit(points, -losses)[0] is None
 
 
 @pytest.mark.parametrize("role, change, column", [

@@ -15,7 +15,8 @@ not the same path as an uninterrupted one).
 
 Uncertainty: a bootstrap over inductions (pooled data: over its
 ``induction`` groups, or rows), re-optimised on a local quadratic surrogate
-of the resampled loss through the candidates evaluated near the optimum
+of the resampled loss through the candidates evaluated near the optimum,
+or by re-selection among all candidates where that surrogate does not fit
 (:func:`bootstrap_table`; no new simulations). Reported: s.d. and
 2.5-97.5 percentiles.
 """
@@ -101,7 +102,8 @@ class FitResult:
     def to_json(self):
         table = self.uncertainty.set_index("parameter")
         return {"best": {name: {**to_json(value), "sd": float(table.loc[name, "sd"]),
-                                "p2.5": float(table.loc[name, "p2.5"]), "p97.5": float(table.loc[name, "p97.5"])}
+                                "p2.5": float(table.loc[name, "p2.5"]), "p97.5": float(table.loc[name, "p97.5"]),
+                                "uncertainty_method": str(table.loc[name, "method"])}
                          for name, value in self.best.items()},
                 "loss_mV2": self.loss, "published_parameters_loss_mV2": self.published_loss,
                 "evaluations": self.evaluations, "wall_time_s": self.wall_time, "settings": to_json(self.settings)}
@@ -186,45 +188,60 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
                                "objective": type(objective).__name__})
 
 
-def quadratic_minimum(points, losses):
-    """Minimum in [0, 1]^n of the least-squares quadratic through (points, losses); None if not convex."""
+def quadratic_fit(points, losses):
+    """(minimum in [0, 1]^n or None if not convex, R^2) of the least-squares quadratic through (points, losses)."""
     n = points.shape[1]
     pairs = [(a, b) for a in range(n) for b in range(a, n)]
     features = np.column_stack([np.ones(len(points)), points, *[points[:, a] * points[:, b] for a, b in pairs]])
     coefficients = np.linalg.lstsq(features, losses, rcond=None)[0]
+    residual = losses - features @ coefficients
+    r_squared = 1 - residual @ residual / max(((losses - losses.mean()) ** 2).sum(), 1e-300)
     gradient, hessian = coefficients[1:n + 1], np.zeros((n, n))
     for (a, b), value in zip(pairs, coefficients[n + 1:]):
         hessian[a, b] += value
         hessian[b, a] += value
     if np.any(np.linalg.eigvalsh(hessian) <= 0):
-        return None
-    return np.clip(np.linalg.solve(hessian, -gradient), 0, 1)
+        return None, r_squared
+    return np.clip(np.linalg.solve(hessian, -gradient), 0, 1), r_squared
 
 
-def bootstrap_table(objective, fitted, params, details, prior_weight, resamples, seed):
-    """Per parameter: s.d. and 2.5/97.5 percentiles of the bootstrap optimum.
+def bootstrap_table(objective, fitted, params, details, prior_weight, resamples, seed, min_r_squared=0.9):
+    """Per parameter: s.d. and 2.5/97.5 percentiles of the bootstrap optimum, and the method used.
 
     Each resample (of inductions or pooled groups, with replacement)
-    re-evaluates the loss of the candidates nearest the optimum (the
-    3 x (number of quadratic terms) best, at least 40), fits a quadratic to it
-    in bound-scaled coordinates and takes its minimum (the best of those
-    candidates where the quadratic is not convex). No new simulations.
+    re-evaluates the loss of the evaluated candidates nearest the best one in
+    bound-scaled coordinates (3 x the number of quadratic terms, at least
+    40), fits a quadratic and takes its minimum ("quadratic"). Where the
+    quadratic does not describe the full-data loss there (R^2 <
+    ``min_r_squared`` or not convex: too few or too scattered candidates),
+    each resample instead re-selects the best of all evaluated candidates
+    ("reselect", as fine as the fit's own sampling). No new simulations.
     """
     rng = streams.generator(seed, "fit-bootstrap")
     n = len(fitted)
-    nearest = np.argsort(penalties(params, fitted, prior_weight) + objective.loss(details))[:max(40, 3 * (n + 1) * (n + 2) // 2)]
     low, high = (np.array([float(getattr(p, side)) for p in fitted]) for side in ("low", "high"))
-    scaled = (params[nearest] - low) / (high - low)
-    penalty = penalties(params[nearest], fitted, prior_weight)
+    scaled_all = (params - low) / (high - low)
+    penalty_all = penalties(params, fitted, prior_weight)
+    full = objective.loss(details) + penalty_all
+    terms = (n + 1) * (n + 2) // 2
+    nearest = np.argsort(np.linalg.norm(scaled_all - scaled_all[np.argmin(full)], axis=1))[:max(40, 3 * terms)]
+    _, r_squared = quadratic_fit(scaled_all[nearest], full[nearest]) if len(nearest) > terms else (None, 0.0)
+    method = "quadratic" if r_squared >= min_r_squared and quadratic_fit(scaled_all[nearest], full[nearest])[0] is not None \
+        else "reselect"
     optima = []
     for _ in range(resamples):
-        losses = objective.loss(details[nearest], rng.integers(objective.units, size=objective.units)) + penalty
-        optimum = quadratic_minimum(scaled, losses) if len(nearest) > (n + 1) * (n + 2) // 2 else None
-        optima.append(scaled[np.argmin(losses)] if optimum is None else optimum)
+        sample = rng.integers(objective.units, size=objective.units)
+        if method == "quadratic":
+            losses = objective.loss(details[nearest], sample) + penalty_all[nearest]
+            optimum = quadratic_fit(scaled_all[nearest], losses)[0]
+            optima.append(scaled_all[nearest][np.argmin(losses)] if optimum is None else optimum)
+        else:
+            optima.append(scaled_all[np.argmin(objective.loss(details, sample) + penalty_all)])
     chosen = low + np.array(optima) * (high - low)
     return pd.DataFrame({"parameter": [p.name for p in fitted], "unit": [unit_name(Quantity(1, dim=p.unit)) for p in fitted],
                          "sd": chosen.std(axis=0), "p2.5": np.percentile(chosen, 2.5, axis=0),
-                         "p97.5": np.percentile(chosen, 97.5, axis=0)})
+                         "p97.5": np.percentile(chosen, 97.5, axis=0), "method": method,
+                         "surrogate_r_squared": r_squared})
 
 
 def evaluate_weights(problem, row):
