@@ -86,11 +86,11 @@ INPUT_DESCRIPTIONS = {"tau_ET": "eligibility trace time constant", "field_sd": "
                       "et_max": "largest ET while running (normalisation)"}
 
 
-def place_input():
-    """Place-tuned input with a normalised eligibility trace and a ``lap_end`` event."""
+def tuned_input(name, equations):
+    """A place-tuned input model with the eligibility trace and the ``lap_end`` event, on ``equations``' path."""
     return Model(
-        name="place-tuned input (BTSP)",
-        equations=INPUT,
+        name=name,
+        equations=equations,
         defaults=INPUT_DEFAULTS,
         events={"lap_end": ("lap > last_lap", "last_lap = lap")},
         method="exponential_euler",
@@ -99,17 +99,36 @@ def place_input():
     )
 
 
+def place_input():
+    """Place-tuned input with a normalised eligibility trace and a ``lap_end`` event."""
+    return tuned_input("place-tuned input (BTSP)", INPUT)
+
+
 def path_input():
     """Place-tuned inputs, each on one of many recorded paths (``path`` index into 2-D TimedArrays
     ``path_position`` and ``path_lap`` of time x path, given through ``functions=``)."""
+    return tuned_input("place-tuned input on recorded paths (BTSP)", MANY_PATHS + INPUT_TUNING)
+
+
+def plateau_cell():
+    """CA1 cell that emits ``plateau`` events (induced or stochastic) and keeps the instructive signal IS."""
     return Model(
-        name="place-tuned input on recorded paths (BTSP)",
-        equations=MANY_PATHS + INPUT_TUNING,
-        defaults=INPUT_DEFAULTS,
-        events={"lap_end": ("lap > last_lap", "last_lap = lap")},
+        name="plateau-emitting CA1 cell (BTSP)",
+        equations=CELL,
+        defaults={"tau_IS": 437 * ms, "plateau_duration": 300 * ms, "plateau_refractory": 0 * ms,
+                  "base_rate": 0 * Hz, "reward_rate": 0 * Hz, "reward_position": 0 * cm,
+                  "reward_half_width": 10 * cm, "track_length": TRACK_LENGTH},
+        events={"plateau": ("(induce > 0.5 or rand() < plateau_rate * dt) and t >= plateau_end + plateau_refractory",
+                            "plateau_end = t + plateau_duration; induce = 0; plateau_count += 1")},
         method="exponential_euler",
-        descriptions=INPUT_DESCRIPTIONS,
-        reference="Milstein et al. 2021, eLife 10:e73046 (fitted tau_ET); Bittner et al. 2017",
+        descriptions={"tau_IS": "instructive signal time constant", "plateau_duration": "plateau length",
+                      "plateau_refractory": "no new plateau until this long after one ends",
+                      "base_rate": "stochastic plateau rate away from reward (1/s)",
+                      "reward_rate": "stochastic plateau rate near reward (1/s)",
+                      "reward_position": "reward location on the track",
+                      "reward_half_width": "half width of the reward zone",
+                      "track_length": "circumference of the circular track"},
+        reference="Milstein et al. 2021, eLife 10:e73046 (fitted tau_IS, plateau rates)",
     )
 
 
@@ -132,26 +151,4 @@ def scheduled_plateau_cell():
         descriptions={"tau_IS": "instructive signal time constant",
                       "plateau_duration": "reference plateau length of the IS normalisation"},
         reference="Milstein et al. 2021, eLife 10:e73046 (fitted tau_IS); plateau times and durations from the data",
-    )
-
-
-def plateau_cell():
-    """CA1 cell that emits ``plateau`` events (induced or stochastic) and keeps the instructive signal IS."""
-    return Model(
-        name="plateau-emitting CA1 cell (BTSP)",
-        equations=CELL,
-        defaults={"tau_IS": 437 * ms, "plateau_duration": 300 * ms, "plateau_refractory": 0 * ms,
-                  "base_rate": 0 * Hz, "reward_rate": 0 * Hz, "reward_position": 0 * cm,
-                  "reward_half_width": 10 * cm, "track_length": TRACK_LENGTH},
-        events={"plateau": ("(induce > 0.5 or rand() < plateau_rate * dt) and t >= plateau_end + plateau_refractory",
-                            "plateau_end = t + plateau_duration; induce = 0; plateau_count += 1")},
-        method="exponential_euler",
-        descriptions={"tau_IS": "instructive signal time constant", "plateau_duration": "plateau length",
-                      "plateau_refractory": "no new plateau until this long after one ends",
-                      "base_rate": "stochastic plateau rate away from reward (1/s)",
-                      "reward_rate": "stochastic plateau rate near reward (1/s)",
-                      "reward_position": "reward location on the track",
-                      "reward_half_width": "half width of the reward zone",
-                      "track_length": "circumference of the circular track"},
-        reference="Milstein et al. 2021, eLife 10:e73046 (fitted tau_IS, plateau rates)",
     )
