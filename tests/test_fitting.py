@@ -104,3 +104,17 @@ def test_cli_fits_a_synthetic_dataset_end_to_end(tmp_path):
     bad = subprocess.run([*command[:5], str(files[0]), str(files[1]), "--format", "induction", "--out", str(out)],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "plateaus table" in bad.stderr
+
+
+def test_a_fit_on_a_dask_cluster_equals_the_local_fit(tmp_path):
+    """Batches as sweep points on a real Dask LocalCluster (each worker builds once) give the local fit's result."""
+    distributed = pytest.importorskip("distributed")
+    small = synthetic.generate(TRUTH, n_inductions=2, seed=6, plateau_counts=(1, 2))
+    settings = dict(fitted=fit.parameters(("k_plus",)), population=6, generations=2, batch=3, progress=False,
+                    bootstrap=10)
+    local = fit.fit(small, tmp_path / "local", **settings)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            remote = fit.fit(small, tmp_path / "dask", executor=client, **settings)
+    assert remote.loss == local.loss and float(remote.best["k_plus"]) == float(local.best["k_plus"])
+    assert remote.evaluations == local.evaluations
