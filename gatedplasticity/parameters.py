@@ -149,6 +149,20 @@ def batch_values(name, value, reference, owner, count=None, index=None):
     return Quantity(magnitude, dim=get_dimensions(reference))
 
 
+def batch_arguments(group, values, defaults, owner, count=None, index=None):
+    """{group.<name>: per-element values} for batched parameters of a NeuronGroup or Synapses
+    (run_args of a standalone rerun, or values to set); see :func:`batch_values`.
+
+    Raises ParameterError naming a parameter that is not batched in ``group``.
+    """
+    args = {}
+    for name, value in values.items():
+        if name not in group.variables or group.variables[name].scalar or name not in defaults:
+            raise ParameterError(name, f"{owner}: '{name}' is not a batched parameter of {group.name}")
+        args[getattr(group, name)] = batch_values(name, value, defaults[name], owner, count=count, index=index)
+    return args
+
+
 def as_table(parameters, descriptions=None):
     """Markdown table of parameters with their values and units."""
     descriptions = descriptions or {}

@@ -149,3 +149,19 @@ def test_fit_parameters_check_names_and_units():
     assert error.value.parameter == "k_pluss"
     with pytest.raises(fit.ParameterError, match="hertz"):
         fit.FitParameter("k_plus", 0.1, 2.0).check()
+
+
+def test_pooled_grid_mode_predicts_no_change_for_unchanged_weights_and_nothing_outside_its_range():
+    """Without an induction column the reference cells are a grid of prior fields; unchanged weights predict a
+    zero ramp change for every row the grid's bins cover, NaN beyond half a lap (t > 3.74 s at 25 cm/s)."""
+    from gatedplasticity.fitting.pooled import PooledObjective
+
+    rows = pd.DataFrame({"t": [-1.0, 0.2, 2.0, 6.0], "initial_ramp": [0.1, 0.3, 2.2, 0.0],
+                         "delta_ramp": [1.0, 2.0, -0.5, 0.0], "plateaus": [1, 2, 1, 1]})
+    objective = PooledObjective(recorded.read_pooled(rows))
+    initial = np.array([i.initial_weights for i in objective.inductions])
+    weights = np.repeat(initial[None, :, None, :], 5, axis=2)  # candidate x cell x record x input, no change
+    details = objective.details(weights)
+    np.testing.assert_allclose(details[0, :3], 0, atol=1e-9)
+    assert np.isnan(details[0, 3])
+    assert objective.loss(details)[0] == pytest.approx((1.0 + 4.0 + 0.25) / 3)  # three rows, three 2-D bins

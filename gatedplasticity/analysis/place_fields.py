@@ -82,6 +82,12 @@ def coverage(peaks, reward_position, length, half_width):
     return pd.Series({"fraction_near_reward": near.mean(), "uniform_fraction": 2 * half_width / length})
 
 
+def unwrap(positions, length):
+    """Positions along a circular track made continuous: + length at every wrap (a drop of over half a lap)."""
+    positions = np.asarray(positions, float)
+    return positions + length * np.concatenate([[0], np.cumsum(np.diff(positions) < -length / 2)])
+
+
 def nearest_onset_times(path, onsets, positions, length_cm):
     """For each position: time (s) from the animal passing it to the nearest plateau onset (negative = before).
 
@@ -89,7 +95,7 @@ def nearest_onset_times(path, onsets, positions, length_cm):
     """
     t = path["t_s"].to_numpy(float)
     x = path["position_cm"].to_numpy(float)
-    unwrapped = x + length_cm * np.concatenate([[0], np.cumsum(np.diff(x) < -length_cm / 2)])
+    unwrapped = unwrap(x, length_cm)
     result = np.empty(len(positions))
     for index, position in enumerate(positions):
         passes = np.arange(np.floor((unwrapped[0] - position) / length_cm), np.ceil((unwrapped[-1] - position) / length_cm) + 1)

@@ -42,7 +42,7 @@ class Problem:
 
 
 class Prepared:
-    """A worker's batched network for one problem file (built at the first batch, rerun afterwards)."""
+    """A worker's batched network for one problem file (built when prepared, rerun for every batch)."""
 
     def __init__(self, path):
         self.problem = pickle.loads(Path(path).read_bytes())
@@ -53,6 +53,10 @@ class Prepared:
 
     def details(self, matrix):
         return self.problem.objective.details(self.runs.run(self.problem.values(matrix)))
+
+    def weights(self, row):
+        """The simulated weights of one candidate (a batch of copies of it)."""
+        return self.runs.run(self.problem.values(np.repeat(np.asarray(row, float)[None], self.problem.batch, axis=0)))[0]
 
     def close(self):
         self.runs.close()
@@ -82,6 +86,14 @@ def run_batch(values, seed, prepared):
 BATCH = sweep.Experiment(name="btsp-fit-batch", parameters={"problem": "", "candidates": ""}, run=run_batch,
                          structure=structure_of_batch, prepare=prepare_batch,
                          description="one batch of BTSP fit candidates: one compiled run")
+
+
+def candidate_weights(problem_path, row):
+    """One candidate's simulated weights, from this process's prepared network (built now only if it has none:
+    with local workers the parent prepared it; with Dask it did not)."""
+    weights = sweep.prepared(BATCH, str(problem_path)).weights(row)
+    sweep.release()
+    return weights
 
 
 def write_problem(problem, directory):

@@ -32,12 +32,11 @@ from brian2 import Quantity, get_dimensions, ms, second
 from scipy.optimize import differential_evolution
 from tqdm import tqdm
 
-from .. import streams, sweep
+from .. import streams
 from ..parameters import ParameterError, to_json, unit_name
-from ..protocols.inductions import InductionRuns
 from ..results import atomic_write
 from ..rules import btsp
-from .evaluation import History, Problem, evaluate, write_problem
+from .evaluation import History, Problem, candidate_weights, evaluate, write_problem
 from .objective import InductionObjective
 from .pooled import PooledObjective
 
@@ -168,15 +167,13 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
                                init=init, tol=tol, polish=False, vectorized=True, updating="deferred",
                                rng=streams.integer(seed, "fit-de", state["generation"]), callback=callback)
     bar.close()
-    history.save()
     published = np.array([[float(PUBLISHED[p.name]) for p in fitted]])
     published_loss = float(losses_of(published)[0])
     history.save()
     params, losses, details = history.arrays()
     best_row = params[np.argmin(losses)]
     uncertainty = bootstrap_table(objective, fitted, params, details, prior_weight, bootstrap, seed)
-    best_weights = evaluate_weights(problem, best_row)
-    sweep.release()
+    best_weights = candidate_weights(problem_path, best_row)
     return FitResult(best={name: value[0] for name, value in problem.values(best_row[None]).items()}, loss=float(losses.min()), published_loss=published_loss,
                      history=pd.DataFrame({"generation": np.arange(1, len(state["best"]) + 1), "best_mV2": state["best"],
                                            "mean_mV2": state["mean"]}),
@@ -225,9 +222,8 @@ def bootstrap_table(objective, fitted, params, details, prior_weight, resamples,
     full = objective.loss(details) + penalty_all
     terms = (n + 1) * (n + 2) // 2
     nearest = np.argsort(np.linalg.norm(scaled_all - scaled_all[np.argmin(full)], axis=1))[:max(40, 3 * terms)]
-    _, r_squared = quadratic_fit(scaled_all[nearest], full[nearest]) if len(nearest) > terms else (None, 0.0)
-    method = "quadratic" if r_squared >= min_r_squared and quadratic_fit(scaled_all[nearest], full[nearest])[0] is not None \
-        else "reselect"
+    minimum, r_squared = quadratic_fit(scaled_all[nearest], full[nearest]) if len(nearest) > terms else (None, 0.0)
+    method = "quadratic" if r_squared >= min_r_squared and minimum is not None else "reselect"
     optima = []
     for _ in range(resamples):
         sample = rng.integers(objective.units, size=objective.units)
@@ -242,14 +238,3 @@ def bootstrap_table(objective, fitted, params, details, prior_weight, resamples,
                          "sd": chosen.std(axis=0), "p2.5": np.percentile(chosen, 2.5, axis=0),
                          "p97.5": np.percentile(chosen, 97.5, axis=0), "method": method,
                          "surrogate_r_squared": r_squared})
-
-
-def evaluate_weights(problem, row):
-    """The simulated weights of one candidate (for the model-vs-data tables), from a one-candidate run."""
-    sweep.release()
-    runs = InductionRuns(problem.objective.inductions, 1, fitted=problem.names,
-                         record_every=problem.objective.record_every, backend=problem.backend)
-    try:
-        return runs.run(problem.values(np.asarray(row)[None]))[0]
-    finally:
-        runs.close()

@@ -84,6 +84,7 @@ class PooledObjective:
         self.before = model_ramps(np.array(fitted), self.centers, self.grid, length_cm)
         self.t_step, self.ramp_step = t_step, ramp_step
         self.data_cells = self.cell_of(self.rows["t"].to_numpy(float), self.rows["initial_ramp"].to_numpy(float))
+        self.shared_cells = None if self.per_induction else self.grid_cells()
 
     def recorded_priors(self):
         """One prior ramp per recorded induction, on the grid, from its rows placed at t x speed."""
@@ -133,20 +134,23 @@ class PooledObjective:
                 result[:, rows] = self.grid_prediction(change, rows)
         return result
 
-    def grid_prediction(self, change, rows):
-        """Rows predicted by the mean change of the grid cells' points in the rows' 2-D bins (NaN if none)."""
-        n_c = change.shape[0]
+    def grid_cells(self):
+        """(2-D bin of every grid cell's point, of every data row), binned together (grid mode)."""
         model_t = np.broadcast_to(place_fields.signed_distance(self.grid, self.plateau_cm, self.length_cm)
                                   / self.speed_cm_s, self.before.shape).ravel()
-        all_t = np.concatenate([self.rows["t"].to_numpy(float), model_t])
-        all_ramp = np.concatenate([self.rows["initial_ramp"].to_numpy(float), self.before.ravel()])
-        cells = self.cell_of(all_t, all_ramp)
-        model_cells, row_cells = cells[len(self.rows):], cells[:len(self.rows)][rows]
-        n = np.bincount(model_cells, minlength=cells.max() + 1)
-        sums = np.stack([np.bincount(model_cells, weights=c.ravel(), minlength=cells.max() + 1) for c in change])
+        cells = self.cell_of(np.concatenate([self.rows["t"].to_numpy(float), model_t]),
+                             np.concatenate([self.rows["initial_ramp"].to_numpy(float), self.before.ravel()]))
+        return cells[len(self.rows):], cells[:len(self.rows)]
+
+    def grid_prediction(self, change, rows):
+        """Rows predicted by the mean change of the grid cells' points in the rows' 2-D bins (NaN if none)."""
+        model_cells, row_cells = self.shared_cells
+        size = max(model_cells.max(), row_cells.max()) + 1
+        n = np.bincount(model_cells, minlength=size)
+        sums = np.stack([np.bincount(model_cells, weights=c.ravel(), minlength=size) for c in change])
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(n > 0, sums / n, np.nan)
-        return means[:, row_cells].reshape(n_c, len(rows))
+        return means[:, row_cells[rows]]
 
     def binned(self, details, sample=None):
         """(data mean, model means (candidate x bin)) over the rows of the sampled groups with a model value."""

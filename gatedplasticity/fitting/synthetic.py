@@ -23,7 +23,7 @@ from ..analysis import place_fields
 from ..models.btsp import FIELD_SD, TRACK_LENGTH
 from ..parameters import ParameterError
 from ..protocols.inductions import N_INPUTS, Induction, InductionRuns, input_centers
-from .data import read_inductions
+from .data import PATHS, PLATEAUS, RAMPS, read_inductions
 
 LENGTH_CM = float(TRACK_LENGTH / cm)
 N_BINS = 100
@@ -122,9 +122,7 @@ def generate(parameters, n_inductions=12, seed=0, plateau_counts=(1, 8), variabl
         paths.append(induction.path.assign(induction=k))
         plateaus.append(induction.plateaus.assign(induction=k))
     columns = lambda frames, names: pd.concat(frames, ignore_index=True)[list(names)]
-    return read_inductions(columns(ramps, ("induction", "bin_cm", "ramp_before_mV", "ramp_after_mV")),
-                           columns(paths, ("induction", "lap", "t_s", "position_cm")),
-                           columns(plateaus, ("induction", "lap", "onset_s", "duration_ms")), LENGTH_CM)
+    return read_inductions(columns(ramps, RAMPS), columns(paths, PATHS), columns(plateaus, PLATEAUS), LENGTH_CM)
 
 
 def pooled(data):

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from brian2 import Equations, NeuronGroup
 
-from ..parameters import ParameterError, as_equations, as_table, batch_values, check_names, frozen, resolve, split_shared
+from ..parameters import (ParameterError, as_equations, as_table, batch_arguments, check_names, frozen, resolve,
+                          split_shared)
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,7 @@ class Model:
 
     def batch_args(self, group, **values):
         """{group.<name>: per-neuron values} for batched parameters (scalars or one per neuron)."""
-        owner = f"model '{self.name}'"
-        args = {}
-        for name, value in values.items():
-            if name not in group.variables or group.variables[name].scalar or name not in self.defaults:
-                raise ParameterError(name, f"{owner}: '{name}' is not a batched parameter of {group.name}")
-            args[getattr(group, name)] = batch_values(name, value, self.defaults[name], owner, count=len(group))
-        return args
+        return batch_arguments(group, values, self.defaults, f"model '{self.name}'", count=len(group))
 
     def _repr_markdown_(self):
         events = "\n".join(f"- `{e}`: when `{c}`, then `{code}`" for e, (c, code, *_) in self.events.items())

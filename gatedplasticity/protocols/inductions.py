@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from brian2 import Network, Quantity, StateMonitor, TimedArray, cm, get_dimensions, ms, second
 
+from ..analysis import place_fields
 from ..backends import Session, check_backend
 from ..models.btsp import FIELD_SD, TRACK_LENGTH, path_input, scheduled_plateau_cell
 from ..parameters import ParameterError
@@ -64,10 +65,8 @@ def sample_path(path, steps, length_cm, dt_s):
     """(positions in cm, lap indices from 0) of a path on the time grid; after its end: at rest, one lap later."""
     t = path["t_s"].to_numpy(float)
     laps = np.searchsorted(np.unique(path["lap"]), path["lap"].to_numpy())
-    position = path["position_cm"].to_numpy(float)
-    unwrapped = position + length_cm * np.concatenate([[0], np.cumsum(np.diff(position) < -length_cm / 2)])
     grid = np.arange(steps) * dt_s
-    positions = np.interp(grid, t, unwrapped) % length_cm
+    positions = np.interp(grid, t, place_fields.unwrap(path["position_cm"], length_cm)) % length_cm
     lap_index = laps[np.clip(np.searchsorted(t, grid, side="right") - 1, 0, len(t) - 1)].astype(float)
     lap_index[grid > t[-1]] = laps[-1] + 1
     return positions, lap_index
@@ -188,14 +187,18 @@ class InductionRuns:
         inputs, cells, synapses, *_ = self.groups
         run_args = {synapses.w: self.initial_weights()}
         for name in self.fitted:
-            model, group = (self.cell_model, cells) if name in CELL_PARAMETERS else (self.rule, synapses)
-            run_args.update(model.batch_args(group, **{name: self.per_cell(values[name])}))
+            group = cells if name in CELL_PARAMETERS else synapses
+            run_args.update(self.owner(name).batch_args(group, **{name: self.per_cell(values[name])}))
         self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
         return self.read(self.groups)
 
+    def owner(self, name):
+        """The model (cell) or rule a fitted parameter belongs to."""
+        return self.cell_model if name in CELL_PARAMETERS else self.rule
+
     def defaults(self):
         """The fitted parameters at their default values (one for all candidates)."""
-        return {name: (self.cell_model if name in CELL_PARAMETERS else self.rule).defaults[name] for name in self.fitted}
+        return {name: self.owner(name).defaults[name] for name in self.fitted}
 
     def compile(self, values=None):
         """Build the standalone program once (``values`` only fill the build; reruns bring their own)."""

@@ -4,9 +4,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from brian2 import Equations, Synapses, get_device, ms, second
+from brian2.devices.device import RuntimeDevice
 
-from ..parameters import (ParameterError, as_equations, as_table, batch_values, check_names, check_value, frozen, resolve,
-                          split_shared)
+from ..parameters import (ParameterError, as_equations, as_table, batch_arguments, check_names, check_value, frozen,
+                          resolve, split_shared)
 
 #: Plasticity always on: the weight-update code multiplies by ``plasticity_gate``.
 UNGATED = Equations("plasticity_gate = 1 : 1")
@@ -227,7 +228,7 @@ class Rule:
         for parameter in tunable:
             setattr(synapses, parameter, params[parameter])
         synapses.add_attribute("post_index")
-        synapses.post_index = post_index(synapses, pre, post, connect)
+        synapses.post_index = post_index(synapses, pre, post, connect) if batched else None
         if batched and connect is not False:
             for variable, value in self.batch_args(synapses, **{p: params[p] for p in batched}).items():
                 setattr(synapses, variable.name, value)
@@ -242,14 +243,7 @@ class Rule:
         Each value: a scalar, one per synapse, or one per postsynaptic neuron
         (when the synapse order is known: see :meth:`synapses`).
         """
-        owner = f"rule '{self.name}'"
-        args = {}
-        for name, value in values.items():
-            if name not in synapses.variables or synapses.variables[name].scalar or name not in self.defaults:
-                raise ParameterError(name, f"{owner}: '{name}' is not a batched parameter of {synapses.name}")
-            args[getattr(synapses, name)] = batch_values(name, value, self.defaults[name], owner,
-                                                         index=synapses.post_index)
-        return args
+        return batch_arguments(synapses, values, self.defaults, f"rule '{self.name}'", index=synapses.post_index)
 
     def _repr_markdown_(self):
         pathways = [("on_pre", self.on_pre), ("on_post", self.on_post)]
@@ -270,7 +264,7 @@ class Rule:
 
 def post_index(synapses, pre, post, connect):
     """Postsynaptic neuron of each synapse when the order is known before a run (runtime: always), else None."""
-    if get_device().__class__.__name__ == "RuntimeDevice" and connect is not False:
+    if isinstance(get_device(), RuntimeDevice) and connect is not False:
         return np.asarray(synapses.j[:])
     if connect is True:
         return np.tile(np.arange(len(post)), len(pre))  # Brian2 creates all-to-all synapses i-major
