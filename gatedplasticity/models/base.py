@@ -27,10 +27,13 @@ class Model:
     events : mapping of event name -> (condition, code run on the event[, when])
         Custom events, e.g. ``{"ca_spike": ("v_a > v_ca", "ca_end = t + ca_duration")}``;
         the optional ``when`` schedules the code (default ``"after_resets"``).
-    step : str
+    step : str or mapping of stage name -> code
         Code run once every time step of the group (a Brian2 ``run_regularly``
-        named ``<group>_step``, scheduled at the start of the step), for
-        discrete-time models such as rate neurons with per-step noise.
+        named ``<group>_<stage>``, stage "step" for a string, scheduled at the
+        start of the step), for discrete-time models such as rate neurons with
+        per-step noise; several stages (e.g. "soma" after the bottom-up drive,
+        "dendrite" after the top-down drive) let a protocol order them
+        between other groups' stages.
     initial : mapping of variable -> parameter name giving its initial value
     method : str
         Brian2 integration method.
@@ -60,6 +63,15 @@ class Model:
         object.__setattr__(self, "equations", as_equations("equations", self.equations, f"model '{self.name}'"))
         for name in ("defaults", "events", "initial", "descriptions"):
             object.__setattr__(self, name, frozen(getattr(self, name)))
+        if not isinstance(self.step, str):
+            object.__setattr__(self, "step", frozen(self.step))
+
+    @property
+    def stages(self):
+        """The per-step code as {stage name: code} ({"step": code} for a single string)."""
+        if isinstance(self.step, str):
+            return {"step": self.step} if self.step else {}
+        return dict(self.step)
 
     @property
     def variables(self):
@@ -79,8 +91,8 @@ class Model:
         holds many independent parameter sets; :meth:`batch_args` gives the
         run_args of new values for a rerun of a standalone build.
         ``functions`` maps names used in the equations to TimedArrays or Brian2 Functions.
-        The group's ``operations`` maps "step" to the ``run_regularly`` of
-        :attr:`step` (when the model has one), for callers that schedule it.
+        The group's ``operations`` maps each stage of :attr:`step` ("step" for a
+        single string) to its ``run_regularly``, for callers that schedule them.
         """
         if isinstance(n, bool) or not isinstance(n, (int, float, np.integer)) or int(n) != n or n < 1:
             raise ParameterError("n", f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
@@ -103,7 +115,8 @@ class Model:
             if code:
                 group.run_on_event(event, code, when=when[0] if when else "after_resets")
         group.add_attribute("operations")
-        group.operations = {"step": group.run_regularly(self.step, name=f"{group.name}_step")} if self.step else {}
+        group.operations = {stage: group.run_regularly(code, name=f"{group.name}_{stage}", order=order)
+                            for order, (stage, code) in enumerate(self.stages.items())}
         for parameter in self.shared:
             setattr(group, parameter, params[parameter])
         for variable, value in self.batch_args(group, **{p: params[p] for p in batched}).items():
@@ -119,7 +132,7 @@ class Model:
     def _repr_markdown_(self):
         events = "\n".join(f"- `{e}`: when `{c}`, then `{code}`" for e, (c, code, *_) in self.events.items())
         spike = f"- `spike`: when `{self.threshold}`, then `{self.reset}`\n" if self.threshold else ""
-        step = f"- every time step: `{self.step.strip()}`\n" if self.step else ""
+        step = "".join(f"- every time step ({stage}): `{code.strip()}`\n" for stage, code in self.stages.items())
         return (
             f"**{self.name}**\n\n{self.reference}\n\n```\n{self.equations}\n```\n\n"
             f"{spike}{events}{step}\n\n{as_table(self.defaults, self.descriptions)}"

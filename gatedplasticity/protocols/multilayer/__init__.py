@@ -1,0 +1,15 @@
+"""Multi-layer rate networks whose hidden layers learn from top-down signals at their apical dendrites.
+
+``tasks`` (digits, XOR clouds, validation splits), ``network`` (the groups
+and stages of one method's network, methods, initial weights), ``training``
+(the schedule and the compiled run of every method and block), ``reference``
+(the same in NumPy, and backpropagation).
+"""
+
+from . import network, reference, tasks, training
+from .network import METHODS, Method, initial_weights
+from .tasks import Dataset, digits, validation_split, xor_clouds
+from .training import TrainingRecord, schedule, train
+
+__all__ = ["network", "reference", "tasks", "training", "METHODS", "Method", "initial_weights", "Dataset", "digits",
+           "validation_split", "xor_clouds", "TrainingRecord", "schedule", "train"]

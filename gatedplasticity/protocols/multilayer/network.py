@@ -1,0 +1,170 @@
+"""A multi-layer rate network with top-down projections onto apical dendrites, as Brian2 groups and stages.
+
+input (+ a constant bias input of rate 1) -> hidden layers (``models.apical_rate.apical_neuron``)
+-> output (``nudged_output``); bottom-up synapses from each layer to the
+next (``rules.dendritic.rule``) and top-down synapses from each layer above
+onto the apical dendrites of the hidden layer below (``rules.dendritic.top_down``).
+Many independent networks ("blocks": seeds, parameter candidates) are
+disjoint blocks of the same groups; their synapses are ordered (block,
+pre, post) so that consecutive synapses add to different neurons.
+
+Every step runs, in this order (one ``when="start"`` slot, explicit ``order``):
+the protocol's schedule (phase flags, input rates, targets), then for each
+layer from the bottom its summed bottom-up drive and ``soma`` stage, the
+output's ``nudge``, then for each hidden layer from the top its summed
+top-down drive and ``dendrite`` stage. Plateau events are detected in the
+thresholds slot and open the gates in the synapses slot; the weights
+change in the ``end`` slot.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ... import streams
+from ...models.apical_rate import apical_neuron, nudged_output, rate_input
+from ...parameters import ParameterError
+from ...rules import dendritic
+from ..validation import positive_int
+
+
+@dataclass(frozen=True)
+class Method:
+    """How the hidden layers learn: bottom-up rule, its gate, and the top-down weights."""
+
+    label: str
+    hidden: str  # "target", "plateau" or "frozen" (hidden weights fixed: only the output layer learns)
+    gated: bool
+    top_down: str  # "kolen_pollack" (learned) or "fixed" (feedback alignment)
+
+
+#: The compiled methods of the study; "backprop" is the NumPy baseline (``reference``).
+METHODS = {
+    "target": Method("dendritic target propagation", "target", False, "kolen_pollack"),
+    "plateau": Method("plateau-gated BTSP-like rule", "plateau", True, "kolen_pollack"),
+    "plateau_ungated": Method("plateau rule, gate removed", "plateau", False, "kolen_pollack"),
+    "feedback_alignment": Method("feedback alignment (fixed random top-down)", "target", False, "fixed"),
+    "output_only": Method("output layer only (hidden frozen)", "frozen", False, "fixed"),
+}
+
+
+def method(name):
+    """The :class:`Method` called ``name``; ParameterError naming 'method' and listing the known ones otherwise."""
+    if name not in METHODS:
+        raise ParameterError("method", f"unknown method {name!r}; choose one of {', '.join(METHODS)}")
+    return METHODS[name]
+
+
+def check_sizes(sizes):
+    """(n_inputs, hidden..., n_classes) as a tuple of positive ints, at least one hidden layer."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 3:
+        raise ParameterError("sizes", f"layer sizes must be (inputs, hidden..., outputs) with at least one hidden "
+                                      f"layer, got {sizes!r}")
+    return tuple(positive_int("sizes", size, "multi-layer network") for size in sizes)
+
+
+def initial_weights(sizes, seed):
+    """Forward weights W[l] (n_{l+1}, n_l (+1 bias for l = 0)) and top-down weights B[l] (n_{l+1}, n_{l+2}).
+
+    W[l] ~ U(-1/sqrt(fan-in), 1/sqrt(fan-in)); B[l], onto hidden layer l + 1
+    from the layer above, is drawn like W[l + 1]^T. Streams "multilayer
+    weights" / "multilayer feedback" (index: layer) of ``seed``, so every
+    method starts a seed from the same weights.
+    """
+    sizes = check_sizes(sizes)
+    fan_in = [sizes[0] + 1, *sizes[1:-1]]
+    forward = [streams.generator(seed, "multilayer weights", layer).uniform(-1, 1, (sizes[layer + 1], fan_in[layer]))
+               / np.sqrt(fan_in[layer]) for layer in range(len(sizes) - 1)]
+    feedback = [streams.generator(seed, "multilayer feedback", layer).uniform(-1, 1, (sizes[layer + 1], sizes[layer + 2]))
+                / np.sqrt(sizes[layer + 1]) for layer in range(len(sizes) - 2)]
+    return forward, feedback
+
+
+def block_connections(n_blocks, n_pre, n_post):
+    """Explicit i, j of block-diagonal all-to-all synapses, ordered (block, pre, post)."""
+    block, pre, post = np.indices((n_blocks, n_pre, n_post)).reshape(3, -1)
+    return block, block * n_pre + pre, block * n_post + post
+
+
+def per_block(values, n_blocks, name):
+    """A scalar or one value per block as an array of ``n_blocks``."""
+    values = np.broadcast_to(np.asarray(values, dtype=float), (n_blocks,)) if np.ndim(values) == 0 else np.asarray(values, float)
+    if values.shape != (n_blocks,):
+        raise ParameterError(name, f"'{name}' must be a scalar or one value per block ({n_blocks}), got shape {values.shape}")
+    return values
+
+
+class Stack:
+    """The groups and synapses of one method's network for ``n_blocks`` blocks (see the module docstring).
+
+    ``weights``: per block (forward, feedback) lists as from :func:`initial_weights`.
+    ``rule_values`` / ``neuron_values``: per-block values of rule parameters
+    (eta, decay, eta_plateau) and hidden-neuron parameters (theta_plateau,
+    plateau_width, g_a, inhibition); ``functions``: the protocol's TimedArrays
+    and constants for the schedule code; ``schedule``: {"input": code,
+    "layers": code, "output": code}. ``gate_duration``: how long a plateau
+    opens the gate (less than one step).
+    """
+
+    def __init__(self, key, sizes, method_spec, weights, *, rule_values, neuron_values, functions, schedule,
+                 gate_duration, beta=1.0):
+        sizes = check_sizes(sizes)
+        self.key, self.sizes, self.method, n_blocks = key, sizes, method_spec, len(weights)
+        widths = [sizes[0] + 1, *sizes[1:]]
+        self.input = rate_input().neurons(n_blocks * widths[0], name=f"{key}_input", functions=functions)
+        self.input_schedule = self.input.run_regularly(schedule["input"], name=f"{key}_input_schedule")
+        hidden_values = {name: per_block(value, n_blocks, name) for name, value in neuron_values.items()}
+        self.layers = []
+        for index, width in enumerate(widths[1:-1]):
+            values = {name: np.repeat(value, width) for name, value in hidden_values.items()}
+            self.layers.append(apical_neuron().neurons(n_blocks * width, name=f"{key}_hidden{index + 1}",
+                                                       functions=functions, batched=tuple(values), **values))
+        self.layers.append(nudged_output().neurons(n_blocks * widths[-1], name=f"{key}_output", functions=functions,
+                                                   beta=beta))
+        self.schedules = [group.run_regularly(schedule["layers"], name=f"{group.name}_schedule") for group in self.layers]
+        self.schedules.append(self.layers[-1].run_regularly(schedule["output"], name=f"{key}_target_schedule"))
+        self.bottom_up, self.top_down = [], []
+        groups = [self.input, *self.layers]
+        for layer in range(len(widths) - 1):
+            hidden_target = layer < len(widths) - 2
+            variant = method_spec.hidden if hidden_target and method_spec.hidden != "frozen" else "target"
+            rule = dendritic.rule(variant)
+            if hidden_target and method_spec.gated:
+                rule = rule.gated("plateau", duration=gate_duration)
+            block, i, j = block_connections(n_blocks, widths[layer], widths[layer + 1])
+            values = {name: per_block(value, n_blocks, name)[block] for name, value in rule_values.items()
+                      if name in rule.defaults}
+            if hidden_target and method_spec.hidden == "frozen":
+                values["eta"] = np.zeros(len(block))
+            synapses = rule.synapses(groups[layer], groups[layer + 1], connect={"i": i, "j": j},
+                                     name=f"{key}_bottom_up{layer + 1}", batched=tuple(values), **values)
+            synapses.w = np.concatenate([w[0][layer].T.ravel() for w in weights])
+            self.bottom_up.append(synapses)
+        for layer in range(len(widths) - 2):
+            rule = dendritic.top_down(method_spec.top_down)
+            block, i, j = block_connections(n_blocks, widths[layer + 2], widths[layer + 1])
+            values = {name: per_block(value, n_blocks, name)[block] for name, value in rule_values.items()
+                      if name in rule.defaults}
+            synapses = rule.synapses(groups[layer + 2], groups[layer + 1], connect={"i": i, "j": j},
+                                     name=f"{key}_top_down{layer + 1}", batched=tuple(values), **values)
+            synapses.b = np.concatenate([w[1][layer].T.ravel() for w in weights])
+            self.top_down.append(synapses)
+        self.order_stages()
+
+    def order_stages(self):
+        """Schedule every stage of a step (module docstring): ``start`` slot in sequence, learning at the ``end``."""
+        sequence = [self.input_schedule, *self.schedules]
+        for layer, group in enumerate(self.layers):
+            sequence += [self.bottom_up[layer].summed_updaters["h_post"], group.operations["soma"]]
+        sequence.append(self.layers[-1].operations["nudge"])
+        for layer in reversed(range(len(self.top_down))):
+            sequence += [self.top_down[layer].summed_updaters["top_down_post"], self.layers[layer].operations["dendrite"]]
+        for order, item in enumerate(sequence):
+            item.when, item.order = "start", order
+        for synapses in (*self.bottom_up, *self.top_down):
+            for operation in synapses.operations.values():
+                operation.when = "end"
+
+    @property
+    def objects(self):
+        return [self.input, *self.layers, *self.bottom_up, *self.top_down]

@@ -1,0 +1,102 @@
+"""Classification tasks for multi-layer networks: real digits and a 2-D task no linear read-out solves.
+
+Inputs are rates in [0, 1] (normalised); every task adds no bias: the
+network appends a constant input of rate 1 (``network``).
+
+- :func:`digits`: scikit-learn's ``load_digits`` (1,797 real 8 x 8
+  handwritten digits, shipped with scikit-learn, no download), pixels / 16,
+  a fixed stratified 80/20 train/test split (``SPLIT_SEED``).
+- :func:`xor_clouds`: four Gaussian clouds at (+-1, +-1) labelled by the
+  sign of x y, mapped to rates (x + 2) / 4: a linear read-out is near chance.
+- :func:`validation_split`: a stratified part of the training set held out
+  for selecting hyperparameters (the test set is never used for that).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ... import streams
+from ...parameters import ParameterError
+from ..validation import positive_int
+
+#: The fixed seed of the digits' train/test split (the same split in every run).
+SPLIT_SEED = 2025
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Train and test samples: rates (n, n_inputs) in [0, 1] and integer labels (n,) in [0, n_classes)."""
+
+    name: str
+    train_x: np.ndarray
+    train_y: np.ndarray
+    test_x: np.ndarray
+    test_y: np.ndarray
+    n_classes: int
+
+    def __post_init__(self):
+        owner = f"dataset '{self.name}'"
+        for part in ("train", "test"):
+            x, y = getattr(self, f"{part}_x"), getattr(self, f"{part}_y")
+            if np.ndim(x) != 2 or np.ndim(y) != 1 or len(x) != len(y) or len(y) == 0:
+                raise ParameterError(f"{part}_x", f"{owner}: {part}_x must be (samples, inputs) and {part}_y "
+                                                  f"(samples,) of the same length, got {np.shape(x)} and {np.shape(y)}")
+            if not np.all(np.isfinite(x)):
+                raise ParameterError(f"{part}_x", f"{owner}: {part}_x must be finite")
+            labels = np.asarray(y)
+            if labels.dtype.kind not in "iu" or labels.min() < 0 or labels.max() >= self.n_classes:
+                raise ParameterError(f"{part}_y", f"{owner}: {part}_y must be integers in [0, {self.n_classes})")
+        if np.shape(self.train_x)[1] != np.shape(self.test_x)[1]:
+            raise ParameterError("test_x", f"{owner}: train_x has {np.shape(self.train_x)[1]} inputs, "
+                                           f"test_x {np.shape(self.test_x)[1]}")
+
+    @property
+    def n_inputs(self):
+        return int(np.shape(self.train_x)[1])
+
+
+def stratified_split(labels, fraction, generator):
+    """(first, second) index arrays: ``fraction`` of every class goes to the second, the rest to the first."""
+    first, second = [], []
+    for label in np.unique(labels):
+        members = generator.permutation(np.flatnonzero(labels == label))
+        cut = int(round(fraction * len(members)))
+        second.append(members[:cut])
+        first.append(members[cut:])
+    return np.sort(np.concatenate(first)), np.sort(np.concatenate(second))
+
+
+def digits(test_fraction=0.2):
+    """load_digits with pixels / 16 and a fixed stratified train/test split."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    train, test = stratified_split(data.target, test_fraction, streams.generator(SPLIT_SEED, "digits split"))
+    x, y = data.data / 16.0, data.target.astype(int)
+    return Dataset("digits", x[train], y[train], x[test], y[test], 10)
+
+
+def xor_clouds(n_train=800, n_test=400, spread=0.35, seed=0):
+    """Four Gaussian clouds (SD ``spread``) at (+-1, +-1), class 1 where x y < 0, rates (x + 2) / 4."""
+    n_train, n_test = positive_int("n_train", n_train, "xor_clouds"), positive_int("n_test", n_test, "xor_clouds")
+    if not spread > 0:
+        raise ParameterError("spread", f"xor_clouds: 'spread' must be positive, got {spread!r}")
+
+    def sample(n, part):
+        generator = streams.generator(seed, "xor clouds", part)
+        corners = generator.integers(0, 4, n)
+        centres = np.stack([np.where(corners % 2, 1.0, -1.0), np.where(corners // 2, 1.0, -1.0)], axis=1)
+        points = centres + spread * generator.standard_normal((n, 2))
+        return np.clip((points + 2) / 4, 0, 1), (np.prod(centres, axis=1) < 0).astype(int)
+
+    return Dataset("xor clouds", *sample(n_train, 0), *sample(n_test, 1), 2)
+
+
+def validation_split(dataset, fraction=0.2, seed=0):
+    """The dataset with a stratified ``fraction`` of its training set as the test set (for model selection)."""
+    if not 0 < fraction < 1:
+        raise ParameterError("fraction", f"validation_split: 'fraction' must be in (0, 1), got {fraction!r}")
+    train, held = stratified_split(dataset.train_y, fraction, streams.generator(seed, "validation split"))
+    return Dataset(f"{dataset.name} (validation)", dataset.train_x[train], dataset.train_y[train],
+                   dataset.train_x[held], dataset.train_y[held], dataset.n_classes)

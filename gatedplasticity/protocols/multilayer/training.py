@@ -1,0 +1,164 @@
+"""Training multi-layer rate networks on a dataset, every method and block in one compiled network.
+
+A presentation is two steps (forward, nudged phase: ``STEP`` each). The
+schedule is [test] then, per epoch, [train (shuffled) | test]: the test
+presentations evaluate the network with learning off, so a run's record
+holds the learning curve. The training order of block b comes from stream
+("sample order", epoch) of its seed: every method sees a seed's samples in
+the same order and starts from the same weights (``network.initial_weights``).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from brian2 import ms, Network, StateMonitor, TimedArray
+
+from ... import streams
+from ...backends import Session
+from ...parameters import ParameterError
+from ...weights import arrange
+from ..validation import positive_int
+from .network import METHODS, Stack, check_sizes, initial_weights, method
+
+#: One phase of a presentation (the discrete-time step; its length has no effect on the dynamics).
+STEP = 1 * ms
+PRESENTATION = 2 * STEP
+
+#: The protocol's code, run first in every step (see ``network``).
+SCHEDULE = {
+    "input": "r = images(order(t, i // n_units) * image_dt, i % n_units)",
+    "layers": "nudged = t_in_timesteps % 2\nlearning = learning_of(t)",
+    "output": "target = int(labels(order(t, i // n_classes) * image_dt) == i % n_classes)",
+}
+
+#: Parameters that may differ per block: of the rules, and of the hidden neurons.
+RULE_PARAMETERS = ("eta", "decay", "eta_plateau")
+NEURON_PARAMETERS = ("theta_plateau", "plateau_width", "g_a", "inhibition")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Presentation p shows image ``order[p, block]`` (train images first, then test) with ``learning[p]``.
+
+    ``epoch[p]``: 0 for the first test, e for epoch e's training and the test after it;
+    ``part[p]``: "train" or "test".
+    """
+
+    order: np.ndarray
+    learning: np.ndarray
+    epoch: np.ndarray
+    part: np.ndarray
+    n_train: int
+    n_test: int
+
+    @property
+    def epoch_length(self):
+        return self.n_train + self.n_test
+
+
+def schedule(n_train, n_test, seeds, epochs):
+    """The :class:`Schedule` of ``epochs`` epochs for blocks with the given ``seeds``."""
+    epochs = positive_int("epochs", epochs, "multi-layer training")
+    test = np.arange(n_train, n_train + n_test)
+    parts = [np.repeat(test[:, None], len(seeds), 1)]
+    for epoch in range(epochs):
+        shuffled = [streams.generator(seed, "sample order", epoch).permutation(n_train) for seed in seeds]
+        parts += [np.stack(shuffled, 1), np.repeat(test[:, None], len(seeds), 1)]
+    sizes = [n_test] + [n_train, n_test] * epochs
+    labels = ["test"] + ["train", "test"] * epochs
+    return Schedule(order=np.concatenate(parts), learning=np.repeat([float(p == "train") for p in labels], sizes),
+                    epoch=np.repeat([0] + [e + 1 for e in range(epochs) for _ in (0, 1)], sizes),
+                    part=np.repeat(labels, sizes), n_train=n_train, n_test=n_test)
+
+
+@dataclass
+class TrainingRecord:
+    """Forward-phase outputs ``outputs[method]`` (presentations, blocks, classes), the schedule and the labels
+    (``labels[image]``), and weights at the start of every test (after 0, 1, ... epochs):
+    ``forward[method][layer]`` (snapshots, blocks, n_post, n_pre), ``feedback[method][layer]``
+    (snapshots, blocks, n_lower, n_upper), as ``network.initial_weights`` lays them out."""
+
+    sizes: tuple
+    seeds: tuple
+    schedule: Schedule
+    labels: np.ndarray
+    outputs: dict
+    forward: dict
+    feedback: dict
+    wall_time: float
+
+
+def check_block_values(values, n_blocks, allowed):
+    for name, value in values.items():
+        if name not in allowed:
+            raise ParameterError(name, f"multi-layer training: {name!r} is not a per-block parameter; "
+                                       f"choose from {', '.join(allowed)}")
+        if np.ndim(value) not in (0, 1) or (np.ndim(value) == 1 and len(value) != n_blocks):
+            raise ParameterError(name, f"'{name}' must be a scalar or one value per block ({n_blocks})")
+
+
+def train(dataset, sizes, methods, seeds, epochs, *, parameters=None, backend="standalone", name=None,
+          progress=False, beta=1.0):
+    """Train every method of ``methods`` (keys of ``network.METHODS``) on ``dataset``, one block per seed.
+
+    ``sizes``: (inputs, hidden..., classes), checked against the dataset;
+    ``parameters``: per-block values (scalar or one per block) of
+    RULE_PARAMETERS and NEURON_PARAMETERS. Returns a :class:`TrainingRecord`.
+    """
+    sizes = check_sizes(sizes)
+    if sizes[0] != dataset.n_inputs or sizes[-1] != dataset.n_classes:
+        raise ParameterError("sizes", f"layer sizes {sizes} do not fit dataset '{dataset.name}' "
+                                      f"({dataset.n_inputs} inputs, {dataset.n_classes} classes)")
+    if isinstance(methods, str) or not methods:
+        raise ParameterError("methods", f"'methods' must be a non-empty list of names from {', '.join(METHODS)}")
+    specs = {key: method(key) for key in methods}
+    seeds = tuple(streams.check_seed(seed, "multi-layer training") for seed in seeds)
+    if not seeds:
+        raise ParameterError("seeds", "multi-layer training needs at least one seed")
+    parameters = dict(parameters or {})
+    check_block_values(parameters, len(seeds), RULE_PARAMETERS + NEURON_PARAMETERS)
+    plan = schedule(len(dataset.train_y), len(dataset.test_y), seeds, epochs)
+    images = np.vstack([dataset.train_x, dataset.test_x])
+    labels = np.concatenate([dataset.train_y, dataset.test_y])
+    weights = [initial_weights(sizes, seed) for seed in seeds]
+    functions = {"images": TimedArray(np.hstack([images, np.ones((len(images), 1))]), dt=STEP),
+                 "labels": TimedArray(labels.astype(float), dt=STEP),
+                 "order": TimedArray(plan.order.astype(float), dt=PRESENTATION),
+                 "learning_of": TimedArray(plan.learning, dt=PRESENTATION),
+                 "image_dt": STEP, "n_units": sizes[0] + 1, "n_classes": sizes[-1]}
+    project = name or f"multilayer-{'-'.join(map(str, sizes))}-{len(seeds)}x{'-'.join(specs)}"
+    snapshot_every = plan.epoch_length * PRESENTATION
+    with Session(backend, seed=seeds[0], name=project, dt=STEP, progress=progress) as session:
+        stacks, monitors = {}, {}
+        for key, spec in specs.items():
+            stacks[key] = Stack(key, sizes, spec, weights,
+                                rule_values={n: v for n, v in parameters.items() if n in RULE_PARAMETERS},
+                                neuron_values={n: v for n, v in parameters.items() if n in NEURON_PARAMETERS},
+                                functions=functions, schedule=SCHEDULE, gate_duration=STEP / 2, beta=beta)
+            monitors[key] = {
+                "outputs": StateMonitor(stacks[key].layers[-1], "r", record=True, dt=PRESENTATION, when="end",
+                                        name=f"{key}_outputs"),
+                "forward": [StateMonitor(s, "w", record=True, dt=snapshot_every, when="start", order=-1,
+                                         name=f"{s.name}_snapshots") for s in stacks[key].bottom_up],
+                "feedback": [StateMonitor(s, "b", record=True, dt=snapshot_every, when="start", order=-1,
+                                          name=f"{s.name}_snapshots") for s in stacks[key].top_down]}
+        objects = [obj for stack in stacks.values() for obj in stack.objects]
+        objects += [m for parts in monitors.values() for m in (parts["outputs"], *parts["forward"], *parts["feedback"])]
+        wall_time = session.run(len(plan.order) * PRESENTATION, Network(objects), description="multi-layer training")
+        record = TrainingRecord(sizes=sizes, seeds=seeds, schedule=plan, labels=labels, outputs={}, forward={},
+                                feedback={}, wall_time=wall_time)
+        for key, parts in monitors.items():
+            record.outputs[key] = np.asarray(parts["outputs"].r).T.reshape(len(plan.order), len(seeds), sizes[-1])
+            record.forward[key] = [snapshots(m, s, "w", len(seeds)) for m, s in zip(parts["forward"], stacks[key].bottom_up)]
+            record.feedback[key] = [snapshots(m, s, "b", len(seeds))
+                                    for m, s in zip(parts["feedback"], stacks[key].top_down)]
+    return record
+
+
+def snapshots(monitor, synapses, variable, n_blocks):
+    """Monitor values (time, synapses) as (time, blocks, n_post, n_pre): W[l] and B[l] of ``initial_weights``."""
+    i, j = np.asarray(synapses.i[:]), np.asarray(synapses.j[:])
+    n_pre, n_post = len(synapses.source) // n_blocks, len(synapses.target) // n_blocks
+    values = np.asarray(getattr(monitor, variable)).T
+    index = (j // n_post, j % n_post, i % n_pre)
+    return np.stack([arrange(value, index, (n_blocks, n_post, n_pre)) for value in values])
