@@ -55,6 +55,16 @@ def comparison(rows):
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
+def markdown_table(frame):
+    """A DataFrame as a Markdown table (floats to 4 significant digits, NaN empty)."""
+    def cell(value):
+        if isinstance(value, float):
+            return "" if np.isnan(value) else f"{value:.4g}"
+        return str(value)
+    header = "| " + " | ".join(map(str, frame.columns)) + " |\n|" + "---|" * len(frame.columns)
+    return header + "\n" + "\n".join("| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False))
+
+
 def save_figure(figure, path):
     """Save ``figure`` atomically; the format comes from the suffix of ``path``."""
     path = Path(path)

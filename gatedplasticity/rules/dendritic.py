@@ -15,14 +15,17 @@ Bottom-up synapses (``w``; they also transmit h_post = sum w r_pre):
   beta (target - r) at the output) times the presynaptic rate. Its sign is
   carried by the dendritic signal. With top-down weights B = W^T and small
   g_a it is backpropagation (out - r ~ f'(h) g_a W^T delta).
-- ``"plateau"``, plateau-driven BTSP-like rule: dw_ij = eta_plateau sign(d_i)
-  ET_j, an all-or-none step whose sign is the instructive (dendritic)
-  signal's. ET_j, the presynaptic eligibility trace, is the presynaptic rate
-  of the presentation: BTSP's trace lasts seconds, longer than one
-  presentation, and decays before the next [R]. ``rule("plateau").gated(
-  "plateau", duration)`` changes weights only where the dendrite plateaued
-  (|d| > theta_plateau); ungated, every neuron steps at every presentation
-  (the ablation without the gate).
+- ``"plateau"``, plateau-driven BTSP-like rule: dw_ij = eta_plateau IS_i
+  ET_j, where the instructive signal IS_i = r_dend - r is the somatic rate
+  change the plateau's dendritic drive causes (its sign that of d) and ET_j,
+  the presynaptic eligibility trace, is the presynaptic rate of the
+  presentation: BTSP's trace lasts seconds, longer than one presentation,
+  and decays before the next [R]. ``rule("plateau").gated("plateau",
+  duration)`` changes weights only where the dendrite plateaued (|d| >
+  theta_plateau); ungated, every neuron changes at every presentation (the
+  ablation without the gate: target propagation with step eta_plateau).
+  An all-or-none step eta_plateau sign(d) ET failed (docs/multilayer-study.md,
+  round 1): without a magnitude, hidden neurons drift into saturation.
 
 Top-down synapses (``b``, from the layer above onto the apical dendrites
 below; they transmit top_down_post = sum b out_pre):
@@ -56,7 +59,7 @@ LEARN = "w += learning_post * nudged_post * (plasticity_gate * change - eta * de
 
 CHANGES = {
     "target": Equations("change = eta * (out_post - r_post) * r_pre : 1"),
-    "plateau": Equations("change = eta_plateau * sign(d_post) * r_pre : 1"),
+    "plateau": Equations("change = eta_plateau * (out_post - r_post) * r_pre : 1"),
 }
 
 TOP_DOWN = Equations(
@@ -71,11 +74,11 @@ LEARN_TOP_DOWN = "b += learning_post * nudged_post * eta * ((out_pre - r_pre) * 
 DESCRIPTIONS = {
     "eta": "learning rate (per presentation)",
     "decay": "weight decay: dw = -eta decay w per learning presentation",
-    "eta_plateau": "weight step of a plateau (times the presynaptic rate)",
+    "eta_plateau": "learning rate of a plateau: dw = eta_plateau (r_dend - r) r_pre",
 }
 
 #: Defaults of the study (docs/multilayer-study.md); eta and eta_plateau are selected there on validation data.
-DEFAULTS = {"eta": 0.05, "decay": 0.002, "eta_plateau": 0.01}
+DEFAULTS = {"eta": 0.05, "decay": 0.002, "eta_plateau": 0.05}
 
 VARIANTS = tuple(CHANGES)
 TOP_DOWN_VARIANTS = ("fixed", "kolen_pollack")

@@ -64,7 +64,7 @@ def changes(name, forward, feedback, drives, rates, target, p, beta):
             steps[layer] = p["eta"] * (out[layer] - rates[layer + 1])
         elif spec.hidden == "plateau":
             gate = np.abs(d) > p["theta_plateau"] if spec.gated else np.ones(len(d), bool)
-            steps[layer] = p["eta_plateau"] * np.sign(d) * gate
+            steps[layer] = p["eta_plateau"] * (out[layer] - rates[layer + 1]) * gate
         else:
             steps[layer], decays[layer] = np.zeros(len(d)), 0.0
     return steps, decays, out

@@ -11,7 +11,7 @@ the same order and starts from the same weights (``network.initial_weights``).
 from dataclasses import dataclass
 
 import numpy as np
-from brian2 import ms, Network, StateMonitor, TimedArray
+from brian2 import Network, StateMonitor, TimedArray, ms
 
 from ... import streams
 from ...backends import Session
