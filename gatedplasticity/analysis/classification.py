@@ -13,7 +13,7 @@ def accuracy(outputs, images, labels):
     """Fraction of presentations whose largest output is the label: outputs (..., classes), images (...) indices."""
     outputs, images = np.asarray(outputs), np.asarray(images)
     if outputs.shape[:-1] != images.shape:
-        raise ParameterError("outputs", f"outputs {outputs.shape} do not match the presentations {images.shape}")
+        raise ParameterError("outputs", f"'outputs' {outputs.shape} do not match the presentations {images.shape}")
     return (np.argmax(outputs, axis=-1) == np.asarray(labels)[images]).mean(axis=0)
 
 
@@ -39,7 +39,7 @@ def alignment_angle(forward, feedback):
     """Angle (deg) between the forward weights W (..., n_upper, n_lower) and the top-down B^T (B: ..., n_lower, n_upper)."""
     forward, feedback = np.asarray(forward), np.swapaxes(np.asarray(feedback), -1, -2)
     if forward.shape != feedback.shape:
-        raise ParameterError("feedback", f"top-down weights {feedback.shape} (transposed) do not match the forward "
+        raise ParameterError("feedback", f"'feedback': top-down weights {feedback.shape} (transposed) do not match the forward "
                                          f"weights {forward.shape}")
     flat_w, flat_b = forward.reshape(*forward.shape[:-2], -1), feedback.reshape(*feedback.shape[:-2], -1)
     cosine = np.sum(flat_w * flat_b, -1) / (np.linalg.norm(flat_w, axis=-1) * np.linalg.norm(flat_b, axis=-1))

@@ -17,7 +17,7 @@ import pkgutil
 from .. import sweep
 from ..parameters import ParameterError
 
-PAPERS = ("burbank2012", "legenstein2010", "milstein2021", "rao2021")
+PAPERS = ("burbank2012", "gatedplasticity2026", "legenstein2010", "milstein2021", "rao2021")
 
 #: The package's sweep experiments: name -> module of its paper that defines ``EXPERIMENTS``.
 EXPERIMENTS = {

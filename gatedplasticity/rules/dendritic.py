@@ -95,7 +95,7 @@ def chosen_defaults(names, defaults, owner):
 def rule(variant="target", **defaults):
     """Bottom-up rule ``"target"`` (dendritic target propagation) or ``"plateau"`` (BTSP-like steps)."""
     if variant not in CHANGES:
-        raise ParameterError("variant", f"unknown bottom-up rule {variant!r}; choose one of {', '.join(VARIANTS)}")
+        raise ParameterError("variant", f"unknown bottom-up rule variant {variant!r}; choose one of {', '.join(VARIANTS)}")
     names = ("eta", "decay") + (("eta_plateau",) if variant == "plateau" else ())
     defaults = chosen_defaults(names, defaults, f"dendritic {variant} rule")
     return Rule(
@@ -113,7 +113,7 @@ def rule(variant="target", **defaults):
 def top_down(variant="kolen_pollack", **defaults):
     """Top-down rule onto apical dendrites: ``"fixed"`` (feedback alignment) or ``"kolen_pollack"`` (learned)."""
     if variant not in TOP_DOWN_VARIANTS:
-        raise ParameterError("variant", f"unknown top-down rule {variant!r}; choose one of {', '.join(TOP_DOWN_VARIANTS)}")
+        raise ParameterError("variant", f"unknown top-down rule variant {variant!r}; choose one of {', '.join(TOP_DOWN_VARIANTS)}")
     learned = variant == "kolen_pollack"
     names = ("eta", "decay") if learned else ()
     defaults = chosen_defaults(names, defaults, f"top-down {variant} rule")

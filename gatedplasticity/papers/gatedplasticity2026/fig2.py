@@ -1,9 +1,12 @@
 """Study: a 2-D task no linear read-out solves (XOR clouds), dendrite-gated credit assignment vs backprop.
 
-2-32-2 networks, 20 online epochs, 5 seeds, the parameters selected on the
+20-32-2 networks (each coordinate coded by 10 Gaussian tuning curves), 20
+online epochs, 5 seeds, the parameters selected on the
 digits' validation data (this task was never used for selection). The
-linear limit is a logistic-regression read-out of the inputs (scikit-learn),
-fitted on the training set and scored on the test set.
+linear limit is a logistic-regression read-out of the same input rates
+(scikit-learn), fitted on the training set and scored on the test set. A
+first design with two input rates was learned by no method, backprop
+included (docs/multilayer-study.md, XOR round 1).
 ``--quick``: seeds 0 and 1, 10 epochs, same targets.
 """
 
@@ -31,7 +34,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train every method on the XOR clouds (data seed 0, as designed); ``seed`` offsets nothing."""
     supported(__name__, backend)
     seeds, epochs = settings(quick)
-    dataset = tasks.xor_clouds(spread=VALUES["xor_spread"], seed=0)
+    dataset = tasks.xor_clouds(spread=VALUES["xor_spread"], seed=0, tuning=VALUES["xor_tuning"])
     return study.run("gatedplasticity2026-fig2", dataset, VALUES["xor_sizes"], seeds, epochs, backend, quick,
                      linear=linear_limit(dataset))
 
@@ -47,4 +50,4 @@ def compare(data):
 
 
 def plot(data):
-    return study.plot(data, "XOR clouds (2-32-2)")
+    return study.plot(data, "XOR clouds (20-32-2, population code)")

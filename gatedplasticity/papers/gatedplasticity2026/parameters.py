@@ -9,10 +9,16 @@ from ...parameters import values_of
 #: name -> (value, tag, reason)
 TABLE = {
     "digits_sizes": ((64, 64, 10), "R", "design: one hidden layer of 64 logistic units (docs/multilayer-study.md)"),
-    "xor_sizes": ((2, 32, 2), "R", "design: one hidden layer of 32 logistic units"),
+    "xor_sizes": ((20, 32, 2), "R", "design: one hidden layer of 32 logistic units; XOR round 2: 10 tuning curves "
+                                    "per coordinate (round 1, two rates, was not learned by any method)"),
+    "xor_tuning": (10, "R", "XOR round 2: Gaussian tuning curves per coordinate, width 0.4, centres over [-2, 2]"),
     "epochs": (20, "R", "design: the issue's 20 epochs (--quick: 10)"),
     "seeds": ((0, 1, 2, 3, 4), "R", "design: 5 final seeds (--quick: 0, 1); selection used 100-102"),
     "decay": (0.002, "R", "design: weight decay of every method (Kolen-Pollack alignment needs one)"),
     "xor_spread": (0.35, "R", "design: SD of the XOR clouds"),
+    "eta": (0.05, "R", "selected by backprop's validation accuracy from {0.02, 0.05, 0.1, 0.2} (selection step 1)"),
+    "theta_plateau": (0.02, "R", "selected with eta_plateau by the plateau-gated rule on validation (round 2, step 2)"),
+    "eta_plateau": (0.2, "R", "selected with theta_plateau (round 2, step 2); the grid's largest value"),
+    "ungated_eta_plateau": (0.2, "R", "the ablation's own selection (round 2, step 3); the grid's largest value"),
 }
 VALUES = values_of(TABLE)

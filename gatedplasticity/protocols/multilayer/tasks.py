@@ -6,8 +6,11 @@ network appends a constant input of rate 1 (``network``).
 - :func:`digits`: scikit-learn's ``load_digits`` (1,797 real 8 x 8
   handwritten digits, shipped with scikit-learn, no download), pixels / 16,
   a fixed stratified 80/20 train/test split (``SPLIT_SEED``).
-- :func:`xor_clouds`: four Gaussian clouds at (+-1, +-1) labelled by the
-  sign of x y, mapped to rates (x + 2) / 4: a linear read-out is near chance.
+- :func:`xor_clouds`: four Gaussian clouds at (+-1, +-1) labelled by
+  [x y < 0], each coordinate coded by a population of Gaussian tuning curves
+  (``tuning`` per coordinate; ``tuning=None``: the two rates (x + 2) / 4).
+  The code is additive in x and y and the class is not, so a linear
+  read-out stays near chance.
 - :func:`validation_split`: a stratified part of the training set held out
   for selecting hyperparameters (the test set is never used for that).
 """
@@ -77,9 +80,18 @@ def digits(test_fraction=0.2):
     return Dataset("digits", x[train], y[train], x[test], y[test], 10)
 
 
-def xor_clouds(n_train=800, n_test=400, spread=0.35, seed=0):
-    """Four Gaussian clouds (SD ``spread``) at (+-1, +-1), class 1 where x y < 0, rates (x + 2) / 4."""
+def population_code(values, tuning, low=-2.0, high=2.0, width=0.4):
+    """Rates exp(-(v - c)^2 / (2 width^2)) of ``tuning`` cells per column of ``values``, centres c evenly over [low, high]."""
+    centres = np.linspace(low, high, tuning)
+    rates = np.exp(-(np.asarray(values)[:, :, None] - centres) ** 2 / (2 * width**2))
+    return rates.reshape(len(values), -1)
+
+
+def xor_clouds(n_train=800, n_test=400, spread=0.35, seed=0, tuning=10):
+    """Four Gaussian clouds (SD ``spread``) at (+-1, +-1), class 1 where x y < 0, population-coded (module docstring)."""
     n_train, n_test = positive_int("n_train", n_train, "xor_clouds"), positive_int("n_test", n_test, "xor_clouds")
+    if tuning is not None:
+        positive_int("tuning", tuning, "xor_clouds")
     if not spread > 0:
         raise ParameterError("spread", f"xor_clouds: 'spread' must be positive, got {spread!r}")
 
@@ -88,7 +100,8 @@ def xor_clouds(n_train=800, n_test=400, spread=0.35, seed=0):
         corners = generator.integers(0, 4, n)
         centres = np.stack([np.where(corners % 2, 1.0, -1.0), np.where(corners // 2, 1.0, -1.0)], axis=1)
         points = centres + spread * generator.standard_normal((n, 2))
-        return np.clip((points + 2) / 4, 0, 1), (np.prod(centres, axis=1) < 0).astype(int)
+        rates = np.clip((points + 2) / 4, 0, 1) if tuning is None else population_code(points, tuning)
+        return rates, (np.prod(centres, axis=1) < 0).astype(int)
 
     return Dataset("xor clouds", *sample(n_train, 0), *sample(n_test, 1), 2)
 
