@@ -113,7 +113,7 @@ def test_no_inhibition_dendrite_sees_the_raw_top_down_input():
 @pytest.mark.parametrize("sizes", [(2, 5, 2), (2, 4, 3, 2)])
 def test_compiled_training_equals_numpy_reference(sizes):
     """Forward outputs and weights of every method, one and two hidden layers, two seeds as blocks."""
-    data = tasks.xor_clouds(n_train=12, n_test=6)
+    data = tasks.xor_clouds(n_train=12, n_test=6, tuning=None)
     methods = list(training.METHODS)
     record = training.train(data, sizes, methods, [0, 5], 2, parameters={"theta_plateau": 0.02}, backend="runtime")
     for key in methods:
@@ -175,7 +175,7 @@ def test_accuracy_and_alignment():
 
 
 def test_bad_inputs_name_the_parameter():
-    data = tasks.xor_clouds(n_train=4, n_test=2)
+    data = tasks.xor_clouds(n_train=4, n_test=2, tuning=None)
     with names("sizes"):
         training.train(data, (2, 2), ["target"], [0], 1, backend="runtime")
     with names("sizes"):
@@ -226,8 +226,22 @@ def test_schedule_orders_and_reshuffles():
 
 @pytest.mark.standalone
 def test_standalone_training_equals_numpy_reference():
-    data = tasks.xor_clouds(n_train=10, n_test=4)
+    data = tasks.xor_clouds(n_train=10, n_test=4, tuning=None)
     record = training.train(data, (2, 4, 2), ["target", "plateau"], [2], 2, parameters={"theta_plateau": 0.02})
     for key in ("target", "plateau"):
         ref = reference.train(data, (2, 4, 2), key, 2, 2, {"theta_plateau": 0.02})
         np.testing.assert_allclose(record.outputs[key][:, 0], ref["outputs"], atol=1e-12)
+
+
+def test_xor_population_code_is_additive_and_linear_readout_fails():
+    """Ten tuning curves per coordinate: 20 rates in (0, 1]; a logistic read-out stays near chance."""
+    from sklearn.linear_model import LogisticRegression
+
+    data = tasks.xor_clouds()
+    assert data.n_inputs == 20 and 0 < data.train_x.min() and data.train_x.max() <= 1
+    model = LogisticRegression().fit(data.train_x, data.train_y)
+    assert model.score(data.test_x, data.test_y) < 0.7
+    np.testing.assert_allclose(tasks.population_code(np.array([[0.0, 2.0]]), 3, width=1.0),
+                               [np.exp(-np.array([4, 0, 4, 16, 4, 0]) / 2)])
+    with names("tuning"):
+        tasks.xor_clouds(tuning=0)

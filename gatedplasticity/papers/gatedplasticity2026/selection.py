@@ -104,16 +104,17 @@ def summary(table, names):
 
 
 def write_report(path, tables, chosen):
-    """Replace the Outcome section of the design document with every candidate and the chosen values."""
+    """Replace the Outcome section (up to the next "## " heading) with every candidate and the chosen values."""
     path = Path(path)
-    text = path.read_text()
-    head = text.split("## Outcome")[0]
+    head, _, rest = path.read_text().partition("## Outcome")
+    following = rest.find("\n## ")
+    tail = rest[following:] if following >= 0 else ""
     names = {"eta": ["eta"], "plateau": ["theta_plateau", "eta_plateau"], "ungated": ["eta_plateau"]}
     parts = [f"### Step {step} (validation accuracy after epoch {EPOCHS}, seeds {', '.join(map(str, SEEDS))})\n\n"
              + markdown_table(summary(tables[step], names[step])) for step in STEPS]
     chosen_lines = "\n".join(f"- {name} = {value:g}" for name, value in chosen.items())
     outcome = "## Outcome\n\n(written by `selection.py`)\n\n" + "\n\n".join(parts) + f"\n\n### Chosen\n\n{chosen_lines}\n"
-    atomic_write(path, lambda tmp: Path(tmp).write_text(head + outcome))
+    atomic_write(path, lambda tmp: Path(tmp).write_text(head + outcome + tail))
 
 
 def main(argv=None):
