@@ -121,10 +121,12 @@ def train(dataset, sizes, methods, seeds, epochs, *, parameters=None, backend="s
     images = np.vstack([dataset.train_x, dataset.test_x])
     labels = np.concatenate([dataset.train_y, dataset.test_y])
     weights = [initial_weights(sizes, seed) for seed in seeds]
-    functions = {"images": TimedArray(np.hstack([images, np.ones((len(images), 1))]), dt=STEP),
-                 "labels": TimedArray(labels.astype(float), dt=STEP),
-                 "order": TimedArray(plan.order.astype(float), dt=PRESENTATION),
-                 "learning_of": TimedArray(plan.learning, dt=PRESENTATION),
+    # Named TimedArrays: automatic names count up while earlier ones live, which would change the
+    # generated code and force a recompilation of a standalone build that could be reused.
+    functions = {"images": TimedArray(np.hstack([images, np.ones((len(images), 1))]), dt=STEP, name="ml_images"),
+                 "labels": TimedArray(labels.astype(float), dt=STEP, name="ml_labels"),
+                 "order": TimedArray(plan.order.astype(float), dt=PRESENTATION, name="ml_order"),
+                 "learning_of": TimedArray(plan.learning, dt=PRESENTATION, name="ml_learning"),
                  "image_dt": STEP, "n_units": sizes[0] + 1, "n_classes": sizes[-1]}
     project = name or f"multilayer-{'-'.join(map(str, sizes))}-{len(seeds)}x{'-'.join(specs)}"
     snapshot_every = plan.epoch_length * PRESENTATION
