@@ -22,8 +22,9 @@ SELECTED = {name: TABLE[name][0] for name in ("eta", "theta_plateau", "eta_plate
 
 COMPILED = tuple(METHODS)
 LABELS = {"backprop": "backprop (NumPy)", **{key: spec.label for key, spec in METHODS.items()}}
-COLOURS = {"backprop": "k", "target": "C0", "plateau": "C3", "plateau_ungated": "C1", "feedback_alignment": "C2",
-           "output_only": "0.6"}
+#: Explicit colours ("C0" would resolve differently inside and outside the package's style).
+COLOURS = {"backprop": "#000000", "target": "#4c72b0", "plateau": "#c44e52", "plateau_ungated": "#dd8452",
+           "feedback_alignment": "#55a868", "output_only": "#999999"}
 
 
 def block_parameters(n_seeds, methods):
