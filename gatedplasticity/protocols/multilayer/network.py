@@ -123,33 +123,36 @@ class Stack:
                                                    beta=beta))
         self.schedules = [group.run_regularly(schedule["layers"], name=f"{group.name}_schedule") for group in self.layers]
         self.schedules.append(self.layers[-1].run_regularly(schedule["output"], name=f"{key}_target_schedule"))
-        self.bottom_up, self.top_down = [], []
         groups = [self.input, *self.layers]
+        self.bottom_up, self.top_down = [], []
         for layer in range(len(widths) - 1):
             hidden_target = layer < len(widths) - 2
             variant = method_spec.hidden if hidden_target and method_spec.hidden != "frozen" else "target"
             rule = dendritic.rule(variant)
             if hidden_target and method_spec.gated:
                 rule = rule.gated("plateau", duration=gate_duration)
-            block, i, j = block_connections(n_blocks, widths[layer], widths[layer + 1])
-            values = {name: per_block(value, n_blocks, name)[block] for name, value in rule_values.items()
-                      if name in rule.defaults}
-            if hidden_target and method_spec.hidden == "frozen":
-                values["eta"] = np.zeros(len(block))
-            synapses = rule.synapses(groups[layer], groups[layer + 1], connect={"i": i, "j": j},
-                                     name=f"{key}_bottom_up{layer + 1}", batched=tuple(values), **values)
-            synapses.w = np.concatenate([w[0][layer].T.ravel() for w in weights])
-            self.bottom_up.append(synapses)
+            frozen = hidden_target and method_spec.hidden == "frozen"
+            self.bottom_up.append(self.connect(rule, groups[layer], groups[layer + 1], f"bottom_up{layer + 1}",
+                                               rule_values, "w", [w[0][layer] for w in weights], frozen))
         for layer in range(len(widths) - 2):
-            rule = dendritic.top_down(method_spec.top_down)
-            block, i, j = block_connections(n_blocks, widths[layer + 2], widths[layer + 1])
-            values = {name: per_block(value, n_blocks, name)[block] for name, value in rule_values.items()
-                      if name in rule.defaults}
-            synapses = rule.synapses(groups[layer + 2], groups[layer + 1], connect={"i": i, "j": j},
-                                     name=f"{key}_top_down{layer + 1}", batched=tuple(values), **values)
-            synapses.b = np.concatenate([w[1][layer].T.ravel() for w in weights])
-            self.top_down.append(synapses)
+            self.top_down.append(self.connect(dendritic.top_down(method_spec.top_down), groups[layer + 2],
+                                              groups[layer + 1], f"top_down{layer + 1}", rule_values, "b",
+                                              [w[1][layer] for w in weights]))
         self.order_stages()
+
+    def connect(self, rule, pre, post, name, rule_values, variable, matrices, frozen=False):
+        """Block-diagonal synapses obeying ``rule`` with per-block parameters; ``variable`` set from the
+        per-block (n_post, n_pre) ``matrices``; ``frozen``: learning rate 0 (no change, no decay)."""
+        n_blocks = len(matrices)
+        block, i, j = block_connections(n_blocks, len(pre) // n_blocks, len(post) // n_blocks)
+        values = {parameter: per_block(value, n_blocks, parameter)[block] for parameter, value in rule_values.items()
+                  if parameter in rule.defaults}
+        if frozen:
+            values["eta"] = np.zeros(len(block))
+        synapses = rule.synapses(pre, post, connect={"i": i, "j": j}, name=f"{self.key}_{name}",
+                                 batched=tuple(values), **values)
+        setattr(synapses, variable, np.concatenate([matrix.T.ravel() for matrix in matrices]))
+        return synapses
 
     def order_stages(self):
         """Schedule every stage of a step (module docstring): ``start`` slot in sequence, learning at the ``end``."""
