@@ -34,6 +34,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
 
 
 def compare(data):
+    """The issue's digits targets (also used by fig3, the two-hidden-layer network)."""
     backprop, target, plateau = (study.accuracy_of(data, m) for m in ("backprop", "target", "plateau"))
     output_only, ungated = study.accuracy_of(data, "output_only"), study.accuracy_of(data, "plateau_ungated")
     best = min(target, plateau)

@@ -9,6 +9,7 @@ from ...parameters import values_of
 #: name -> (value, tag, reason)
 TABLE = {
     "digits_sizes": ((64, 64, 10), "R", "design: one hidden layer of 64 logistic units (docs/multilayer-study.md)"),
+    "deep_sizes": ((64, 64, 64, 10), "R", "fig3: two hidden layers of 64, registered after the one-layer results"),
     "xor_sizes": ((20, 32, 2), "R", "design: one hidden layer of 32 logistic units; XOR round 2: 10 tuning curves "
                                     "per coordinate (round 1, two rates, was not learned by any method)"),
     "xor_tuning": (10, "R", "XOR round 2: Gaussian tuning curves per coordinate, width 0.4, centres over [-2, 2]"),

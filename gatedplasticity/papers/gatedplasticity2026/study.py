@@ -51,9 +51,11 @@ def run(name, dataset, sizes, seeds, epochs, backend, quick, linear=None):
         for key in keys:
             curves.append(classification.learning_curves(record.outputs[key], plan.order, plan.epoch, plan.part,
                                                          record.labels, seeds, key))
-            angle = classification.alignment_angle(record.forward[key][-1], record.feedback[key][-1])
-            angles += [{"method": key, "seed": seed, "epoch": epoch, "angle_deg": float(angle[epoch, b])}
-                       for epoch in range(angle.shape[0]) for b, seed in enumerate(seeds)]
+            for layer, feedback in enumerate(record.feedback[key]):  # onto hidden layer layer + 1
+                angle = classification.alignment_angle(record.forward[key][layer + 1], feedback)
+                angles += [{"method": key, "projection": f"onto hidden {layer + 1}", "seed": seed, "epoch": epoch,
+                            "angle_deg": float(angle[epoch, b])}
+                           for epoch in range(angle.shape[0]) for b, seed in enumerate(seeds)]
     numpy_started = time.perf_counter()
     plan = training.schedule(len(dataset.train_y), len(dataset.test_y), seeds, epochs)
     outputs = np.stack([reference.train(dataset, sizes, "backprop", seed, epochs,
@@ -100,11 +102,15 @@ def plot(data, title):
         axes[1].set_xticks(range(len(summary)), [LABELS[m].split(" (")[0] for m in summary["method"]], rotation=35,
                            ha="right", fontsize=7)
         axes[1].set(ylabel="final test accuracy (%)", ylim=(max(0, final["accuracy"].min() * 100 - 10), 100))
-        for method, rows in alignment.groupby("method", sort=False):
+        projections = list(dict.fromkeys(alignment["projection"]))
+        for (method, projection), rows in alignment.groupby(["method", "projection"], sort=False):
             stats = rows.groupby("epoch")["angle_deg"].agg(["mean", "std"])
-            axes[2].errorbar(stats.index, stats["mean"], stats["std"], color=COLOURS[method], label=LABELS[method])
+            style_index = projections.index(projection)
+            axes[2].errorbar(stats.index, stats["mean"], stats["std"], color=COLOURS[method],
+                             ls=("-", "--", ":")[style_index % 3],
+                             label=LABELS[method] + (f", {projection}" if len(projections) > 1 else ""))
         axes[2].axhline(90, color="0.8", lw=0.8)
-        axes[2].set(xlabel="epoch", ylabel="angle(W_out, B^T) (deg)", title="top-down vs forward weights")
+        axes[2].set(xlabel="epoch", ylabel="angle(W, B^T) (deg)", title="top-down vs forward weights")
         axes[2].legend(fontsize=7)
         figure.tight_layout()
     return figure
