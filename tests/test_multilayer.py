@@ -245,3 +245,39 @@ def test_xor_population_code_is_additive_and_linear_readout_fails():
                                [np.exp(-np.array([4, 0, 4, 16, 4, 0]) / 2)])
     with names("tuning"):
         tasks.xor_clouds(tuning=0)
+
+
+def study_result(accuracies, linear=None):
+    import pandas as pd
+
+    from gatedplasticity.results import Result
+
+    summary = pd.DataFrame({"method": list(accuracies), "accuracy_%": list(accuracies.values())})
+    arrays = {} if linear is None else {"linear_accuracy": np.array([linear])}
+    return Result(name="study", tables={"summary": summary}, arrays=arrays, params={}, seed=0, backend="standalone",
+                  quick=False, wall_time=0.0)
+
+
+def test_study_comparisons_follow_the_data():
+    from gatedplasticity.papers.gatedplasticity2026 import fig1, fig2
+
+    good = {"backprop": 95.0, "target": 94.0, "plateau": 92.0, "plateau_ungated": 88.0, "output_only": 85.0}
+    assert fig1.compare(study_result(good))["passed"].all()
+    for method, value in (("target", 92.9), ("plateau", 89.9), ("output_only", 89.5), ("plateau_ungated", 92.0)):
+        rows = fig1.compare(study_result({**good, method: value}))
+        assert rows["passed"].sum() == 3, (method, rows)
+    xor = {"target": 96.0, "plateau": 99.0, "output_only": 55.0}
+    assert fig2.compare(study_result(xor, linear=0.5))["passed"].all()
+    assert not fig2.compare(study_result({**xor, "output_only": 61.0}, linear=0.5))["passed"].all()
+
+
+def test_study_runs_end_to_end_on_a_tiny_task():
+    """Every method, two hidden layers, learning curves, both projections' alignment, the plot's three panels."""
+    from gatedplasticity.papers.gatedplasticity2026 import study
+
+    data = tasks.xor_clouds(n_train=10, n_test=4, tuning=None)
+    result = study.run("tiny", data, (2, 4, 3, 2), (0, 1), 2, "runtime", True)
+    assert set(result.tables["summary"]["method"]) == {*training.METHODS, "backprop"}
+    assert set(result.tables["alignment"]["projection"]) == {"onto hidden 1", "onto hidden 2"}
+    assert result.tables["curves"]["epoch"].max() == 2
+    assert len(study.plot(result, "tiny").axes) == 3
