@@ -111,6 +111,6 @@ def plot(data, title):
                              label=LABELS[method] + (f", {projection}" if len(projections) > 1 else ""))
         axes[2].axhline(90, color="0.8", lw=0.8)
         axes[2].set(xlabel="epoch", ylabel="angle(W, B^T) (deg)", title="top-down vs forward weights")
-        axes[2].legend(fontsize=7)
+        axes[2].legend(fontsize=7 if len(projections) == 1 else 5, loc="upper right")
         figure.tight_layout()
     return figure
