@@ -1,0 +1,27 @@
+"""Sphinx configuration of the gatedplasticity documentation (build: sphinx-build -W -b html docs docs/_build/html).
+
+Notebooks are rendered with their stored outputs and never executed here;
+figures in the gallery are committed PNGs, so the build runs no simulation.
+"""
+
+import sys
+from importlib import metadata
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "gatedplasticity"
+author = "The gatedplasticity developers"
+copyright = "2026, The gatedplasticity developers"
+release = metadata.version("gatedplasticity")
+
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.mathjax", "numpydoc", "parameter_tables"]
+myst_enable_extensions = ["dollarmath", "amsmath"]
+nb_execution_mode = "off"
+numpydoc_show_class_members = False
+numpydoc_validation_checks = set()
+autodoc_member_order = "bysource"
+exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+html_theme = "pydata_sphinx_theme"
+html_title = "gatedplasticity"
+nitpicky = False
