@@ -138,6 +138,8 @@ def parser():
     record = commands.add_parser("record", help="write the reproduction record (docs/reproductions.md)")
     record.add_argument("--results", default="results", help="folder of reproduce outputs (default: ./results)")
     record.add_argument("--out", default="docs/reproductions.md")
+    record.add_argument("--gallery", metavar="DOCS", help="also write DOCS/gallery.md and DOCS/gallery/*.png "
+                                                         "from the quick runs in --results")
     sweep = commands.add_parser("sweep", help="run a parameter sweep (or: sweep status DIR)",
                                 description="gatedplasticity sweep EXPERIMENT --set name=v1,v2 ... | sweep status DIR")
     sweep.add_argument("experiment", help="experiment (e.g. stdp-drift), or 'status'")
@@ -247,6 +249,10 @@ def main(argv=None):
             from .papers import record
 
             print(f"wrote {record.write(args.results, args.out)}")
+            if args.gallery:
+                from .papers import gallery
+
+                print(f"wrote {gallery.write(args.results, args.gallery)}")
             return 0
         if args.command == "sweep":
             return sweep_command(args)

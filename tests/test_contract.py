@@ -101,3 +101,21 @@ def test_the_record_lists_every_figure_with_its_latest_checks(tmp_path):
     assert "| max \\|eig\\| (pass if > 1) | 1 | 1 | 0.5 | **no** |" in text and "0 of 1 rows pass" in text
     assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig1 --quick`" in text
     assert "| `q_seed` | 0 | [R] |" in text  # the paper tables, with their tags
+
+
+def test_the_gallery_shows_quick_runs_only(tmp_path):
+    from gatedplasticity.papers import gallery
+    from gatedplasticity.papers.burbank2012 import fig2
+    from gatedplasticity.papers.figure import comparison, row
+
+    for figure_id, quick in (("burbank2012-fig1", True), ("burbank2012-fig2", False)):
+        folder = tmp_path / "results" / figure_id
+        fig2.Result(name=figure_id, seed=0, backend="numpy", quick=quick).save(folder)
+        comparison([row("max |dw| (pass if < 1)", 0.0, 0.5, 1.0, True)]).to_csv(folder / "comparison.csv", index=False)
+        (folder / f"{figure_id}.png").write_bytes(b"png")
+    text = gallery.write(tmp_path / "results", tmp_path / "docs").read_text()
+    assert all(f"## `{figure_id}`" in text for figure_id in papers.figure_ids())
+    assert "![burbank2012-fig1](gallery/burbank2012-fig1.png)" in text and "max \\|dw\\| (pass if < 1)" in text
+    assert (tmp_path / "docs" / "gallery" / "burbank2012-fig1.png").exists()
+    assert "Not rendered from a quick run yet: `gatedplasticity reproduce burbank2012-fig2 --quick`" in text
+    assert not (tmp_path / "docs" / "gallery" / "burbank2012-fig2.png").exists()

@@ -281,3 +281,16 @@ def test_study_runs_end_to_end_on_a_tiny_task():
     assert set(result.tables["alignment"]["projection"]) == {"onto hidden 1", "onto hidden 2"}
     assert result.tables["curves"]["epoch"].max() == 2
     assert len(study.plot(result, "tiny").axes) == 3
+
+
+def test_selection_takes_the_best_mean_and_fails_a_candidate_with_a_failed_seed():
+    import pandas as pd
+
+    from gatedplasticity.papers.gatedplasticity2026 import selection
+
+    table = pd.DataFrame({"eta": [0.1, 0.1, 0.2, 0.2, 0.4, 0.4], "seed": [1, 2] * 3,
+                          "validation": [0.9, 0.8, 0.85, 0.85, 0.99, np.nan]})
+    assert selection.choose(table, ["eta"]) == {"eta": 0.1}  # tie at 0.85: the smaller value; 0.4 failed
+    table.loc[2, "validation"] = 0.9
+    assert selection.choose(table, ["eta"]) == {"eta": 0.2}
+    assert list(selection.summary(table, ["eta"])["per seed %"])[0] == "90.0 80.0"

@@ -56,11 +56,11 @@ def comparison(rows):
 
 
 def markdown_table(frame):
-    """A DataFrame as a Markdown table (floats to 4 significant digits, NaN empty)."""
+    """A DataFrame as a Markdown table (floats to 4 significant digits, NaN empty, "|" escaped)."""
     def cell(value):
         if isinstance(value, float):
             return "" if np.isnan(value) else f"{value:.4g}"
-        return str(value)
+        return str(value).replace("|", "\\|")
     header = "| " + " | ".join(map(str, frame.columns)) + " |\n|" + "---|" * len(frame.columns)
     return header + "\n" + "\n".join("| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False))
 

@@ -1,0 +1,50 @@
+"""The figure gallery of the documentation (``docs/gallery.md`` and ``docs/gallery/<figure>.png``).
+
+``gatedplasticity record --gallery docs`` copies, for every figure id, the
+PNG of its latest ``--quick`` run in the results folder to
+``docs/gallery/<figure>.png`` and writes ``docs/gallery.md``: the image, its
+comparison table and the command that reproduces it. A figure whose latest
+run was full, or that was not run, is listed with the command that renders
+it. The documentation build only reads these files; it runs no simulation.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from ..results import atomic_write
+from . import figure_ids, get
+from .figure import markdown_table
+
+
+def figure_entry(figure_id, results, images):
+    """The gallery section of one figure; copies its quick PNG into ``images``."""
+    module = get(figure_id)
+    lines = [f"## `{figure_id}`", "", f"{module.PAPER}. {module.DESCRIPTION}.", ""]
+    folder = Path(results) / figure_id
+    command = f"gatedplasticity reproduce {figure_id} --quick"
+    provenance = folder / "provenance.json"
+    png = folder / f"{figure_id}.png"
+    if not (provenance.exists() and png.exists() and json.loads(provenance.read_text()).get("quick")):
+        return lines + [f"Not rendered from a quick run yet: `{command}`.", ""]
+    images.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(png, images / png.name)
+    table = pd.read_csv(folder / "comparison.csv")
+    commit = (json.loads(provenance.read_text()).get("code") or {}).get("commit", "unknown")[:10]
+    return lines + [f"![{figure_id}](gallery/{png.name})", "", markdown_table(table), "",
+                    f"{int(table['passed'].sum())} of {len(table)} checks pass (quick form, commit {commit}). "
+                    f"Reproduce: `{command}`.", ""]
+
+
+def write(results, docs):
+    """Write ``docs/gallery.md`` and ``docs/gallery/*.png`` from the quick runs in ``results``; returns the page."""
+    docs = Path(docs)
+    lines = ["# Gallery", "", "Every figure from its latest `--quick` run, with its comparison table. Regenerate "
+             "with `gatedplasticity reproduce FIG --quick --out results-quick` for each figure "
+             "(`gatedplasticity list`), then `gatedplasticity record --results results-quick --gallery docs`.", ""]
+    for figure_id in figure_ids():
+        lines += figure_entry(figure_id, results, docs / "gallery")
+    text = "\n".join(lines)
+    return atomic_write(docs / "gallery.md", lambda tmp: Path(tmp).write_text(text))
