@@ -66,7 +66,7 @@ def step_compiled(data, sizes, method, grid, fixed, backend):
 
 def choose(table, names):
     """The candidate with the highest mean validation accuracy over seeds (a failed seed fails it); ties: smaller values."""
-    means = table.groupby(list(names))["validation"].mean().dropna().reset_index()
+    means = table.groupby(list(names))["validation"].agg(lambda v: v.mean(skipna=False)).dropna().reset_index()
     best = means[means["validation"] == means["validation"].max()].sort_values(list(names)).iloc[0]
     return {name: float(best[name]) for name in names}
 
