@@ -113,7 +113,8 @@ def write_report(path, tables, chosen):
     parts = [f"### Step {step} (validation accuracy after epoch {EPOCHS}, seeds {', '.join(map(str, SEEDS))})\n\n"
              + markdown_table(summary(tables[step], names[step])) for step in STEPS]
     chosen_lines = "\n".join(f"- {name} = {value:g}" for name, value in chosen.items())
-    outcome = "## Outcome\n\n(written by `selection.py`)\n\n" + "\n\n".join(parts) + f"\n\n### Chosen\n\n{chosen_lines}\n"
+    outcome = ("## Outcome\n\n(written by `selection.py`: round 2, the graded plateau rule; step eta is the one run "
+               "in round 1, resumed from its table)\n\n") + "\n\n".join(parts) + f"\n\n### Chosen\n\n{chosen_lines}\n"
     atomic_write(path, lambda tmp: Path(tmp).write_text(head + outcome + tail))
 
 
