@@ -27,12 +27,13 @@ def figure_entry(figure_id, results, images):
     command = f"gatedplasticity reproduce {figure_id} --quick"
     provenance = folder / "provenance.json"
     png = folder / f"{figure_id}.png"
-    if not (provenance.exists() and png.exists() and json.loads(provenance.read_text()).get("quick")):
+    run = json.loads(provenance.read_text()) if provenance.exists() else {}
+    if not (png.exists() and run.get("quick")):
         return lines + [f"Not rendered from a quick run yet: `{command}`.", ""]
     images.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(png, images / png.name)
     table = pd.read_csv(folder / "comparison.csv")
-    commit = (json.loads(provenance.read_text()).get("code") or {}).get("commit", "unknown")[:10]
+    commit = (run.get("code") or {}).get("commit", "unknown")[:10]
     return lines + [f"![{figure_id}](gallery/{png.name})", "", markdown_table(table), "",
                     f"{int(table['passed'].sum())} of {len(table)} checks pass (quick form, commit {commit}). "
                     f"Reproduce: `{command}`.", ""]

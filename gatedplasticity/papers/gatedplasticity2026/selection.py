@@ -30,6 +30,8 @@ PLATEAU_ETAS = (0.02, 0.05, 0.1, 0.2)
 SEEDS = (100, 101, 102)
 EPOCHS = 20
 STEPS = ("eta", "plateau", "ungated")
+#: The parameters each step chooses.
+CHOSEN = {"eta": ["eta"], "plateau": ["theta_plateau", "eta_plateau"], "ungated": ["eta_plateau"]}
 
 
 def validation_data():
@@ -48,9 +50,8 @@ def step_eta(data, sizes):
     for eta, seed in itertools.product(ETAS, SEEDS):
         run = reference.train(data, sizes, "backprop", seed, EPOCHS, {"eta": eta, "decay": VALUES["decay"]})
         plan = training.schedule(len(data.train_y), len(data.test_y), [seed], EPOCHS)
-        labels = np.concatenate([data.train_y, data.test_y])
-        rows.append({"eta": eta, "seed": seed, "validation": float(final_validation(run["outputs"][:, None], plan,
-                                                                                     labels)[0])})
+        rows.append({"eta": eta, "seed": seed,
+                     "validation": float(final_validation(run["outputs"][:, None], plan, data.labels)[0])})
     return pd.DataFrame(rows)
 
 
@@ -90,7 +91,7 @@ def select(folder=None, backend="standalone", progress=True):
                 tables[step] = step_compiled(data, sizes, "plateau_ungated", {"eta_plateau": PLATEAU_ETAS},
                                              {"eta": chosen["eta"], "decay": VALUES["decay"]}, backend)
             atomic_write(path, lambda tmp, table=tables[step]: table.to_csv(tmp, index=False))
-        names = {"eta": ["eta"], "plateau": ["theta_plateau", "eta_plateau"], "ungated": ["eta_plateau"]}[step]
+        names = CHOSEN[step]
         chosen.update({("ungated_" if step == "ungated" else "") + k: v for k, v in choose(tables[step], names).items()})
         if progress:
             print(f"step {step}:\n{summary(tables[step], names).to_string(index=False)}\nchosen: {chosen}", flush=True)
@@ -109,9 +110,8 @@ def write_report(path, tables, chosen):
     head, _, rest = path.read_text().partition("## Outcome")
     following = rest.find("\n## ")
     tail = rest[following:] if following >= 0 else ""
-    names = {"eta": ["eta"], "plateau": ["theta_plateau", "eta_plateau"], "ungated": ["eta_plateau"]}
     parts = [f"### Step {step} (validation accuracy after epoch {EPOCHS}, seeds {', '.join(map(str, SEEDS))})\n\n"
-             + markdown_table(summary(tables[step], names[step])) for step in STEPS]
+             + markdown_table(summary(tables[step], CHOSEN[step])) for step in STEPS]
     chosen_lines = "\n".join(f"- {name} = {value:g}" for name, value in chosen.items())
     outcome = ("## Outcome\n\n(written by `selection.py`: round 2, the graded plateau rule; step eta is the one run "
                "in round 1, resumed from its table)\n\n") + "\n\n".join(parts) + f"\n\n### Chosen\n\n{chosen_lines}\n"

@@ -27,7 +27,7 @@ COLOURS = {"backprop": "#000000", "target": "#4c72b0", "plateau": "#c44e52", "pl
            "feedback_alignment": "#55a868", "output_only": "#999999"}
 
 
-def block_parameters(n_seeds, methods):
+def block_parameters(methods):
     """Per-block parameters: shared eta, decay, theta; eta_plateau of the gated rule or of the ablation."""
     values = {"eta": SELECTED["eta"], "decay": VALUES["decay"], "theta_plateau": SELECTED["theta_plateau"]}
     return {key: {**values, "eta_plateau": SELECTED["ungated_eta_plateau" if key == "plateau_ungated" else "eta_plateau"]}
@@ -38,7 +38,7 @@ def run(name, dataset, sizes, seeds, epochs, backend, quick, linear=None):
     """Train every method; a Result with the learning curves, the accuracy summary and the alignment angles."""
     started = time.perf_counter()
     curves, angles, walls = [], [], {}
-    by_method = block_parameters(len(seeds), COMPILED)
+    by_method = block_parameters(COMPILED)
     # The ablation's step size differs: one network per distinct parameter set, all methods of a set together.
     groups = {}
     for key, values in by_method.items():
@@ -61,8 +61,8 @@ def run(name, dataset, sizes, seeds, epochs, backend, quick, linear=None):
     outputs = np.stack([reference.train(dataset, sizes, "backprop", seed, epochs,
                                         {"eta": SELECTED["eta"], "decay": VALUES["decay"]})["outputs"] for seed in seeds], 1)
     walls["backprop (NumPy)"] = time.perf_counter() - numpy_started
-    labels = np.concatenate([dataset.train_y, dataset.test_y])
-    curves.append(classification.learning_curves(outputs, plan.order, plan.epoch, plan.part, labels, seeds, "backprop"))
+    curves.append(classification.learning_curves(outputs, plan.order, plan.epoch, plan.part, dataset.labels, seeds,
+                                                 "backprop"))
     curves = pd.concat(curves, ignore_index=True)
     tables = {"curves": curves, "summary": classification.summary(curves), "alignment": pd.DataFrame(angles),
               "wall_times": pd.DataFrame({"run": list(walls), "wall_s": list(walls.values())})}

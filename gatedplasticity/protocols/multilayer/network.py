@@ -88,7 +88,8 @@ def block_connections(n_blocks, n_pre, n_post):
 
 def per_block(values, n_blocks, name):
     """A scalar or one value per block as an array of ``n_blocks``."""
-    values = np.broadcast_to(np.asarray(values, dtype=float), (n_blocks,)) if np.ndim(values) == 0 else np.asarray(values, float)
+    values = np.asarray(values, dtype=float)
+    values = np.full(n_blocks, values) if values.ndim == 0 else values
     if values.shape != (n_blocks,):
         raise ParameterError(name, f"'{name}' must be a scalar or one value per block ({n_blocks}), got shape {values.shape}")
     return values

@@ -83,8 +83,7 @@ def train(dataset, sizes, name, seed, epochs, parameters=None, beta=1.0):
     p = settings(parameters or {})
     learned_feedback = name != "backprop" and method(name).top_down == "kolen_pollack"
     plan = schedule(len(dataset.train_y), len(dataset.test_y), [seed], epochs)
-    images = np.vstack([dataset.train_x, dataset.test_x])
-    labels = np.concatenate([dataset.train_y, dataset.test_y])
+    images, labels = dataset.images, dataset.labels
     forward, feedback = (list(map(np.copy, part)) for part in initial_weights(sizes, seed))
     outputs = np.empty((len(plan.order), sizes[-1]))
     shots = {"forward": [], "feedback": []}

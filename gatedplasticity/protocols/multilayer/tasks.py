@@ -58,6 +58,16 @@ class Dataset:
     def n_inputs(self):
         return int(np.shape(self.train_x)[1])
 
+    @property
+    def images(self):
+        """All samples, training then test: the image indices of ``training.schedule``."""
+        return np.vstack([self.train_x, self.test_x])
+
+    @property
+    def labels(self):
+        """Labels of :attr:`images`."""
+        return np.concatenate([self.train_y, self.test_y])
+
 
 def stratified_split(labels, fraction, generator):
     """(first, second) index arrays: ``fraction`` of every class goes to the second, the rest to the first."""

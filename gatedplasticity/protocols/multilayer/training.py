@@ -18,7 +18,7 @@ from ...backends import Session
 from ...parameters import ParameterError
 from ...weights import arrange
 from ..validation import positive_int
-from .network import METHODS, Stack, check_sizes, initial_weights, method
+from .network import METHODS, Stack, check_sizes, initial_weights, method, per_block
 
 #: One phase of a presentation (the discrete-time step; its length has no effect on the dynamics).
 STEP = 1 * ms
@@ -93,8 +93,7 @@ def check_block_values(values, n_blocks, allowed):
         if name not in allowed:
             raise ParameterError(name, f"multi-layer training: {name!r} is not a per-block parameter; "
                                        f"choose from {', '.join(allowed)}")
-        if np.ndim(value) not in (0, 1) or (np.ndim(value) == 1 and len(value) != n_blocks):
-            raise ParameterError(name, f"'{name}' must be a scalar or one value per block ({n_blocks})")
+        per_block(value, n_blocks, name)
 
 
 def train(dataset, sizes, methods, seeds, epochs, *, parameters=None, backend="standalone", name=None,
@@ -118,8 +117,7 @@ def train(dataset, sizes, methods, seeds, epochs, *, parameters=None, backend="s
     parameters = dict(parameters or {})
     check_block_values(parameters, len(seeds), RULE_PARAMETERS + NEURON_PARAMETERS)
     plan = schedule(len(dataset.train_y), len(dataset.test_y), seeds, epochs)
-    images = np.vstack([dataset.train_x, dataset.test_x])
-    labels = np.concatenate([dataset.train_y, dataset.test_y])
+    images, labels = dataset.images, dataset.labels
     weights = [initial_weights(sizes, seed) for seed in seeds]
     # Named TimedArrays: automatic names count up while earlier ones live, which would change the
     # generated code and force a recompilation of a standalone build that could be reused.
@@ -130,12 +128,12 @@ def train(dataset, sizes, methods, seeds, epochs, *, parameters=None, backend="s
                  "image_dt": STEP, "n_units": sizes[0] + 1, "n_classes": sizes[-1]}
     project = name or f"multilayer-{'-'.join(map(str, sizes))}-{len(seeds)}x{'-'.join(specs)}"
     snapshot_every = plan.epoch_length * PRESENTATION
+    rule_values = {n: v for n, v in parameters.items() if n in RULE_PARAMETERS}
+    neuron_values = {n: v for n, v in parameters.items() if n in NEURON_PARAMETERS}
     with Session(backend, seed=seeds[0], name=project, dt=STEP, progress=progress) as session:
         stacks, monitors = {}, {}
         for key, spec in specs.items():
-            stacks[key] = Stack(key, sizes, spec, weights,
-                                rule_values={n: v for n, v in parameters.items() if n in RULE_PARAMETERS},
-                                neuron_values={n: v for n, v in parameters.items() if n in NEURON_PARAMETERS},
+            stacks[key] = Stack(key, sizes, spec, weights, rule_values=rule_values, neuron_values=neuron_values,
                                 functions=functions, schedule=SCHEDULE, gate_duration=STEP / 2, beta=beta)
             monitors[key] = {
                 "outputs": StateMonitor(stacks[key].layers[-1], "r", record=True, dt=PRESENTATION, when="end",
