@@ -24,4 +24,7 @@ autodoc_member_order = "bysource"
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 html_theme = "pydata_sphinx_theme"
 html_title = "gatedplasticity"
-nitpicky = False
+# Every cross-reference must resolve (-W makes a broken one fail the build); classes of
+# other packages are not linked (no intersphinx: the build runs offline).
+nitpicky = True
+nitpick_ignore = [("py:class", "brian2.equations.equations.Equations"), ("py:class", "numpy.ndarray")]

@@ -4,10 +4,10 @@ A sweep is a registered :class:`Experiment` plus :class:`Point` s (parameter
 values with units and a seed). The runner
 
 - groups points by the experiment's *structure* and calls its ``prepare``
-  once per structure (for Brian2 experiments: one standalone build); with the
-  local executor the worker processes are forked after that, so they share
-  the build and only rerun the binary (``device.run(run_args=...)``, one
-  results directory per point);
+  once per structure (for Brian2 experiments: one standalone build); local
+  workers are forked after that by a single-threaded runner process
+  (``gatedplasticity.workers``), so they share the build and only rerun the
+  binary (``device.run(run_args=...)``, one results directory per point);
 - runs points in parallel on local processes (default) or on a Dask
   ``distributed.Client`` (an address or a client; each Dask worker prepares a
   structure once, in its own build folder); points of a worker that dies are
@@ -33,12 +33,7 @@ worker processes need no registry.
 
 import hashlib
 import json
-import multiprocessing
 import os
-import time
-import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
@@ -50,10 +45,10 @@ from tqdm import tqdm
 from .parameters import ParameterError, check_unit, to_json, unit_name
 from .results import atomic_write, code_version, package_versions
 from .streams import check_seed, repeat_seed
+from .workers import PREPARE_COUNT, RETRIES, execute, prepared, release, run_local  # noqa: F401 (re-exported)
 
 TABLE = "table.parquet"
 PROVENANCE = "provenance.json"
-RETRIES = 2
 
 
 @dataclass(frozen=True)
@@ -153,40 +148,6 @@ def points(experiment, grid=None, rows=None, repeats=1, seed=0):
     return result
 
 
-_PREPARED = {}
-#: How many times this process prepared each (experiment, structure): tests count builds with it.
-PREPARE_COUNT = {}
-
-
-def release():
-    """Close what this process prepared (e.g. leave a standalone build so that other Brian2 work can run)."""
-    for key in list(_PREPARED):
-        close = getattr(_PREPARED.pop(key), "close", None)
-        if close:
-            close()
-
-
-def prepared(spec, structure):
-    """What ``spec.prepare(structure)`` made in this process, preparing it (once) if needed."""
-    key = (spec.name, structure)
-    if key not in _PREPARED:
-        release()
-        _PREPARED[key] = spec.prepare(structure) if spec.prepare else None
-        PREPARE_COUNT[key] = PREPARE_COUNT.get(key, 0) + 1
-    return _PREPARED[key]
-
-
-def execute(point):
-    """Run one point; returns ("done", row, wall time) or ("failed", traceback, wall time)."""
-    started = time.perf_counter()
-    try:
-        spec = point.experiment
-        row = spec.run(point.values, point.seed, prepared(spec, spec.structure_of(point.values)))
-        return "done", {name: float(value) for name, value in row.items()}, time.perf_counter() - started
-    except Exception:  # a failing point is recorded, the sweep goes on
-        return "failed", traceback.format_exc(), time.perf_counter() - started
-
-
 def column(table, name):
     """The column of parameter ``name`` in a sweep table, whatever its unit label ("name [unit]")."""
     matches = [c for c in table.columns if c == name or c.startswith(f"{name} [")]
@@ -239,47 +200,6 @@ class Store:
         atomic_write(self.directory / TABLE, lambda tmp: table.to_parquet(tmp, index=False))
         atomic_write(self.directory / PROVENANCE, lambda tmp: Path(tmp).write_text(json.dumps(provenance, indent=2)))
         return table
-
-
-def run_local(todo, workers, record):
-    """Prepare each structure here, then fork ``workers`` processes that share it.
-
-    When a worker process dies, the pool is rebuilt for the points left; after
-    RETRIES + 1 attempts in a row that finish nothing, those points are
-    recorded as failed.
-    """
-    by_structure = {}
-    for point, key in todo:
-        spec = point.experiment
-        by_structure.setdefault((spec.name, spec.structure_of(point.values)), []).append((point, key))
-    for (_, structure), group in by_structure.items():
-        prepared(group[0][0].experiment, structure)
-        if workers == 1:
-            for point, key in group:
-                record(point, key, *execute(point))
-            continue
-        fruitless = 0
-        while group and fruitless <= RETRIES:
-            left = run_pool(group, workers, record)
-            fruitless = fruitless + 1 if len(left) == len(group) else 0
-            group = left
-        for point, key in group:
-            record(point, key, "failed", "worker processes died on this point", 0.0)
-
-
-def run_pool(group, workers, record):
-    """Run ``group`` on forked processes; returns the points left when a worker died."""
-    left = {key: point for point, key in group}
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = {pool.submit(execute, point): key for point, key in group}
-        for future in as_completed(futures):
-            try:
-                outcome = future.result()
-            except BrokenProcessPool:
-                continue
-            key = futures[future]
-            record(left.pop(key), key, *outcome)
-    return [(point, key) for key, point in left.items()]
 
 
 def run_dask(todo, client, record):

@@ -14,6 +14,7 @@ prefs.codegen.target = "numpy"
 
 @pytest.fixture(scope="session", autouse=True)
 def standalone_cache(tmp_path_factory):
-    """Build standalone projects in a fresh folder for this test session."""
+    """Build standalone projects in a fresh folder for this test session (one per pytest-xdist worker:
+    ``tmp_path_factory`` is per worker, so two workers never build in the same folder)."""
     os.environ["GATEDPLASTICITY_CACHE"] = str(tmp_path_factory.mktemp("standalone-cache"))
     yield

@@ -139,6 +139,7 @@ def test_unknown_integration_is_named():
         btsp.rule("euler")
 
 
+@pytest.mark.slow
 def test_induction_and_translocation_figures_meet_their_targets_and_can_fail():
     from gatedplasticity.papers.milstein2021 import fig1, fig2
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 SCRIPT = shutil.which("gatedplasticity", path=str(Path(sys.executable).parent)) or "gatedplasticity"
 
@@ -20,6 +21,7 @@ def test_list_names_each_figure_with_its_paper():
     assert "burbank2012-fig1" in result.stdout and "Burbank & Kreiman 2012" in result.stdout
 
 
+@pytest.mark.slow
 def test_reproduce_quick_writes_everything(tmp_path):
     result = run("reproduce", "burbank2012-fig1", "--quick", "--seed", "3", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr[-2000:]

@@ -40,6 +40,7 @@ def test_the_contract_check_fails_on_a_module_that_breaks_it():
         figure.check_contract(broken)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("figure_id", sorted(CHEAP))
 def test_cheap_quick_forms_run_on_the_requested_backend_and_pass_their_comparison(figure_id):
     module = papers.get(figure_id)

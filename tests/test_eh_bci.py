@@ -155,6 +155,7 @@ def test_circuit_rates_reach_120_hz_and_calibration_decodes_targets():
     assert match.min() > 0.8  # the population vector of 40 rectified units is close to, not exactly, y*
 
 
+@pytest.mark.standalone
 @pytest.mark.parametrize("filter_reset", ["session", "target"])
 def test_compiled_loop_equals_python_callback_with_noise_off(filter_reset):
     """Compiled C++ (standalone, recorded units only) vs network_operation + NumPy (runtime, all 340), both filter readings."""
@@ -196,6 +197,7 @@ def test_filters_restart_with_each_target_only_when_asked():
     assert error.value.parameter == "filter_reset"
 
 
+@pytest.mark.slow
 def test_short_seeded_session_shows_the_credit_assignment_sign():
     """8 runs at 50%, 120 targets, 3x the paper's eta (runtime, numpy target): rotated units shift more.
 

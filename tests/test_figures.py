@@ -58,6 +58,7 @@ def test_fig1_standalone_equals_runtime_and_reuses_its_build(quick_runtime):
     pd.testing.assert_frame_equal(again.tables["drift"], standalone.tables["drift"])
 
 
+@pytest.mark.slow
 def test_fig1_seed_changes_poisson_part_only(quick_runtime):
     other = fig1.simulate(seed=1, quick=True, progress=False)
     pd.testing.assert_frame_equal(other.tables["window"], quick_runtime.tables["window"])
@@ -89,6 +90,7 @@ def run_pipeline(module, rows, folder, min_axes):
     return data
 
 
+@pytest.mark.slow
 def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tmp_path):
     from gatedplasticity.papers.rao2021 import fig3, fig4
     from gatedplasticity.protocols.moving_object import MovingObject
@@ -106,6 +108,7 @@ def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tm
     assert list(slices["slice_GU"]) == ["0-5", "5-9", "9-13"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number, rows", [(3, 3), (4, 15), (5, 13), (6, 4), (7, 6), (8, 2), (9, 3)])
 def test_legenstein2010_figures_run_end_to_end_on_tiny_settings(number, rows, monkeypatch, tmp_path):
     """12 targets per session instead of 320, runtime (numpy target): the whole pipeline, not the numbers."""

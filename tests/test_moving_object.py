@@ -83,6 +83,7 @@ def test_ground_truth_is_the_coverage_indicator_without_noise():
     np.testing.assert_array_equal(truth[clear], (distance[clear] <= 2.5).astype(float))
 
 
+@pytest.mark.slow
 def test_ground_truth_is_calibrated_against_sampled_targets():
     # p(Z = 1 | s_in) averaged over a slice must equal the frequency of Z = 1 there (seeded, 3 SE tolerance)
     task = MovingObject()

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from brian2 import Hz, ms
 
-from gatedplasticity import papers, sweep
+from gatedplasticity import papers, sweep, workers
 from gatedplasticity.parameters import ParameterError
 
 DRIFT = papers.experiment("stdp-drift")
@@ -47,6 +47,7 @@ def test_bad_specs_raise_before_anything_runs(tmp_path):
     assert not (tmp_path / "empty").exists()
 
 
+@pytest.mark.standalone
 def test_one_standalone_build_serves_every_point_and_matches_the_closed_form(tmp_path):
     sweep.release()
     structure = ("stdp-drift", ("reverse", 200, 20.0))
@@ -55,6 +56,9 @@ def test_one_standalone_build_serves_every_point_and_matches_the_closed_form(tmp
     table = sweep.run_sweep(points, tmp_path / "drift", workers=2, progress=False)
     assert len(table) == 8
     assert sweep.PREPARE_COUNT[structure] - builds_before == 1  # one build for all 8 points and both workers
+    more = sweep.points(DRIFT, grid={"alpha": [2.0], "rate": [10 * Hz]}, repeats=2)
+    assert len(sweep.run_sweep(more, tmp_path / "more", workers=2, progress=False)) == 2
+    assert sweep.PREPARE_COUNT[structure] - builds_before == 1  # a later sweep reuses the runner's build
     # 200 independent synapses: the mean is within 4 standard errors of the exact expectation.
     assert np.all(np.abs(table["mean_dw"] - table["expected_dw"]) < 4 * table["sd_dw"] / np.sqrt(200))
     repeats = table.groupby(["alpha", "rate [hertz]"])["mean_dw"].nunique()
@@ -62,6 +66,7 @@ def test_one_standalone_build_serves_every_point_and_matches_the_closed_form(tmp
     assert (tmp_path / "drift" / "table.parquet").exists() and (tmp_path / "drift" / "provenance.json").exists()
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_table_as_local_processes(tmp_path):
     distributed = pytest.importorskip("distributed")
     points = sweep.points(DRIFT, grid={"mu": [0.01, 0.02]}, repeats=2)
@@ -140,3 +145,42 @@ def test_command_line_runs_a_sweep_and_reports_its_status(tmp_path, capsys):
     assert '{"done": 4, "failed": 0}' in capsys.readouterr().out
     assert main(["sweep", "stdp-drift", "--set", "rate=10*ms", "--out", folder]) == 2  # wrong unit, nothing runs
     assert "'rate' must be in hertz" in capsys.readouterr().err
+
+
+def kills_runner_once(values, seed, prepared):
+    """Kills the process that forked its worker (the sweep runner) the first time it runs (a marker file remembers)."""
+    marker = f"{values['log']}.runner"
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os.kill(os.getppid(), signal.SIGKILL)
+        time.sleep(5)
+    return {"y": values["x"]}
+
+
+sweep.register(sweep.Experiment("kills-runner-once", {"x": 0.0, "log": "marker"}, kills_runner_once))
+
+
+def test_local_workers_are_forked_by_a_single_threaded_runner_without_a_fork_warning(tmp_path, recwarn):
+    import threading
+
+    threading.Thread(target=time.sleep, args=(2,)).start()  # this process is multi-threaded now
+    forks_before = len(workers.FORK_THREADS)
+    points = sweep.points("dies-once", grid={"x": [1.0, 2.0, 3.0], "log": [str(tmp_path / "m")]})
+    table = sweep.run_sweep(points, tmp_path / "s", workers=2, progress=False)
+    assert sorted(table["y"]) == [1.0, 2.0, 3.0]
+    forks = workers.FORK_THREADS[forks_before:]
+    assert len(forks) >= 2 and set(forks) == {1}  # a pool per attempt (a worker died), each forked from one thread
+    assert workers._RUNNER["process"].pid != os.getpid()
+    assert not [w for w in recwarn if "fork" in str(w.message) or "runner" in str(w.message)]
+
+
+def test_a_dead_runner_is_replaced_and_its_points_are_retried(tmp_path):
+    points = sweep.points("counting", grid={"x": [1.0], "log": [str(tmp_path / "runs.log")]})
+    sweep.run_sweep(points, tmp_path / "first", workers=2, progress=False)
+    runner = workers._RUNNER["process"]
+    points = sweep.points("kills-runner-once", grid={"x": [1.0, 2.0, 3.0], "log": [str(tmp_path / "m")]})
+    table = sweep.run_sweep(points, tmp_path / "s", workers=2, progress=False)
+    assert sorted(table["y"]) == [1.0, 2.0, 3.0] and sweep.Store(tmp_path / "s").status() == {"done": 3, "failed": 0}
+    assert runner.exitcode == -signal.SIGKILL and workers._RUNNER["process"].is_alive()
+    sweep.release()
+    assert not workers._RUNNER

@@ -4,8 +4,8 @@ A *problem* (objective, fitted names, batch size, backend) is pickled to a
 file; each batch of candidates is one point of the ``btsp-fit-batch`` sweep
 experiment, whose structure is that file: a worker process loads it once,
 builds the batched network once (``protocols.inductions.InductionRuns``)
-and reruns it for every batch it gets. Local processes share the parent's
-build (forked); Dask workers build their own and need the problem file on a
+and reruns it for every batch it gets. Local processes share the sweep
+runner's build (forked by it); Dask workers build their own and need the problem file on a
 shared file system. A short last batch is padded with copies of its first
 candidate. Every evaluated candidate is kept (:class:`History`), so a
 resumed fit never evaluates it again and the bootstrap can reuse it.
@@ -49,7 +49,7 @@ class Prepared:
         objective = self.problem.objective
         self.runs = InductionRuns(objective.inductions, self.problem.batch, fitted=self.problem.names,
                                   record_every=objective.record_every, backend=self.problem.backend)
-        self.runs.compile()  # before local workers fork, so that they share one build
+        self.runs.compile()  # before local workers are forked, so that they share one build
 
     def details(self, matrix):
         return self.problem.objective.details(self.runs.run(self.problem.values(matrix)))
@@ -90,7 +90,7 @@ BATCH = sweep.Experiment(name="btsp-fit-batch", parameters={"problem": "", "cand
 
 def candidate_weights(problem_path, row):
     """One candidate's simulated weights, from this process's prepared network (built now only if it has none:
-    with local workers the parent prepared it; with Dask it did not)."""
+    with ``workers=1`` the fit prepared it here; with more local workers or Dask it was prepared elsewhere)."""
     weights = sweep.prepared(BATCH, str(problem_path)).weights(row)
     sweep.release()
     return weights

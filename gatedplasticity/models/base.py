@@ -91,7 +91,7 @@ class Model:
         holds many independent parameter sets; :meth:`batch_args` gives the
         run_args of new values for a rerun of a standalone build.
         ``functions`` maps names used in the equations to TimedArrays or Brian2 Functions.
-        The group's ``operations`` maps each stage of :attr:`step` ("step" for a
+        The group's ``operations`` maps each stage of ``step`` ("step" for a
         single string) to its ``run_regularly``, for callers that schedule them.
         """
         if isinstance(n, bool) or not isinstance(n, (int, float, np.integer)) or int(n) != n or n < 1:

@@ -5,7 +5,7 @@ each tagged [P] published or [R] reconstructed, with the reason), the
 paper-specific assembly (network, task, training), ``sweeps.py`` where the
 paper has sweep experiments, and ``figN.py`` modules, each with
 ``simulate(seed, quick, backend)``, ``plot(data)`` and ``compare(data)``
-(the contract is checked by :func:`papers.figure.check_contract`).
+(the contract is checked by :func:`gatedplasticity.papers.figure.check_contract`).
 
 Figure ids are ``<author><year>-fig<N>`` (module ``papers.<author><year>.fig<N>``).
 Sweep experiments are listed in :data:`EXPERIMENTS` and loaded on demand.
