@@ -1,7 +1,9 @@
 """Results: provenance sidecar, round trip, atomic writes."""
 
 import json
+import platform
 
+import brian2
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,7 +30,7 @@ def test_sidecar_holds_parameters_with_units_and_provenance(tmp_path):
     assert info["params"]["alpha"] == 1.2 and info["params"]["rule"] == "classical"
     assert info["seed"] == 11 and info["backend"] == "runtime" and info["quick"] is True
     assert info["wall_time_s"] == 1.5
-    assert info["versions"]["brian2"].startswith("2.") and info["versions"]["python"].startswith("3.12")
+    assert info["versions"]["brian2"] == brian2.__version__ and info["versions"]["python"] == platform.python_version()
     assert set(info["code"]) == {"commit", "dirty"}
     assert isinstance(info["command"], list) and info["created"]
 
