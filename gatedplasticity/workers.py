@@ -118,14 +118,20 @@ def run_local(todo, workers, record):
             for point, key in group:
                 record(point, key, *execute(point))
         return
-    left = dict((key, point) for point, key in todo)
+    left = retried({key: point for point, key in todo}, lambda left: run_on_runner(left, workers, record))
+    for key, point in left.items():
+        record(point, key, "failed", "the sweep runner died on this point", 0.0)
+
+
+def retried(left, attempt):
+    """Call ``attempt(left)`` (it drops the points it finishes from ``left``) until none are left or
+    RETRIES + 1 attempts in a row finished nothing; returns the points left."""
     fruitless = 0
     while left and fruitless <= RETRIES:
         before = len(left)
-        run_on_runner(left, workers, record)
+        attempt(left)
         fruitless = fruitless + 1 if len(left) == before else 0
-    for key, point in left.items():
-        record(point, key, "failed", "the sweep runner died on this point", 0.0)
+    return left
 
 
 def run_on_runner(left, workers, record):
@@ -247,19 +253,16 @@ def apply_prefs(brian_prefs):
 
 def run_structure(group, workers, connection, threads):
     """Run one structure's points on forked workers (rebuilding the pool when one dies)."""
-    left = dict((key, point) for point, key in group)
-    fruitless = 0
-    while left and fruitless <= RETRIES:
-        before = len(left)
+    def attempt(left):
         threads.append(threads_before_fork())
-        if threads[-1] > 1:
-            warnings.warn(f"the runner has {threads[-1]} threads; it runs the points itself instead of forking")
-            for key in list(left):
-                connection.send(("record", key, *execute(left.pop(key))))
+        if threads[-1] == 1:
+            run_pool(left, workers, connection)
             return
-        run_pool(left, workers, connection)
-        fruitless = fruitless + 1 if len(left) == before else 0
-    for key in left:
+        warnings.warn(f"the runner has {threads[-1]} threads; it runs the points itself instead of forking")
+        for key in list(left):
+            connection.send(("record", key, *execute(left.pop(key))))
+
+    for key in retried({key: point for point, key in group}, attempt):
         connection.send(("record", key, "failed", "worker processes died on this point", 0.0))
 
 
