@@ -120,3 +120,23 @@ def test_the_gallery_shows_quick_runs_only(tmp_path):
     assert (tmp_path / "docs" / "gallery" / "burbank2012-fig1.png").exists()
     assert "Not rendered from a quick run yet: `gatedplasticity reproduce burbank2012-fig2 --quick`" in text
     assert not (tmp_path / "docs" / "gallery" / "burbank2012-fig2.png").exists()
+
+
+def test_the_gallery_keeps_the_entries_of_figures_not_in_the_results(tmp_path):
+    """Rendering one figure leaves the other rendered entries (text and PNG) as they were."""
+    from gatedplasticity.papers import gallery
+    from gatedplasticity.papers.burbank2012 import fig2
+    from gatedplasticity.papers.figure import comparison, row
+
+    docs = tmp_path / "docs"
+    for figure_id, value in (("burbank2012-fig1", 0.25), ("burbank2012-fig2", 0.5)):
+        folder = tmp_path / figure_id / figure_id
+        fig2.Result(name=figure_id, seed=0, backend="numpy", quick=True).save(folder)
+        comparison([row(f"{figure_id} check", 0.0, value, 1.0, True)]).to_csv(folder / "comparison.csv", index=False)
+        (folder / f"{figure_id}.png").write_bytes(b"png")
+        first = gallery.write(tmp_path / figure_id, docs).read_text()
+    assert "burbank2012-fig1 check | 0 | 0.25 |" in first and "burbank2012-fig2 check | 0 | 0.5 |" in first
+    assert "Not rendered from a quick run yet: `gatedplasticity reproduce burbank2012-fig3 --quick`" in first
+    assert gallery.write(tmp_path / "nothing", docs).read_text() == first  # nothing new: the page is unchanged
+    (docs / "gallery" / "burbank2012-fig1.png").unlink()
+    assert "burbank2012-fig1 check" not in gallery.write(tmp_path / "nothing", docs).read_text()  # no PNG: not kept

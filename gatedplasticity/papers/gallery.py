@@ -3,9 +3,11 @@
 ``gatedplasticity record --gallery docs`` copies, for every figure id, the
 PNG of its latest ``--quick`` run in the results folder to
 ``docs/gallery/<figure>.png`` and writes ``docs/gallery.md``: the image, its
-comparison table and the command that reproduces it. A figure whose latest
-run was full, or that was not run, is listed with the command that renders
-it. The documentation build only reads these files; it runs no simulation.
+comparison table and the command that reproduces it. A figure with no quick
+run in the results folder keeps the entry (and PNG) it already has in the
+gallery, so one figure can be rendered at a time; a figure never rendered
+is listed with the command that renders it. The documentation build only
+reads these files; it runs no simulation.
 """
 
 import json
@@ -19,8 +21,18 @@ from . import figure_ids, get
 from .figure import markdown_table
 
 
-def figure_entry(figure_id, results, images):
-    """The gallery section of one figure; copies its quick PNG into ``images``."""
+def existing_entries(page):
+    """{figure id: its section lines} of the rendered entries of an existing gallery page."""
+    if not page.exists():
+        return {}
+    sections = page.read_text().split("\n## `")[1:]
+    entries = {section.split("`", 1)[0]: ["## `" + section.rstrip("\n"), ""] for section in sections}
+    return {figure_id: lines for figure_id, lines in entries.items() if f"![{figure_id}](" in lines[0]}
+
+
+def figure_entry(figure_id, results, images, kept=None):
+    """The gallery section of one figure; copies its quick PNG into ``images`` (or returns ``kept``, the
+    section it already has, when the results hold no quick run of it)."""
     module = get(figure_id)
     lines = [f"## `{figure_id}`", "", f"{module.PAPER}. {module.DESCRIPTION}.", ""]
     folder = Path(results) / figure_id
@@ -29,6 +41,8 @@ def figure_entry(figure_id, results, images):
     png = folder / f"{figure_id}.png"
     run = json.loads(provenance.read_text()) if provenance.exists() else {}
     if not (png.exists() and run.get("quick")):
+        if kept and (images / png.name).exists():
+            return kept
         return lines + [f"Not rendered from a quick run yet: `{command}`.", ""]
     images.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(png, images / png.name)
@@ -44,8 +58,10 @@ def write(results, docs):
     docs = Path(docs)
     lines = ["# Gallery", "", "Every figure from its latest `--quick` run, with its comparison table. Regenerate "
              "with `gatedplasticity reproduce FIG --quick --out results-quick` for each figure "
-             "(`gatedplasticity list`), then `gatedplasticity record --results results-quick --gallery docs`.", ""]
+             "(`gatedplasticity list`), then `gatedplasticity record --results results-quick --gallery docs`; "
+             "figures not in `results-quick` keep their entries.", ""]
+    kept = existing_entries(docs / "gallery.md")
     for figure_id in figure_ids():
-        lines += figure_entry(figure_id, results, docs / "gallery")
+        lines += figure_entry(figure_id, results, docs / "gallery", kept.get(figure_id))
     text = "\n".join(lines)
     return atomic_write(docs / "gallery.md", lambda tmp: Path(tmp).write_text(text))
