@@ -18,6 +18,7 @@ release = metadata.version("gatedplasticity")
 extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.mathjax", "numpydoc", "parameter_tables"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 nb_execution_mode = "off"
+nb_output_stderr = "remove"  # progress bars and Brian2 INFO lines; results are on stdout and in displays
 numpydoc_show_class_members = False
 numpydoc_validation_checks = set()
 autodoc_member_order = "bysource"

@@ -18,3 +18,9 @@ def standalone_cache(tmp_path_factory):
     ``tmp_path_factory`` is per worker, so two workers never build in the same folder)."""
     os.environ["GATEDPLASTICITY_CACHE"] = str(tmp_path_factory.mktemp("standalone-cache"))
     yield
+
+
+def pytest_collection_modifyitems(items):
+    """Long tests (standalone builds, slow) first, the rest in their order: under ``pytest -n auto`` the
+    workers then finish on short tests together instead of one worker ending alone on a long one."""
+    items.sort(key=lambda item: not (item.get_closest_marker("standalone") or item.get_closest_marker("slow")))
