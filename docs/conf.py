@@ -19,6 +19,7 @@ extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.mathjax", "numpydoc",
 myst_enable_extensions = ["dollarmath", "amsmath"]
 nb_execution_mode = "off"
 nb_output_stderr = "remove"  # progress bars and Brian2 INFO lines; results are on stdout and in displays
+nb_render_markdown_format = "myst"  # the Rule/Model markdown reprs hold tables (CommonMark, the default, has none)
 numpydoc_show_class_members = False
 numpydoc_validation_checks = set()
 autodoc_member_order = "bysource"
