@@ -140,3 +140,20 @@ def test_the_gallery_keeps_the_entries_of_figures_not_in_the_results(tmp_path):
     assert gallery.write(tmp_path / "nothing", docs).read_text() == first  # nothing new: the page is unchanged
     (docs / "gallery" / "burbank2012-fig1.png").unlink()
     assert "burbank2012-fig1 check" not in gallery.write(tmp_path / "nothing", docs).read_text()  # no PNG: not kept
+
+
+def test_the_record_keeps_the_measured_sections_of_figures_not_in_the_results(tmp_path):
+    from gatedplasticity.papers import record
+    from gatedplasticity.papers.burbank2012 import fig2
+    from gatedplasticity.papers.figure import comparison, row
+
+    out = tmp_path / "reproductions.md"
+    for figure_id, value in (("burbank2012-fig1", 0.25), ("rao2021-fig4", 0.5)):  # rao2021-fig4: the last section
+        folder = tmp_path / figure_id / figure_id
+        fig2.Result(name=figure_id, seed=0, backend="numpy", quick=True).save(folder)
+        comparison([row(f"{figure_id} check", 0.0, value, 1.0, True)]).to_csv(folder / "comparison.csv", index=False)
+        first = record.write(tmp_path / figure_id, out).read_text()
+    assert "| burbank2012-fig1 check | 0 | 1 | 0.25 | yes |" in first and "| rao2021-fig4 check | 0 | 1 | 0.5 | yes |" in first
+    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig2 --quick`" in first
+    assert first.count("## Parameters per paper") == 1
+    assert record.write(tmp_path / "nothing", out).read_text() == first  # nothing new: the record is unchanged

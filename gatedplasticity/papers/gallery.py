@@ -19,15 +19,7 @@ import pandas as pd
 from ..results import atomic_write
 from . import figure_ids, get
 from .figure import markdown_table
-
-
-def existing_entries(page):
-    """{figure id: its section lines} of the rendered entries of an existing gallery page."""
-    if not page.exists():
-        return {}
-    sections = page.read_text().split("\n## `")[1:]
-    entries = {section.split("`", 1)[0]: ["## `" + section.rstrip("\n"), ""] for section in sections}
-    return {figure_id: lines for figure_id, lines in entries.items() if f"![{figure_id}](" in lines[0]}
+from .record import kept_sections
 
 
 def figure_entry(figure_id, results, images, kept=None):
@@ -60,7 +52,8 @@ def write(results, docs):
              "with `gatedplasticity reproduce FIG --quick --out results-quick` for each figure "
              "(`gatedplasticity list`), then `gatedplasticity record --results results-quick --gallery docs`; "
              "figures not in `results-quick` keep their entries.", ""]
-    kept = existing_entries(docs / "gallery.md")
+    kept = {figure_id: section for figure_id, section in kept_sections(docs / "gallery.md", 2).items()
+            if f"![{figure_id}](" in section[0]}
     for figure_id in figure_ids():
         lines += figure_entry(figure_id, results, docs / "gallery", kept.get(figure_id))
     text = "\n".join(lines)
