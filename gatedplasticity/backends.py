@@ -114,8 +114,7 @@ class Session:
             self.directory.mkdir(parents=True, exist_ok=True)
             set_device("cpp_standalone", directory=str(self.directory), build_on_run=False)
             self.device = brian2.get_device()
-            if "-include" not in self.device.extra_compile_args:
-                self.device.extra_compile_args += precompiled.include_args(cache_root(), self.device.extra_compile_args)
+            self.device.extra_compile_args += precompiled.include_args(cache_root(), self.device.extra_compile_args)
         else:
             set_device("runtime")
         brian2.start_scope()
