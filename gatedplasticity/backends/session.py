@@ -17,15 +17,18 @@ import gc
 import os
 import time
 from pathlib import Path
+from typing import Literal, get_args
 
 import brian2
-from brian2 import Network, NetworkOperation, check_units, defaultclock, device, implementation, second, set_device
+from brian2 import Network, NetworkOperation, defaultclock, device, set_device
 from tqdm import tqdm
 
-from . import precompiled, streams
-from .parameters import ParameterError
+from .. import precompiled, streams
+from ..parameters import ParameterError
 
-BACKENDS = ("runtime", "standalone")
+#: Where Brian2 code runs: Cython/NumPy in this process, or one compiled C++ program.
+Backend = Literal["runtime", "standalone"]
+BACKENDS = get_args(Backend)
 CACHE_ENV = "GATEDPLASTICITY_CACHE"
 
 
@@ -159,6 +162,7 @@ class Session:
         """Build and (unless ``run=False``: only compile, for later reruns) execute the standalone program
         (no-op in runtime); returns wall time since the first stage."""
         if self.standalone:
+            sort_clock_resets(device)
             device.build(directory=str(self.directory), compile=True, run=run, with_output=self.progress)
         return time.perf_counter() - self.__dict__.pop("_started")
 
@@ -187,31 +191,26 @@ class Session:
         return self.directory / "main"
 
 
-@implementation("cpp", """
-double reseed(double seed) {
-    for (size_t i = 0; i < brian::_random_generators.size(); i++)
-        brian::_random_generators[i].seed((unsigned long)seed + i);
-    return seed;
-}
-""")
-@check_units(seed=1, result=1)
-def reseed(seed):
-    """Re-seed the standalone random generators (C++ only)."""
-    raise NotImplementedError("reseed works in C++ standalone only")
+def sort_clock_resets(standalone_device):
+    """Write the clock resets at the start of each run in name order, so that the same network always
+    generates the same ``main.cpp`` (and a kept build is not recompiled).
 
+    Brian2 resets each clock's ``t`` and ``timestep`` by iterating over a set of clocks, whose order
+    changes from process to process; the assignments are independent, so sorting each consecutive
+    run of them changes nothing but the text.
+    """
+    clock_arrays = {standalone_device.get_array_name(clock.variables[name])
+                    for clock in standalone_device.clocks for name in ("t", "timestep")}
+    queue = standalone_device.main_queue
 
-#: Equations a group needs for :func:`seeded`.
-SEEDER = """
-run_seed : 1 (shared, constant)
-used_seed : 1 (shared)
-"""
+    def is_reset(entry):
+        return entry[0] == "set_by_single_value" and entry[1][0] in clock_arrays
 
-
-def seeded(group):
-    """Give a standalone ``group`` a ``run_seed`` (set it with run_args) that re-seeds Brian2's
-    random generators at t = 0, before anything else runs. The group needs
-    the :data:`SEEDER` equations (``run_seed``, ``used_seed``). Returns the
-    ``run_regularly`` object, which must be part of the network."""
-    group.namespace["reseed"] = reseed
-    return group.run_regularly("used_seed = reseed(run_seed)", dt=1e9 * second, when="start", order=-1000,
-                               name=f"{group.name}_reseed")
+    start = 0
+    while start < len(queue):
+        end = start
+        while end < len(queue) and is_reset(queue[end]):
+            end += 1
+        if end > start:
+            queue[start:end] = sorted(queue[start:end], key=lambda entry: entry[1][0])
+        start = end + 1

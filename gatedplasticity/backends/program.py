@@ -1,0 +1,218 @@
+"""Build a network once, run it many times with new values, on either backend, as one or many copies.
+
+A :class:`Program` is made from a *build function* and a hashable *structure*
+(the compile-time choices: sizes, rule variants, options). ``build(structure,
+copies)`` creates the Brian2 objects inside the program's session and
+returns a :class:`Built`: the objects, the duration of one run, the named
+run-time *values* a run may set (variables or TimedArrays), the named
+*outputs* read after it, and optionally the value that switches learning.
+
+``program.run(values, seed)`` sets the values (quantities are checked for
+their unit), seeds Brian2 with the ``"brian2"`` stream of ``seed``, runs and
+returns the outputs. Under ``"standalone"`` the C++ program is built once
+(on entering) and every run is a rerun with ``run_args``: nothing is
+regenerated or recompiled. Under ``"runtime"`` the network is stored after
+the build and restored before every run.
+
+Copies: with ``copies=B`` the build function lays out B independent copies
+of its network copy-major in every group (copy k owns elements
+``k * n .. (k + 1) * n - 1``; synapses connect within a copy, created in
+copy order). A value may then be one number, one per copy, one per element
+of a copy (the same for every copy) or one per element; every output comes
+back split per copy (first axis B). ``run(..., frozen=[k])`` switches the
+learning of copy k off.
+"""
+
+import os
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+
+import numpy as np
+from brian2 import Network, NeuronGroup, Quantity, TimedArray, get_dimensions, ms
+from brian2 import seed as brian2_seed
+
+from .. import streams
+from ..parameters import ParameterError
+from .seeding import SEEDER, seeded
+from .session import Session, check_backend
+
+OWNER = "Program"
+
+
+@dataclass
+class Built:
+    """What a build function returns.
+
+    objects : the Brian2 objects of one run.
+    duration : Quantity, the length of one run.
+    values : name -> variable (``group.var``) or TimedArray that :meth:`Program.run` may set.
+    outputs : name -> variable, or a function of no argument returning an array, read after each run.
+    sizes : name -> number of elements of a value or output whose group Brian2 cannot size before a
+        standalone run (synapses); other sizes are read from their groups.
+    learning : name of a value (1 per element: learning on, 0: off) that ``frozen`` copies get 0 for.
+    """
+
+    objects: list
+    duration: Quantity
+    values: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)
+    sizes: dict = field(default_factory=dict)
+    learning: str = None
+
+
+class Program:
+    """One network built once and run many times with new values (see the module docstring).
+
+    Parameters
+    ----------
+    build : callable(structure, copies) -> Built
+    structure : hashable
+        The compile-time choices, passed to ``build``; part of the build folder's name.
+    backend : "standalone" or "runtime"
+    copies : int
+        Independent copies of the network in one program.
+    name : str
+        Name of the standalone project (default: the build function's); the structure's hash and
+        the process id are appended, so concurrent processes never build in one folder.
+    dt : Quantity
+        The default clock's time step.
+    """
+
+    def __init__(self, build, structure=(), *, backend="standalone", copies=1, name=None, dt=0.1 * ms,
+                 progress=False):
+        try:
+            key = hash(structure)
+        except TypeError:
+            raise ParameterError("structure", f"{OWNER}: the structure must be hashable (frozen), "
+                                              f"got {type(structure).__name__}") from None
+        if isinstance(copies, bool) or not isinstance(copies, (int, np.integer)) or copies < 1:
+            raise ParameterError("copies", f"{OWNER}: copies must be a positive integer, got {copies!r}")
+        self.build, self.structure, self.copies = build, structure, int(copies)
+        self.backend = check_backend(backend)
+        base = name or getattr(build, "__name__", "program").strip("_")
+        self.name = f"{base}-{self.copies}x-{key & 0xFFFFFFFF:08x}-{os.getpid()}"
+        self.dt, self.progress = dt, progress
+        self.built, self._stack = None, None
+
+    @property
+    def standalone(self):
+        return self.backend == "standalone"
+
+    def __enter__(self):
+        self._stack = ExitStack()
+        session = self._stack.enter_context(Session(self.backend, name=self.name, dt=self.dt, progress=self.progress))
+        self.session = session
+        self.built = self.build(self.structure, self.copies)
+        objects = list(self.built.objects)
+        if self.standalone:
+            self.seeder = NeuronGroup(1, SEEDER, name="program_seeder")
+            objects += [self.seeder, seeded(self.seeder)]
+        self.network = Network(objects)
+        if self.standalone:
+            session.run_stage(self.built.duration, self.network)
+            session.finish(run=False)
+        else:
+            self.network.store("program")
+        return self
+
+    def __exit__(self, *exc):
+        self._stack.close()
+        # Let the Brian2 objects go, so that the next build's automatic names (and code) repeat.
+        self.built = self.network = self.seeder = None
+        return False
+
+    def run(self, values=None, seed=0, frozen=()):
+        """Run once from the built state with ``values`` {name: value}; returns {output name: array}.
+
+        With copies, each output has the copies on its first axis. ``frozen``: copies whose learning
+        is off (needs the build's ``learning`` value).
+        """
+        if self.built is None:
+            raise RuntimeError(f"{OWNER}: use the program inside 'with Program(...) as program:'")
+        seed = streams.check_seed(seed, OWNER)
+        assignments = self.assignments({**self.learning_values(frozen), **(values or {})})
+        if self.standalone:
+            run_args = {**assignments, self.seeder.run_seed: streams.integer(seed, "brian2")}
+            self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
+        else:
+            self.network.restore("program")
+            for target, value in assignments.items():
+                if isinstance(target, TimedArray):
+                    target.values[...] = value  # the compiled code reads this array
+                else:
+                    target[:] = value
+            brian2_seed(streams.integer(seed, "brian2"))
+            self.network.run(self.built.duration, namespace={})
+        return {name: self.per_copy(name, self.read(output)) for name, output in self.built.outputs.items()}
+
+    def learning_values(self, frozen):
+        frozen = sorted(set(int(k) for k in frozen))
+        if not frozen:
+            return {}
+        if self.built.learning is None:
+            raise ParameterError("frozen", f"{OWNER}: this network declares no learning switch to freeze copies with")
+        if frozen[0] < 0 or frozen[-1] >= self.copies:
+            raise ParameterError("frozen", f"{OWNER}: copies are numbered 0..{self.copies - 1}, got {frozen}")
+        switch = np.ones(self.copies)
+        switch[frozen] = 0
+        return {self.built.learning: switch}
+
+    def assignments(self, values):
+        """{variable or TimedArray: per-element value} for ``values`` {name: value}, checked."""
+        result = {}
+        for name, value in values.items():
+            if name not in self.built.values:
+                raise ParameterError(name, f"{OWNER}: unknown value '{name}'; this network takes "
+                                           f"{', '.join(self.built.values) or 'no values'}")
+            target = self.built.values[name]
+            if isinstance(target, TimedArray):
+                result[target] = self.timed_values(name, target, value)
+            else:
+                result[target] = self.expand(name, value, target)
+        return result
+
+    def timed_values(self, name, target, value):
+        value = np.asarray(value, float)
+        if value.shape != target.values.shape:
+            raise ParameterError(name, f"{OWNER}: '{name}' needs an array of shape {target.values.shape}, "
+                                       f"got {value.shape}")
+        return value
+
+    def expand(self, name, value, variable):
+        """One value per element of ``variable`` from a scalar, one per copy, one per element of a copy, or one
+        per element; the unit must be the variable's."""
+        if get_dimensions(value) != variable.dim:
+            unit = "no unit" if variable.dim.is_dimensionless else f"the unit of {variable.unit}"
+            raise ParameterError(name, f"{OWNER}: '{name}' needs {unit}, got {value!r}")
+        magnitude = np.asarray(value, float)
+        if magnitude.ndim == 0:
+            return Quantity(magnitude, dim=variable.dim)
+        size, copies = self.size(name, variable), self.copies
+        if magnitude.size == size:
+            flat = magnitude.ravel()
+        elif magnitude.shape == (copies,) and size % copies == 0:
+            flat = np.repeat(magnitude, size // copies)
+        elif copies > 1 and magnitude.size * copies == size:
+            flat = np.tile(magnitude.ravel(), copies)
+        else:
+            raise ParameterError(name, f"{OWNER}: '{name}' takes one value, one per copy ({copies}), one per "
+                                       f"element of a copy ({size // copies}) or one per element ({size}); "
+                                       f"got shape {magnitude.shape}")
+        return Quantity(flat, dim=variable.dim)
+
+    def size(self, name, variable):
+        if name in self.built.sizes:
+            return self.built.sizes[name]
+        return 1 if variable.variable.scalar else variable.variable.size
+
+    def read(self, output):
+        return np.array(output() if callable(output) else output[:], dtype=float)
+
+    def per_copy(self, name, array):
+        """``array`` with the copies on its first axis (elements are copy-major)."""
+        if self.copies == 1:
+            return array[None]
+        if array.shape[0] % self.copies:
+            raise RuntimeError(f"{OWNER}: output '{name}' has {array.shape[0]} elements, not a multiple of "
+                               f"{self.copies} copies")
+        return array.reshape(self.copies, array.shape[0] // self.copies, *array.shape[1:])
