@@ -4,7 +4,7 @@ Workload: 64 candidates (k_plus, k_minus, th_plus, th_minus drawn in the fit's
 search box) x the inductions of a synthetic dataset (``fitting.synthetic``,
 12 inductions; ``--quick``: 4), 100 inputs each, on their recorded paths.
 
-- ours: ``protocols.inductions.InductionRuns`` with 64 candidates, one
+- ours: ``protocols.inductions.program`` with 64 candidates as copies, one
   standalone build, one rerun per generation (best of two reruns timed);
 - one run per candidate: the same program built once for one candidate and
   rerun 64 times with run_args (the strongest unbatched baseline: no
@@ -37,7 +37,7 @@ from brian2 import second
 
 from gatedplasticity import streams
 from gatedplasticity.fitting import fit, synthetic
-from gatedplasticity.protocols.inductions import InductionRuns
+from gatedplasticity.protocols import inductions
 
 TRUTH = {"k_plus": 1.6 / second, "k_minus": 0.3 / second, "th_plus": 0.35, "th_minus": 0.05}
 CANDIDATES = 64
@@ -64,26 +64,25 @@ def main():
     values = candidates(fitted)
     names = tuple(values)
 
-    batched = InductionRuns(objective.inductions, CANDIDATES, fitted=names)
-    _, build_batched_s = timed(lambda: batched.compile())
-    weights, _ = timed(lambda: batched.run(values))
-    batched_s = min(timed(lambda: batched.run(values))[1] for _ in range(2))
-    batched.close()
+    setup = inductions.InductionSetup(objective.inductions, fitted=names)
+    started = time.perf_counter()
+    with inductions.program(setup, CANDIDATES) as batched:
+        build_batched_s = time.perf_counter() - started
+        weights = inductions.weights(setup, batched.run(values))
+        batched_s = min(timed(lambda: batched.run(values))[1] for _ in range(2))
 
-    single = InductionRuns(objective.inductions, 1, fitted=names)
-    _, build_single_s = timed(lambda: single.compile())
-    runs, per_candidate_s = timed(lambda: [single.run({n: v[k:k + 1] for n, v in values.items()})
-                                           for k in range(CANDIDATES)])
-    single.close()
+    started = time.perf_counter()
+    with inductions.program(setup, 1) as single:
+        build_single_s = time.perf_counter() - started
+        runs, per_candidate_s = timed(lambda: [inductions.weights(setup, single.run({n: v[k] for n, v in values.items()}))
+                                               for k in range(CANDIDATES)])
     difference = float(np.abs(np.concatenate(runs) - weights).max())
 
     builds = []
     for k in range(2):
         cache = tempfile.mkdtemp()
         os.environ["GATEDPLASTICITY_CACHE"] = cache
-        fresh = InductionRuns(objective.inductions, 1, fitted=names)
-        builds.append(timed(lambda: fresh.run({n: v[k:k + 1] for n, v in values.items()}))[1])
-        fresh.close()
+        builds.append(timed(lambda: inductions.simulate(setup, {n: v[k] for n, v in values.items()}))[1])
         shutil.rmtree(cache, ignore_errors=True)
         del os.environ["GATEDPLASTICITY_CACHE"]
 

@@ -188,8 +188,9 @@ class Store:
             rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], **entry["row"]})
         table = pd.DataFrame(rows)
         if rows:
-            order = [column for column in rows[0] if column != "wall_time_s"]
-            table = table.sort_values(order[: list(rows[0]).index("seed") + 1], ignore_index=True)
+            keys = list(rows[0])[: list(rows[0]).index("seed") + 1]  # parameters and seed; arrays cannot be sorted by
+            table = table.sort_values([c for c in keys if not table[c].map(lambda v: isinstance(v, list)).any()],
+                                      ignore_index=True)
         return table
 
     def status(self):

@@ -41,9 +41,8 @@ def test_recorded_induction_at_constant_speed_equals_the_track_protocol():
     path = constant_path(3, speed, length)
     onset = length / speed + 90.0 / speed
     plateaus = pd.DataFrame({"lap": [1], "onset_s": [onset], "duration_ms": [300.0]})
-    runs = inductions.InductionRuns([inductions.Induction(path, plateaus, np.full(100, 1 / W_MAX))], 1)
-    weights = runs.run({})[0, 0]
-    runs.close()
+    setup = inductions.InductionSetup([inductions.Induction(path, plateaus, np.full(100, 1 / W_MAX))])
+    weights = inductions.simulate(setup)[0, 0]
     reference = track.run(track.track(3, speed=speed * cm / second), n_inputs=100, backend="standalone",
                           induced=[(0, 1, 90 * cm)]).weights[-1, 0]
     assert weights.max() > 0.5

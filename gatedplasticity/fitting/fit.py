@@ -6,7 +6,7 @@ evaluated in batches (``fitting.evaluation``), each batch one rerun of one
 standalone build holding every candidate x induction. Loss: the
 objective's (mV^2, ``fitting.objective``) plus, for parameters with a prior
 N(mean, sd), ``prior_weight`` x z^2. Bounds per parameter
-(:data:`DEFAULT_PARAMETERS`). After each generation the population, its
+(``rules.btsp.FITTABLE``). After each generation the population, its
 losses and every evaluated candidate are written atomically to the folder;
 calling ``fit`` again with the same folder resumes from there (the
 differential evolution restarts from the saved population with a seed
@@ -28,26 +28,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from brian2 import Quantity, get_dimensions, ms, second
+from brian2 import Quantity, get_dimensions
 from scipy.optimize import differential_evolution
 from tqdm import tqdm
 
 from .. import streams
 from ..parameters import ParameterError, to_json, unit_name
 from ..results import atomic_write
-from ..rules import btsp
-from .evaluation import History, Problem, candidate_weights, evaluate, write_problem
+from ..protocols.inductions import InductionSetup
+from ..rules.btsp import FITTABLE, PUBLISHED
+from .evaluation import Batches, History, candidate_weights, evaluate
 from .objective import InductionObjective
 from .pooled import PooledObjective
 
-#: name -> (low, high): the search box of each fittable parameter.
-DEFAULT_PARAMETERS = {
-    "k_plus": (0.2 / second, 5.0 / second), "k_minus": (0.05 / second, 3.0 / second),
-    "th_plus": (0.05, 0.9), "h_plus": (0.05, 1.0), "th_minus": (0.005, 0.3), "h_minus": (0.01, 0.5),
-    "tau_IS": (100 * ms, 2000 * ms),
-}
 DEFAULT_FITTED = ("k_plus", "k_minus", "th_plus", "th_minus")
-PUBLISHED = {**btsp.DEFAULTS, "tau_IS": 437 * ms}
 
 
 @dataclass(frozen=True)
@@ -64,8 +58,8 @@ class FitParameter:
         return get_dimensions(self.low)
 
     def check(self):
-        if self.name not in PUBLISHED or self.name == "w_initial":
-            raise ParameterError(self.name, f"cannot fit '{self.name}'; fittable: {', '.join(DEFAULT_PARAMETERS)}")
+        if self.name not in FITTABLE:
+            raise ParameterError(self.name, f"cannot fit '{self.name}'; fittable: {', '.join(FITTABLE)}")
         for value in (self.high, *(self.prior or ())):
             if get_dimensions(value) != self.unit or get_dimensions(PUBLISHED[self.name]) != self.unit:
                 raise ParameterError(self.name, f"bounds and prior of '{self.name}' must be in "
@@ -79,9 +73,9 @@ def parameters(names=DEFAULT_FITTED, priors=None):
     """FitParameters of ``names`` with the default bounds; ``priors`` {name: (mean, sd)}."""
     priors = priors or {}
     for name in names:
-        if name not in DEFAULT_PARAMETERS:
-            raise ParameterError(name, f"cannot fit '{name}'; fittable: {', '.join(DEFAULT_PARAMETERS)}")
-    return [FitParameter(name, *DEFAULT_PARAMETERS[name], prior=priors.get(name)).check() for name in names]
+        if name not in FITTABLE:
+            raise ParameterError(name, f"cannot fit '{name}'; fittable: {', '.join(FITTABLE)}")
+    return [FitParameter(name, *FITTABLE[name], prior=priors.get(name)).check() for name in names]
 
 
 @dataclass
@@ -134,8 +128,8 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
     n = len(fitted)
     popsize = max(1, population // n)
     batch = batch or popsize * n
-    problem = Problem(objective, tuple(p.name for p in fitted), tuple(p.unit for p in fitted), batch, backend)
-    problem_path = write_problem(problem, folder)
+    setup = InductionSetup(objective.inductions, fitted=tuple(p.name for p in fitted), record_every=objective.record_every)
+    batches = Batches(setup, batch, backend)
     history = History(folder / "evaluations.npz")
     checkpoint = folder / "checkpoint.json"
     state = json.loads(checkpoint.read_text()) if checkpoint.exists() else {"generation": 0, "best": [], "mean": []}
@@ -143,7 +137,7 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
     def losses_of(matrix):
         todo = [k for k, row in enumerate(matrix) if history.lookup(row) is None]
         if todo:
-            details = evaluate(matrix[todo], problem, problem_path, folder, executor, workers)
+            details = evaluate(matrix[todo], batches, objective, folder, executor, workers)
             history.add(matrix[todo], objective.loss(details) + penalties(matrix[todo], fitted, prior_weight), details)
         return np.array([history.losses[history.lookup(row)] for row in matrix])
 
@@ -173,8 +167,8 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
     params, losses, details = history.arrays()
     best_row = params[np.argmin(losses)]
     uncertainty = bootstrap_table(objective, fitted, params, details, prior_weight, bootstrap, seed)
-    best_weights = candidate_weights(problem_path, best_row)
-    return FitResult(best={name: value[0] for name, value in problem.values(best_row[None]).items()}, loss=float(losses.min()), published_loss=published_loss,
+    best_weights = candidate_weights(batches, best_row)
+    return FitResult(best={name: value[0] for name, value in batches.values(best_row[None]).items()}, loss=float(losses.min()), published_loss=published_loss,
                      history=pd.DataFrame({"generation": np.arange(1, len(state["best"]) + 1), "best_mV2": state["best"],
                                            "mean_mV2": state["mean"]}),
                      uncertainty=uncertainty, comparison=objective.comparison(best_weights), evaluations=len(losses),

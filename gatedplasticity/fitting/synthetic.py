@@ -22,7 +22,7 @@ from .. import streams
 from ..analysis import place_fields
 from ..models.btsp import FIELD_SD, TRACK_LENGTH
 from ..parameters import ParameterError
-from ..protocols.inductions import N_INPUTS, Induction, InductionRuns, input_centers
+from ..protocols.inductions import N_INPUTS, Induction, InductionSetup, input_centers, simulate
 from .data import PATHS, PLATEAUS, RAMPS, read_inductions
 
 LENGTH_CM = float(TRACK_LENGTH / cm)
@@ -109,11 +109,7 @@ def generate(parameters, n_inductions=12, seed=0, plateau_counts=(1, 8), variabl
         raise ParameterError("n_inductions", f"synthetic data needs at least one induction, got {n_inductions}")
     layout_rng, noise_rng = streams.generator(seed, "synthetic-layout"), streams.generator(seed, "synthetic-noise")
     inductions = [layout(layout_rng, plateau_counts, variable, silent_fraction) for _ in range(n_inductions)]
-    runs = InductionRuns(inductions, 1, fitted=tuple(parameters), backend=backend)
-    try:
-        after = runs.run(parameters)[0]
-    finally:
-        runs.close()
+    after = simulate(InductionSetup(inductions, fitted=tuple(parameters)), parameters, backend=backend)[0]
     ramps, paths, plateaus = [], [], []
     for k, (induction, weights) in enumerate(zip(inductions, after)):
         before = recorded(noise_rng, induction.initial_weights)

@@ -80,6 +80,8 @@ SCHEDULED_CELL = PLATEAU_STATE + Equations("path : integer (constant)")
 
 FIELD_SD = 90 * cm / (3 * np.sqrt(2))
 TRACK_LENGTH = 187 * cm
+#: Time constant of the instructive signal, fitted by Milstein et al. 2021.
+TAU_IS = 437 * ms
 INPUT_DEFAULTS = {"tau_ET": 1664 * ms, "field_sd": FIELD_SD, "track_length": TRACK_LENGTH, "et_max": 1.0}
 INPUT_DESCRIPTIONS = {"tau_ET": "eligibility trace time constant", "field_sd": "s.d. of the place field [R]",
                       "track_length": "circumference of the circular track",
@@ -115,7 +117,7 @@ def plateau_cell():
     return Model(
         name="plateau-emitting CA1 cell (BTSP)",
         equations=CELL,
-        defaults={"tau_IS": 437 * ms, "plateau_duration": 300 * ms, "plateau_refractory": 0 * ms,
+        defaults={"tau_IS": TAU_IS, "plateau_duration": 300 * ms, "plateau_refractory": 0 * ms,
                   "base_rate": 0 * Hz, "reward_rate": 0 * Hz, "reward_position": 0 * cm,
                   "reward_half_width": 10 * cm, "track_length": TRACK_LENGTH},
         events={"plateau": ("(induce > 0.5 or rand() < plateau_rate * dt) and t >= plateau_end + plateau_refractory",
@@ -144,7 +146,7 @@ def scheduled_plateau_cell():
     return Model(
         name="CA1 cell with recorded plateaus (BTSP)",
         equations=SCHEDULED_CELL,
-        defaults={"tau_IS": 437 * ms, "plateau_duration": 300 * ms},
+        defaults={"tau_IS": TAU_IS, "plateau_duration": 300 * ms},
         events={"plateau": ("plateau_schedule(t, path) > 0 * second and t >= plateau_end",
                             "plateau_end = t + plateau_schedule(t, path); plateau_count += 1")},
         method="exponential_euler",

@@ -4,13 +4,14 @@ An :class:`Induction` is what an in-vivo BTSP experiment records: the
 animal's path (a table ``lap, t_s, position_cm``), the plateaus (``lap,
 onset_s, duration_ms``) and the cell's weights before (fitted to its
 "before" ramp with ``analysis.place_fields.fit_weights``).
-:class:`InductionRuns` simulates ``n_candidates`` parameter sets x all
-inductions in one network: inputs per induction (``models.btsp.path_input``,
-the paths as 2-D TimedArrays), one cell per (candidate, induction)
-(``models.btsp.scheduled_plateau_cell``), and the BTSP rule with the fitted
-parameters batched per cell (``Rule.synapses(batched=...)``). Under
-standalone it is built once and rerun with new candidate values through
-run_args. The time grid is 10 ms (``track.DT``); every induction's path
+:class:`InductionSetup` (hashable: the compile-time structure) describes
+one network of all inductions: inputs per induction
+(``models.btsp.path_input``, the paths as 2-D TimedArrays), one cell per
+induction (``models.btsp.scheduled_plateau_cell``) and the BTSP rule with the
+``fitted`` parameters stored per synapse or cell. :func:`program` makes a
+``backends.Program`` of it whose copies are parameter candidates: built once,
+each run takes one value per candidate of each fitted parameter, and
+:func:`weights` reads the weights after every induction. The time grid is 10 ms (``track.DT``); every induction's path
 starts at t = 0, and after its end the animal rests where it stopped, in
 one extra lap, so that the last lap's change is applied. ET is normalised
 by its steady-running peak at ``REFERENCE_SPEED`` (25 cm/s) for every
@@ -18,24 +19,20 @@ induction (not by each path's own peak, which a pause at rest would set).
 """
 
 import hashlib
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from brian2 import Network, Quantity, StateMonitor, TimedArray, cm, get_dimensions, ms, second
+from brian2 import StateMonitor, TimedArray, cm, ms, second
 
 from ..analysis import place_fields
-from ..backends import Session, check_backend
+from ..backends import Built, Program
 from ..models.btsp import FIELD_SD, TRACK_LENGTH, path_input, scheduled_plateau_cell
 from ..parameters import ParameterError
 from ..rules import btsp
 from .track import DT, eligibility_max
-from .validation import positive_int
 
 OWNER = "inductions"
-#: Cell-model parameters that can be fitted (batched per cell) besides the rule's.
-CELL_PARAMETERS = ("tau_IS",)
 N_INPUTS = 100
 #: ET is normalised by its largest value while running steadily at this speed (the model's definition), the
 #: same for every induction: a pause (the animal resting in a field) then drives ET above 1, as it would in vivo.
@@ -81,141 +78,116 @@ def schedule(inductions, steps, dt_s):
     return table
 
 
-class InductionRuns:
-    """``n_candidates`` parameter sets x all ``inductions`` in one network (built once under standalone).
+@dataclass(frozen=True, eq=False)
+class InductionSetup:
+    """What the compiled network of ``inductions`` depends on (hashable by content, see :meth:`key`).
 
-    ``fitted``: the batched parameter names (the rule's, and ``tau_IS`` of
-    the cell); :meth:`run` takes one value per candidate for each and
-    returns the weights after (candidate x induction x input), or with
-    ``record_every`` (e.g. the lap duration of constant-speed paths) the
-    weights at t = 0, record_every, 2 record_every, ... (candidate x
-    induction x time x input).
+    ``fitted``: parameters stored per synapse (the rule's) or per cell (``tau_IS``), so that every copy
+    (candidate) of the program has its own; ``record_every`` (e.g. the lap duration of constant-speed
+    paths): also record the weights at t = 0, record_every, 2 record_every, ...
     """
 
-    def __init__(self, inductions, n_candidates, fitted=(), length=TRACK_LENGTH, tau_et=None, integration="lap",
-                 backend="standalone", record_every=None, reference_speed=REFERENCE_SPEED, progress=False):
-        if not inductions:
+    inductions: tuple
+    fitted: tuple = ()
+    length: object = None  # default TRACK_LENGTH
+    tau_et: object = None  # default: the input model's tau_ET
+    integration: str = "lap"
+    record_every: object = None
+    reference_speed: object = None  # default REFERENCE_SPEED
+
+    def __post_init__(self):
+        object.__setattr__(self, "inductions", tuple(self.inductions))
+        object.__setattr__(self, "fitted", tuple(self.fitted))
+        if not self.inductions:
             raise ParameterError("inductions", f"{OWNER}: no inductions given")
-        self.inductions, self.backend = list(inductions), check_backend(backend)
-        self.n_candidates = positive_int("n_candidates", n_candidates, OWNER)
-        self.rule, self.cell_model, self.input_model = btsp.rule(integration), scheduled_plateau_cell(), path_input()
-        self.fitted = tuple(fitted)
         for name in self.fitted:
-            if name not in CELL_PARAMETERS and (name not in btsp.DEFAULTS or name == "w_initial"):
-                raise ParameterError(name, f"{OWNER}: cannot fit '{name}'; fittable: "
-                                           f"{', '.join([*[p for p in btsp.DEFAULTS if p != 'w_initial'], *CELL_PARAMETERS])}")
-        self.n_inputs = len(self.inductions[0].initial_weights)
-        if any(len(induction.initial_weights) != self.n_inputs for induction in self.inductions):
+            if name not in btsp.FITTABLE:
+                raise ParameterError(name, f"{OWNER}: cannot fit '{name}'; fittable: {', '.join(btsp.FITTABLE)}")
+        if any(len(i.initial_weights) != self.n_inputs for i in self.inductions):
             raise ParameterError("initial_weights", f"{OWNER}: every induction needs {self.n_inputs} initial weights")
-        self.length, self.integration, self.progress, self.record_every = length, integration, progress, record_every
-        self.reference_speed = reference_speed
-        self.tau_et = self.input_model.defaults["tau_ET"] if tau_et is None else tau_et
-        self.steps = int(np.ceil(max(float(i.duration / DT) for i in self.inductions))) + 2
-        self.session = None
+        defaults = {"length": TRACK_LENGTH, "tau_et": path_input().defaults["tau_ET"], "reference_speed": REFERENCE_SPEED}
+        for name, value in defaults.items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, value)
 
     @property
-    def shape(self):
-        return self.n_candidates, len(self.inductions), self.n_inputs
+    def n_inputs(self):
+        return len(self.inductions[0].initial_weights)
+
+    @property
+    def steps(self):
+        """Time steps of one run: the longest path, and the extra lap at rest."""
+        return int(np.ceil(max(float(i.duration / DT) for i in self.inductions))) + 2
 
     def key(self):
-        """Hash of what the compiled program depends on (paths, plateaus, sizes, fitted names)."""
-        digest = hashlib.sha256(repr((self.shape, self.fitted, float(self.length / cm), float(self.tau_et / ms),
-                                      float(self.reference_speed / (cm / second)),
-                                      self.integration)).encode())
+        """Hash of everything the compiled program depends on (paths, plateaus, sizes, fitted names, options)."""
+        digest = hashlib.sha256(repr((len(self.inductions), self.n_inputs, self.fitted, float(self.length / cm),
+                                      float(self.tau_et / ms), float(self.reference_speed / (cm / second)),
+                                      self.integration, None if self.record_every is None
+                                      else float(self.record_every / ms))).encode())
         for induction in self.inductions:
-            digest.update(pd.util.hash_pandas_object(induction.path, index=False).to_numpy().tobytes())
-            digest.update(pd.util.hash_pandas_object(induction.plateaus, index=False).to_numpy().tobytes())
-        return digest.hexdigest()[:12]
+            for table in (induction.path, induction.plateaus):
+                digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
+            digest.update(np.asarray(induction.initial_weights, float).tobytes())
+        return digest.hexdigest()[:16]
 
-    def build(self, values):
-        """The network (inputs, cells, synapses) with ``values`` for the fitted parameters."""
-        n_cand, n_ind, n_in = self.shape
-        length_cm, dt_s = float(self.length / cm), float(DT / second)
-        centers = input_centers(n_in, self.length)
-        sampled = [sample_path(i.path, self.steps, length_cm, dt_s) for i in self.inductions]
-        et_max = eligibility_max(self.reference_speed, FIELD_SD, self.tau_et, self.length, DT)
-        functions = {"path_position": TimedArray(np.column_stack([p for p, _ in sampled]) * cm, dt=DT),
-                     "path_lap": TimedArray(np.column_stack([lap for _, lap in sampled]), dt=DT)}
-        inputs = self.input_model.neurons(n_ind * n_in, name="path_inputs", functions=functions, et_max=et_max,
-                                          track_length=self.length, tau_ET=self.tau_et)
-        inputs.path = np.repeat(np.arange(n_ind), n_in)
-        inputs.center = np.tile(centers, n_ind) * cm
-        cell_values = {name: self.per_cell(values[name]) for name in self.fitted if name in CELL_PARAMETERS}
-        cells = self.cell_model.neurons(n_cand * n_ind, name="induction_cells", batched=tuple(cell_values),
-                                        functions={"plateau_schedule": TimedArray(schedule(self.inductions, self.steps,
-                                                                                           dt_s) * second, dt=DT)},
-                                        **cell_values)
-        cells.path = np.tile(np.arange(n_ind), n_cand)
-        cand, ind, inp = np.meshgrid(np.arange(n_cand), np.arange(n_ind), np.arange(n_in), indexing="ij")
-        rule_values = {name: self.per_cell(values[name]) for name in self.fitted if name not in CELL_PARAMETERS}
-        synapses = self.rule.synapses(inputs, cells, name="induction_btsp", batched=tuple(rule_values),
-                                      connect={"i": (ind * n_in + inp).ravel(), "j": (cand * n_ind + ind).ravel()},
-                                      **rule_values)
-        synapses.w = self.initial_weights()
-        if self.record_every is None:
-            return inputs, cells, synapses
-        return inputs, cells, synapses, StateMonitor(synapses, "w", record=True, dt=self.record_every, when="end",
-                                                     name="induction_weights")
+    def __hash__(self):
+        return int(self.key(), 16)
 
-    def per_cell(self, value):
-        """One value per cell (candidate-major) from one per candidate (or one for all), units kept."""
-        magnitude = np.broadcast_to(np.asarray(value, float), self.n_candidates)
-        return Quantity(np.repeat(magnitude, len(self.inductions)), dim=get_dimensions(value))
+    def __eq__(self, other):
+        return isinstance(other, InductionSetup) and self.key() == other.key()
 
-    def initial_weights(self):
-        return np.tile(np.concatenate([i.initial_weights for i in self.inductions]), self.n_candidates)
 
-    def check(self, values):
-        missing = [name for name in self.fitted if name not in values]
-        if missing:
-            raise ParameterError(missing[0], f"{OWNER}: no values for the fitted parameter '{missing[0]}'")
-        for name in self.fitted:
-            if np.ndim(values[name]) and len(values[name]) != self.n_candidates:
-                raise ParameterError(name, f"{OWNER}: '{name}' needs {self.n_candidates} values (one per candidate), "
-                                           f"got {len(values[name])}")
+def build(setup, copies):
+    """The network of ``setup`` for ``copies`` candidates: shared inputs, one cell per (candidate, induction)."""
+    n_ind, n_in = len(setup.inductions), setup.n_inputs
+    length_cm, dt_s, steps = float(setup.length / cm), float(DT / second), setup.steps
+    sampled = [sample_path(i.path, steps, length_cm, dt_s) for i in setup.inductions]
+    et_max = eligibility_max(setup.reference_speed, FIELD_SD, setup.tau_et, setup.length, DT)
+    functions = {"path_position": TimedArray(np.column_stack([p for p, _ in sampled]) * cm, dt=DT),
+                 "path_lap": TimedArray(np.column_stack([lap for _, lap in sampled]), dt=DT)}
+    inputs = path_input().neurons(n_ind * n_in, name="path_inputs", functions=functions, et_max=et_max,
+                                  track_length=setup.length, tau_ET=setup.tau_et)
+    inputs.path = np.repeat(np.arange(n_ind), n_in)
+    inputs.center = np.tile(input_centers(n_in, setup.length), n_ind) * cm
+    cell_fitted = tuple(name for name in setup.fitted if name in btsp.CELL_FITTABLE)
+    plateaus = TimedArray(schedule(setup.inductions, steps, dt_s) * second, dt=DT)
+    cells = scheduled_plateau_cell().neurons(copies * n_ind, name="induction_cells", batched=cell_fitted,
+                                             functions={"plateau_schedule": plateaus})
+    cells.path = np.tile(np.arange(n_ind), copies)
+    candidate, induction, source = np.meshgrid(np.arange(copies), np.arange(n_ind), np.arange(n_in), indexing="ij")
+    rule_fitted = tuple(name for name in setup.fitted if name not in btsp.CELL_FITTABLE)
+    synapses = btsp.rule(setup.integration).synapses(
+        inputs, cells, name="induction_btsp", batched=rule_fitted,
+        connect={"i": (induction * n_in + source).ravel(), "j": (candidate * n_ind + induction).ravel()})
+    synapses.w = np.tile(np.concatenate([i.initial_weights for i in setup.inductions]), copies)
+    objects, outputs = [inputs, cells, synapses], {"w": synapses.w}
+    if setup.record_every is not None:
+        monitor = StateMonitor(synapses, "w", record=True, dt=setup.record_every, when="end", name="induction_weights")
+        objects.append(monitor)
+        outputs["w"] = lambda: np.asarray(monitor.w)  # synapse x time
+    values = {name: getattr(cells if name in cell_fitted else synapses, name) for name in setup.fitted}
+    n_synapses = copies * n_ind * n_in
+    return Built(objects=objects, duration=steps * DT, values=values, outputs=outputs,
+                 sizes={"w": n_synapses, **{name: n_synapses for name in rule_fitted}})
 
-    def run(self, values):
-        """Weights after every induction (candidate x induction x input) for ``values`` {name: per-candidate array}."""
-        self.check(values)
-        duration = self.steps * DT
-        if self.backend == "runtime":
-            with Session("runtime", seed=0, name="btsp-inductions", dt=DT, progress=self.progress) as session:
-                groups = self.build(values)
-                session.run(duration, Network(*groups))
-                return self.read(groups)
-        self.compile(values)
-        inputs, cells, synapses, *_ = self.groups
-        run_args = {synapses.w: self.initial_weights()}
-        for name in self.fitted:
-            group = cells if name in CELL_PARAMETERS else synapses
-            run_args.update(self.owner(name).batch_args(group, **{name: self.per_cell(values[name])}))
-        self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
-        return self.read(self.groups)
 
-    def owner(self, name):
-        """The model (cell) or rule a fitted parameter belongs to."""
-        return self.cell_model if name in CELL_PARAMETERS else self.rule
+def program(setup, candidates=1, backend="standalone", progress=False):
+    """A ``backends.Program`` of ``setup`` with one copy per candidate (enter it to build)."""
+    return Program(build, setup, backend=backend, copies=candidates, name="btsp-inductions", dt=DT, progress=progress)
 
-    def defaults(self):
-        """The fitted parameters at their default values (one for all candidates)."""
-        return {name: self.owner(name).defaults[name] for name in self.fitted}
 
-    def compile(self, values=None):
-        """Build the standalone program once (``values`` only fill the build; reruns bring their own)."""
-        if self.backend == "standalone" and self.session is None:
-            self.session = Session("standalone", name=f"btsp-inductions-{self.key()}-{os.getpid()}", dt=DT,
-                                   progress=self.progress).__enter__()
-            self.groups = self.build(values or self.defaults())
-            self.session.run_stage(self.steps * DT, Network(*self.groups))
-            self.session.finish(run=False)
+def weights(setup, outputs):
+    """Weights after every induction (candidate x induction x input) from a run's outputs, or with
+    ``record_every`` the recorded ones (candidate x induction x time x input)."""
+    w = outputs["w"]
+    shape = (len(w), len(setup.inductions), setup.n_inputs)
+    if setup.record_every is None:
+        return w.reshape(shape)
+    return w.reshape(*shape, -1).transpose(0, 1, 3, 2)
 
-    def read(self, groups):
-        if self.record_every is None:
-            return np.array(groups[2].w[:]).reshape(self.shape)
-        recorded = np.array(groups[3].w)  # synapse x time
-        return recorded.reshape(*self.shape, -1).transpose(0, 1, 3, 2)
 
-    def close(self):
-        if self.session is not None:
-            self.session.__exit__(None, None, None)
-            self.session = None
+def simulate(setup, values=None, candidates=1, backend="standalone"):
+    """One run of ``setup``: ``values`` {fitted name: one value per candidate}; returns :func:`weights`."""
+    with program(setup, candidates, backend) as built:
+        return weights(setup, built.run(values or {}))

@@ -26,9 +26,10 @@ plateau onset (default 5 s, long enough for ET IS to vanish: the neglected
 rate is < 2e-4 w per second).
 """
 
-from brian2 import Equations, second
+from brian2 import Equations, ms, second
 
 from ..parameters import ParameterError
+from ..models.btsp import TAU_IS
 from .base import Rule
 
 SIGNAL = Equations(
@@ -65,6 +66,17 @@ DESCRIPTIONS = {
     "th_minus": "threshold of the depression sigmoid q-", "h_minus": "width of q-",
     "w_initial": "initial normalised weight (a naive synapse: 1 / Wmax)",
 }
+#: name -> (low, high): the parameters a fit may free (the rule's, and the cell's tau_IS) and their default
+#: search bounds.
+FITTABLE = {
+    "k_plus": (0.2 / second, 5.0 / second), "k_minus": (0.05 / second, 3.0 / second),
+    "th_plus": (0.05, 0.9), "h_plus": (0.05, 1.0), "th_minus": (0.005, 0.3), "h_minus": (0.01, 0.5),
+    "tau_IS": (100 * ms, 2000 * ms),
+}
+#: Fittable parameters of the cell (``models.btsp``), not of the rule.
+CELL_FITTABLE = ("tau_IS",)
+#: The published value of every fittable parameter.
+PUBLISHED = {**{name: DEFAULTS[name] for name in FITTABLE if name in DEFAULTS}, "tau_IS": TAU_IS}
 REFERENCE = "Milstein et al. 2021, eLife 10:e73046, weight-dependent BTSP model (doi:10.7554/eLife.73046)"
 INTEGRATIONS = ("lap", "continuous")
 VARIANTS = INTEGRATIONS  #: the family's variants are its integrations
