@@ -28,7 +28,7 @@ from brian2 import Hz, prefs, second
 
 from gatedplasticity import papers, sweep
 from gatedplasticity.backends import Session
-from gatedplasticity.papers.burbank2012.sweeps import DT, drift_network, set_point
+from gatedplasticity.papers.burbank2012.sweeps import DT, drift_network
 
 STRUCTURE = {"rule": "reverse", "synapses": 1000, "duration": 20.0, "rate": 20 * Hz}
 
@@ -53,8 +53,8 @@ def per_point(backend, values_list, folder):
         directory = folder / f"recompile-{index}" if backend == "standalone" else None
         with Session(backend, seed=index, directory=directory, dt=DT, progress=False) as session:
             pre, post, synapses = drift_network(STRUCTURE["rule"], STRUCTURE["synapses"])
-            for variable, value in set_point(pre, post, synapses, values).items():
-                variable[:] = value
+            synapses.mu, synapses.alpha = values["mu"], values["alpha"]
+            pre.rate = post.rate = values["rate"]
             session.run(STRUCTURE["duration"] * second, [pre, post, synapses])
         times.append(time.perf_counter() - started)
     return sum(times[1:]) / len(times[1:]) if backend == "runtime" else sum(times) / len(times)

@@ -98,10 +98,13 @@ class Program:
     def standalone(self):
         return self.backend == "standalone"
 
-    def __enter__(self):
+    def open(self):
+        """Build the network (and under standalone compile it); returns the program. ``with`` does this."""
+        if self.built is not None:
+            return self
         self._stack = ExitStack()
-        session = self._stack.enter_context(Session(self.backend, name=self.name, dt=self.dt, progress=self.progress))
-        self.session = session
+        self.session = self._stack.enter_context(Session(self.backend, name=self.name, dt=self.dt,
+                                                         progress=self.progress))
         self.built = self.build(self.structure, self.copies)
         objects = list(self.built.objects)
         if self.standalone:
@@ -109,16 +112,24 @@ class Program:
             objects += [self.seeder, seeded(self.seeder)]
         self.network = Network(objects)
         if self.standalone:
-            session.run_stage(self.built.duration, self.network)
-            session.finish(run=False)
+            self.session.run_stage(self.built.duration, self.network)
+            self.session.finish(run=False)
         else:
             self.network.store("program")
         return self
 
+    def close(self):
+        """Leave the program's session and let its Brian2 objects go (the next build's automatic names, and
+        hence its code, then repeat)."""
+        if self._stack is not None:
+            self._stack.close()
+        self.built = self.network = self.seeder = self._stack = None
+
+    def __enter__(self):
+        return self.open()
+
     def __exit__(self, *exc):
-        self._stack.close()
-        # Let the Brian2 objects go, so that the next build's automatic names (and code) repeat.
-        self.built = self.network = self.seeder = None
+        self.close()
         return False
 
     def run(self, values=None, seed=0, frozen=()):
@@ -128,7 +139,7 @@ class Program:
         is off (needs the build's ``learning`` value).
         """
         if self.built is None:
-            raise RuntimeError(f"{OWNER}: use the program inside 'with Program(...) as program:'")
+            raise RuntimeError(f"{OWNER}: build it first: 'with Program(...) as program:' (or program.open())")
         seed = streams.check_seed(seed, OWNER)
         assignments = self.assignments({**self.learning_values(frozen), **(values or {})})
         if self.standalone:

@@ -16,7 +16,6 @@ evaluates it again and the bootstrap can reuse it.
 
 import hashlib
 import shutil
-from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -49,16 +48,15 @@ class CandidateRuns:
 
     def __init__(self, batches):
         self.batches = batches
-        self.stack = ExitStack()
-        program = inductions.program(batches.setup, batches.batch, batches.backend)
-        self.program = self.stack.enter_context(program)  # built before local workers fork: they share it
+        # Built here, before local workers are forked: they share it.
+        self.program = inductions.program(batches.setup, batches.batch, batches.backend).open()
 
     def weights(self, matrix):
         """Simulated weights of the candidates (rows of ``matrix``, exactly ``batch`` of them)."""
         return inductions.weights(self.batches.setup, self.program.run(self.batches.values(matrix)))
 
     def close(self):
-        self.stack.close()
+        self.program.close()
 
 
 def same_structure(batches, values):

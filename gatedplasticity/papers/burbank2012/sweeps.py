@@ -13,16 +13,12 @@ tau_STDP), everything else through run_args. Row: outcome (as an index
 into ``analysis.convergence.OUTCOMES``), presentations, final std(W), rates.
 """
 
-import os
-import shutil
-
-import numpy as np
 from brian2 import Hz, NeuronGroup, ms, second
 
 from ... import streams
 from ...analysis import stdp as closed_form
 from ...analysis.convergence import OUTCOMES
-from ...backends import SEEDER, Session, seeded
+from ...backends import Built, Program
 from ...models import linear
 from ...protocols import top_down
 from ...rules import stdp
@@ -31,7 +27,7 @@ from .parameters import CALIBRATED, EXTENSIONS, TABLE1, VALUES
 from .training import train
 
 DT = 1 * ms
-POISSON = "rate : Hz (shared)\n" + SEEDER
+POISSON = "rate : Hz (shared)"
 
 
 def drift_network(rule, synapses):
@@ -41,31 +37,18 @@ def drift_network(rule, synapses):
     return pre, post, stdp.rule(rule).synapses(pre, post, connect={"j": "i"}, tunable=("mu", "alpha"))
 
 
-def set_point(pre, post, synapses, values):
-    """Run arguments of one point (also usable as plain assignments in runtime mode)."""
-    return {synapses.mu: values["mu"], synapses.alpha: values["alpha"], pre.rate: values["rate"], post.rate: values["rate"]}
+def build_drift(structure, copies):
+    """The drift network of ``structure`` = (rule, synapses, duration s) for ``backends.Program``."""
+    rule, n, duration = structure
+    pre, post, synapses = drift_network(rule, n)
+    return Built(objects=[pre, post, synapses], duration=duration * second,
+                 values={"mu": synapses.mu, "alpha": synapses.alpha, "pre_rate": pre.rate, "post_rate": post.rate},
+                 outputs={"w": synapses.w}, sizes={"w": n})
 
 
-class DriftBuild:
-    """A built standalone STDP-drift network, rerun once per point."""
-
-    def __init__(self, structure):
-        rule, synapses, duration = structure
-        name = f"sweep-stdp-drift-{rule}-{synapses}-{duration:g}s-{os.getpid()}"
-        self.session = Session("standalone", name=name, dt=DT, progress=False).__enter__()
-        self.pre, self.post, self.synapses = drift_network(rule, synapses)
-        self.session.run(duration * second, [self.pre, self.post, seeded(self.pre), self.synapses])
-
-    def run(self, values, seed):
-        results = f"results-{os.getpid()}-{seed}-{abs(hash(str(values)))}"
-        run_args = {**set_point(self.pre, self.post, self.synapses, values), self.pre.run_seed: streams.integer(seed, "brian2")}
-        self.session.rerun(run_args, results_directory=results)
-        weights = np.asarray(self.synapses.w[:])
-        shutil.rmtree(self.session.directory / results, ignore_errors=True)
-        return weights
-
-    def close(self):
-        self.session.__exit__(None, None, None)
+def prepare_drift(structure):
+    """The drift program of ``structure``, built (a sweep's prepared object: ``close()`` leaves it)."""
+    return Program(build_drift, structure, name="sweep-stdp-drift", dt=DT).open()
 
 
 def drift_structure(values):
@@ -73,8 +56,9 @@ def drift_structure(values):
     return values["rule"], int(values["synapses"]), float(values["duration"])
 
 
-def drift_row(values, seed, build):
-    weights = build.run(values, seed)
+def drift_row(values, seed, program):
+    point = {"mu": values["mu"], "alpha": values["alpha"], "pre_rate": values["rate"], "post_rate": values["rate"]}
+    weights = program.run(point, seed)["w"][0]
     expected = closed_form.poisson_drift(values["rate"] / Hz, values["rate"] / Hz, values["duration"], float(DT / second),
                                          rule=values["rule"], mu=values["mu"], alpha=values["alpha"])
     return {"mean_dw": weights.mean(), "sd_dw": weights.std(), "expected_dw": expected}
@@ -130,7 +114,7 @@ STDP_DRIFT = Experiment(
     parameters={"mu": 0.01, "alpha": 1.2, "rate": 20 * Hz, "rule": "reverse", "synapses": 200, "duration": 20.0},
     run=drift_row,
     structure=drift_structure,
-    prepare=DriftBuild,
+    prepare=prepare_drift,
     description="all-to-all STDP drift under independent Poisson trains (Burbank & Kreiman 2012, Fig 1)",
 )
 
