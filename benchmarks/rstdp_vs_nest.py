@@ -4,7 +4,7 @@ The network of Figs 3-4 (100 + 100 conductance LIF neurons, all-to-all
 fixed Q and plastic top-down W with all-pairs rSTDP, d = 15 ms, noise S =
 2000/s, bump + tonic external input, dt = 1 ms), one chunk of presentations.
 
-- ours: ``protocols.top_down.CompiledNetwork`` (C++ standalone, neuron-level
+- ours: ``protocols.top_down.program`` (C++ standalone, neuron-level
   STDP traces and arrival relays), one rerun of the built binary per chunk,
   as training does (process start and reading results included).
 - runtime: the same network in Brian2 runtime mode (Cython), timed after a
@@ -63,34 +63,27 @@ def problem(presentations, seed=0):
 
 def ours(presentations):
     q, _, state, strengths = problem(presentations)
-    compiled = top_down.CompiledNetwork(q.shape, {"chunk": presentations}, TABLE1["delay"],
-                                        TABLE1["tau_stdp"])
     params = network_parameters()
-    try:
-        compiled.run_chunk(state, strengths, 0, params)  # warm file caches
+    structure = top_down.Structure(chunk=presentations).for_network(q.shape, params)
+    with top_down.program(structure) as program:
+        top_down.run_chunk(program, state, strengths, params, 0)  # warm file caches
         started = time.perf_counter()
-        end = compiled.run_chunk(state, strengths, 1, params)
+        end, _ = top_down.run_chunk(program, state, strengths, params, 1)
         elapsed = time.perf_counter() - started
-    finally:
-        compiled.close()
     rates = [end[f"{side}.spike_count"].mean() / (presentations * 0.16) for side in ("lower", "higher")]
     return presentations / elapsed, rates
 
 
 def runtime(presentations):
     prefs.codegen.target = "cython"
-    q, c, state, strengths = problem(presentations + 1)
-    runner = top_down.RuntimeNetwork(q.shape, {"chunk": 1}, TABLE1["delay"], TABLE1["tau_stdp"],
-                                     strengths, seed=0)
+    q, _, state, strengths = problem(presentations)
     params = network_parameters()
-    try:
-        runner.run_chunk(state, {}, 0, params)  # compiles
-        runner.structure["chunk"] = presentations
+    structure = top_down.Structure(chunk=presentations).for_network(q.shape, params)
+    with top_down.program(structure, backend="runtime") as program:
+        top_down.run_chunk(program, state, strengths, params, 0)  # compiles
         started = time.perf_counter()
-        runner.run_chunk(state, {}, 0, params)
+        top_down.run_chunk(program, state, strengths, params, 0)
         elapsed = time.perf_counter() - started
-    finally:
-        runner.close()
     return presentations / elapsed
 
 

@@ -137,10 +137,11 @@ def points(experiment, grid=None, rows=None, repeats=1, seed=0):
                 raise ParameterError(name, f"sweep '{experiment}': unknown parameter '{name}'; "
                                            f"parameters: {', '.join(spec.parameters)}")
             default = spec.parameters[name]
-            if isinstance(default, str) or isinstance(value, str):
-                if not (isinstance(default, str) and isinstance(value, str)):
+            word = isinstance(default, str) or default is None  # None: an optional word, unset by default
+            if word or isinstance(value, str):
+                if not (word and (isinstance(value, str) or (value is None and default is None))):
                     raise ParameterError(name, f"sweep '{experiment}': parameter '{name}' takes "
-                                               f"{'a word' if isinstance(default, str) else 'a number or quantity'}, got {value!r}")
+                                               f"{'a word' if word else 'a number or quantity'}, got {value!r}")
             else:
                 check_unit(name, value, default, f"sweep '{experiment}'")
         values = {**spec.parameters, **row}

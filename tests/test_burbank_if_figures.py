@@ -9,6 +9,7 @@ from gatedplasticity import papers, sweep
 from gatedplasticity.analysis.convergence import OUTCOMES
 from gatedplasticity.models import linear
 from gatedplasticity.papers.burbank2012 import fig3, fig4, fig5, fig8, reconstruction
+from gatedplasticity.papers.burbank2012.parameters import network_parameters
 from gatedplasticity.protocols import top_down as td
 from gatedplasticity.results import Result
 
@@ -86,13 +87,11 @@ def test_reconstruction_probe_subtracts_an_identical_baseline():
     dense = {"threshold": -54 * mV, "drive_scale": 1.0, "synaptic_scale": 1.0, "delay": 4 * ms}
     q = reconstruction.reconstruction_q(linear.q_matrix(12, 1.0, seed=3))
     c = td.correlation_matrix(12, seed=4, rank=3)
-    compiled = td.CompiledNetwork(q.shape, {"chunk": 4, "record_spikes": True}, 4 * ms, 20 * ms)
-    try:
-        silent = reconstruction.evaluate_reconstruction(q, np.zeros((12, 12)), c, seed=1, stimuli=4, compiled=compiled, **dense)
-        strong = reconstruction.evaluate_reconstruction(q, np.full((12, 12), 3.0), c, seed=1, stimuli=4, compiled=compiled,
+    structure = reconstruction.probe_structure(q.shape, 4, network_parameters(**dense))
+    with td.program(structure) as program:
+        silent = reconstruction.evaluate_reconstruction(q, np.zeros((12, 12)), c, seed=1, stimuli=4, program=program, **dense)
+        strong = reconstruction.evaluate_reconstruction(q, np.full((12, 12), 3.0), c, seed=1, stimuli=4, program=program,
                                                         **dense)
-    finally:
-        compiled.close()
     assert list(silent["stimulus"]) == [0, 1, 2, 3]
     assert (silent["late_spikes"] == silent["baseline_late_spikes"]).all() and silent["correlation"].isna().all()
     assert silent["early_spikes"].min() > 0

@@ -9,7 +9,7 @@ from gatedplasticity.analysis import stdp as closed_form
 from gatedplasticity.models import linear
 from gatedplasticity.models.lif import burbank_lif, tonic_start
 from gatedplasticity.papers.burbank2012.parameters import network_parameters
-from gatedplasticity.papers.burbank2012.training import train
+from gatedplasticity.papers.burbank2012.training import setup
 from gatedplasticity.protocols import pairing
 from gatedplasticity.protocols import top_down as td
 from gatedplasticity.rules import stdp
@@ -36,6 +36,14 @@ def test_neuron_trace_rule_with_delay_matches_closed_form(rule):
     assert w[simultaneous] == pytest.approx(2 * closed_form.window(0.0, rule), rel=1e-9)
 
 
+def train(q, c, seed, max_presentations, backend="standalone", progress=False, checkpoint=None, program=None,
+          c_higher=None, **options):
+    """``top_down.train`` with Table 1's values; ``options``: structure fields and parameter overrides."""
+    structure, params = setup(**options)
+    return td.train(q, c, seed, params, structure, max_presentations=max_presentations, backend=backend,
+                    progress=progress, checkpoint=checkpoint, program=program, c_higher=c_higher)
+
+
 def small_problem(n=12, seed=3):
     q = linear.q_matrix(n, 1.0, seed=seed)
     return q, td.correlation_matrix(n, seed=seed + 1, rank=3)
@@ -50,15 +58,19 @@ CONTINUOUS = {"trial": "continuous", "pair_window": None, "update": "spike"}
 
 def network_pairs(traces, q, strengths, duration=480 * ms, delay=4 * ms):
     """Seeded runtime run of the whole network (tiny mu: weights barely move); spike trains and final W."""
+    params = network_parameters(delay=delay, mu=1e-6, **DENSE)
+    structure = td.Structure(traces=traces, chunk=3, **CONTINUOUS).for_network(q.shape, params)
     with gp.Session(seed=1, dt=DT, progress=False):
-        network = td.build(q, network_parameters(delay=delay, mu=1e-6, **DENSE), traces=traces, chunk=3, strengths=strengths,
-                           **CONTINUOUS)
-        network.bottom_up.w = q.ravel()
-        network.top_down.w = 0
-        lower, higher = SpikeMonitor(network.lower), SpikeMonitor(network.higher)
-        Network(network.objects + [lower, higher]).run(duration, namespace={})
-        return (lower.spike_trains(), higher.spike_trains(), np.array(network.top_down.i), np.array(network.top_down.j),
-                np.array(network.top_down.w))
+        built = td.build(structure)
+        for name, value in {**td.model_values(params, structure), "q": q.ravel(), "w": 0}.items():
+            built.values[name][:] = value
+        built.values["lower_strength"].values[...] = strengths["lower"]
+        groups = {obj.name: obj for obj in built.objects}
+        lower, higher = SpikeMonitor(groups["lower"]), SpikeMonitor(groups["higher"])
+        Network(built.objects + [lower, higher]).run(duration, namespace={})
+        top_down = groups["top_down"]
+        return (lower.spike_trains(), higher.spike_trains(), np.array(top_down.i), np.array(top_down.j),
+                np.array(top_down.w))
 
 
 def test_neuron_level_traces_equal_synapse_traces_in_the_network():
@@ -170,24 +182,20 @@ def test_bad_matrices_are_named():
 
 
 @pytest.mark.standalone
-def test_compiled_network_reruns_without_recompiling_and_matches_closed_loop_bookkeeping():
-    """Standalone: one build, chunks rerun with run_args; the state carries over between chunks."""
+def test_one_program_serves_every_chunk_and_run_without_recompiling():
+    """Standalone: one build, chunks rerun with new values; the state carries over between chunks."""
     q, c = small_problem()
-    compiled = td.CompiledNetwork(q.shape, {"chunk": 3}, delay=4 * ms, tau_stdp=20 * ms)
-    try:
-        binary = compiled.session.binary()
+    structure, params = setup(chunk=3, delay=4 * ms, **DENSE)
+    with td.program(structure.for_network(q.shape, params)) as program:
+        binary = program.session.binary()
         built = binary.stat().st_mtime_ns
-        result = train(q, c, seed=0, max_presentations=9, compiled=compiled, progress=False, chunk=3,
-                          delay=4 * ms, mu=0.05, **DENSE)
-        other = train(q, c, seed=0, max_presentations=9, compiled=compiled, progress=False, chunk=3,
-                         delay=4 * ms, mu=0.0, **DENSE)
+        result = train(q, c, seed=0, max_presentations=9, program=program, chunk=3, delay=4 * ms, mu=0.05, **DENSE)
+        other = train(q, c, seed=0, max_presentations=9, program=program, chunk=3, delay=4 * ms, mu=0.0, **DENSE)
         assert binary.stat().st_mtime_ns == built
-    finally:
-        compiled.close()
     assert list(result.history["presentation"]) == [3, 6, 9]
     assert result.final_state["lower.spike_count"].sum() > 0
     assert np.abs(result.final_state["w"] - td.initial_state(q, 0)["w"]).max() > 0.05
-    np.testing.assert_allclose(other.final_state["w"], td.initial_state(q, 0)["w"])  # mu = 0 through run_args
+    np.testing.assert_allclose(other.final_state["w"], td.initial_state(q, 0)["w"])  # mu = 0 as a run-time value
 
 
 def test_frozen_identical_weights_are_too_similar_not_undecided():

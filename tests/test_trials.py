@@ -84,16 +84,19 @@ def test_no_pair_across_a_presentation_boundary():
 def test_state_is_reset_at_each_presentation_start():
     q = np.full((3, 2), 2.0)
     values = network_parameters(delay=DELAY)
+    structure = td.Structure(chunk=3).for_network(q.shape, values)
     with gp.Session(seed=0, dt=DT, progress=False):
-        network = td.build(q, values, chunk=3, strengths={"lower": np.ones((3, 3))})
-        network.bottom_up.w = q.ravel()
-        monitor = StateMonitor(network.lower, ["v", "g", "stdp_trace"], record=True, when="start", order=-5,
-                               dt=STEPS * DT)
-        Network(network.objects + [monitor]).run(3 * STEPS * DT, namespace={})
+        built = td.build(structure)
+        for name, value in {**td.model_values(values, structure), "q": q.ravel()}.items():
+            built.values[name][:] = value
+        built.values["lower_strength"].values[...] = 1
+        lower = next(group for group in built.objects if group.name == "lower")
+        monitor = StateMonitor(lower, ["v", "g", "stdp_trace"], record=True, when="start", order=-5, dt=STEPS * DT)
+        Network(built.objects + [monitor]).run(3 * STEPS * DT, namespace={})
         v_rest = burbank_lif().defaults["V_rest"]
         np.testing.assert_allclose(np.asarray(monitor.v_[:, 1:]), float(v_rest), rtol=0, atol=1e-12)
         assert np.all(monitor.g[:, 1:] == 0) and np.all(monitor.stdp_trace[:, 1:] == 0)
-        assert network.lower.spike_count[:].sum() > 0  # the layer did fire in between
+        assert lower.spike_count[:].sum() > 0  # the layer did fire in between
 
 
 def test_caption_absolute_slope_criterion_differs_from_the_methods_relative_one():
@@ -125,11 +128,10 @@ def test_negative_counts_reading_and_its_effect_on_the_mean_drive(reading, sigma
 
 
 def test_trial_options_need_neuron_traces_and_a_valid_window():
-    q = np.ones((3, 2))
     for options, name in (({"traces": "synapse"}, "traces"), ({"pair_window": 200 * ms}, "pair_window"),
                           ({"trial": "blocked"}, "trial"), ({"update": "never"}, "update")):
         with pytest.raises(gp.ParameterError) as error:
-            td.build(q, network_parameters(), **options)
+            td.Structure(**options)
         assert error.value.parameter == name
 
 

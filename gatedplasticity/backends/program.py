@@ -132,18 +132,20 @@ class Program:
         self.close()
         return False
 
-    def run(self, values=None, seed=0, frozen=()):
+    def run(self, values=None, seed=0, frozen=(), generator_seed=None):
         """Run once from the built state with ``values`` {name: value}; returns {output name: array}.
 
-        With copies, each output has the copies on its first axis. ``frozen``: copies whose learning
-        is off (needs the build's ``learning`` value).
+        Outputs have the copies on their first axis. ``frozen``: copies whose learning is off (needs the
+        build's ``learning`` value). ``generator_seed``: the integer Brian2's generators get, instead of
+        the ``"brian2"`` stream of ``seed`` (for runs whose seeds were derived otherwise before).
         """
         if self.built is None:
             raise RuntimeError(f"{OWNER}: build it first: 'with Program(...) as program:' (or program.open())")
         seed = streams.check_seed(seed, OWNER)
+        generator_seed = streams.integer(seed, "brian2") if generator_seed is None else int(generator_seed)
         assignments = self.assignments({**self.learning_values(frozen), **(values or {})})
         if self.standalone:
-            run_args = {**assignments, self.seeder.run_seed: streams.integer(seed, "brian2")}
+            run_args = {**assignments, self.seeder.run_seed: generator_seed}
             self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
         else:
             self.network.restore("program")
@@ -152,9 +154,22 @@ class Program:
                     target.values[...] = value  # the compiled code reads this array
                 else:
                     target[:] = value
-            brian2_seed(streams.integer(seed, "brian2"))
+            brian2_seed(generator_seed)
             self.network.run(self.built.duration, namespace={})
         return {name: self.per_copy(name, self.read(output)) for name, output in self.built.outputs.items()}
+
+    def with_units(self, magnitudes):
+        """{name: Quantity} from plain SI magnitudes (e.g. outputs of an earlier run), in each value's unit."""
+        targets = {name: self.target(name) for name in magnitudes}
+        return {name: value if isinstance(targets[name], TimedArray) else Quantity(value, dim=targets[name].dim)
+                for name, value in magnitudes.items()}
+
+    def target(self, name):
+        """The variable or TimedArray of value ``name``."""
+        if name not in self.built.values:
+            raise ParameterError(name, f"{OWNER}: unknown value '{name}'; this network takes "
+                                       f"{', '.join(self.built.values) or 'no values'}")
+        return self.built.values[name]
 
     def learning_values(self, frozen):
         frozen = sorted(set(int(k) for k in frozen))
@@ -172,10 +187,7 @@ class Program:
         """{variable or TimedArray: per-element value} for ``values`` {name: value}, checked."""
         result = {}
         for name, value in values.items():
-            if name not in self.built.values:
-                raise ParameterError(name, f"{OWNER}: unknown value '{name}'; this network takes "
-                                           f"{', '.join(self.built.values) or 'no values'}")
-            target = self.built.values[name]
+            target = self.target(name)
             if isinstance(target, TimedArray):
                 result[target] = self.timed_values(name, target, value)
             else:

@@ -17,18 +17,17 @@ import pandas as pd
 from ...backends import cache_root
 from ...protocols import top_down
 from ...results import atomic_write
-from . import training as common
 from .calibration_report import write_report
+from .parameters import network_parameters
 from .calibration_stages import (
-    PROBE_PRESENTATIONS,
     TARGETS,
-    VALUES,
     _plain,
     _with_units,
     candidates,
     choose,
     label,
     probe,
+    probe_structure,
     stage1_filters,
     stage2_selection,
     target_runs,
@@ -40,18 +39,15 @@ def calibrate(path=None, workers=2, progress=True):
     path = Path(path or cache_root() / "calibration" / "candidates.csv")
     table = pd.read_csv(path) if path.exists() else pd.DataFrame()
     if "admissible (F1-F5)" not in table:
-        q, _ = common.q_and_c()
-        compiled = top_down.CompiledNetwork(q.shape, {"chunk": PROBE_PRESENTATIONS, "record_spikes": True},
-                                            VALUES["delay"], VALUES["tau_stdp"])
         rows = []
-        for candidate in candidates():
-            row = {**_plain(candidate), **probe(candidate, compiled)}
-            row.update(stage1_filters(row))
-            row["admissible (F1-F5)"] = all(row[f"F{k}"] for k in range(1, 6))
-            rows.append(row)
-            if progress:
-                print(f"stage 1  {label(candidate)}: {_stage1_line(row)}", flush=True)
-        compiled.close()
+        with top_down.program(probe_structure(network_parameters())) as program:
+            for candidate in candidates():
+                row = {**_plain(candidate), **probe(candidate, program)}
+                row.update(stage1_filters(row))
+                row["admissible (F1-F5)"] = all(row[f"F{k}"] for k in range(1, 6))
+                rows.append(row)
+                if progress:
+                    print(f"stage 1  {label(candidate)}: {_stage1_line(row)}", flush=True)
         table = pd.DataFrame(rows)
         _write(table, path)
     chosen = [k for k in stage2_selection(table) if not table.get("stage 2", pd.Series(False, index=table.index)).fillna(False)[k]]

@@ -10,6 +10,7 @@ selection rule. ``calibration`` runs them over the grid.
 
 import itertools
 import math
+from contextlib import nullcontext
 
 import numpy as np
 from brian2 import mV, second
@@ -41,42 +42,45 @@ def candidates():
     return [dict(zip(GRID, values)) for values in itertools.product(*GRID.values())]
 
 
+def probe_structure(params):
+    """The structure of a probe: PROBE_PRESENTATIONS in one chunk, the lower layer's spikes recorded."""
+    return top_down.Structure(chunk=PROBE_PRESENTATIONS, record_spikes=True).for_network((VALUES["size"],) * 2, params)
+
+
 def label(candidate):
     return (f"V_th {float(candidate['threshold'] / mV):g} mV, drive {candidate['drive_scale']:g}, "
             f"synaptic {candidate['synaptic_scale']:g}")
 
 
-def probe(candidate, compiled=None):
-    """Stage 1 activity of ``candidate``: W = 0, mu = 0, PROBE_PRESENTATIONS presentations with and without input."""
+def probe(candidate, program=None):
+    """Stage 1 activity of ``candidate``: W = 0, mu = 0, PROBE_PRESENTATIONS presentations with and without input.
+
+    ``program``: an open program of :func:`probe_structure` to reuse (otherwise one is built here)."""
     q, c = common.q_and_c()
     n = q.shape[0]
     params = network_parameters(**candidate, mu=0.0)
-    runner = compiled or top_down.CompiledNetwork(q.shape, {"chunk": PROBE_PRESENTATIONS, "record_spikes": True},
-                                                  params["delay"], params["tau_stdp"])
     strengths = top_down.input_strengths(c, PROBE_PRESENTATIONS, streams.generator(SEED, "calibration probe"))
     seconds = PROBE_PRESENTATIONS * float(top_down.PRESENTATION / second)
     result = {}
-    try:
+    built = nullcontext(program) if program is not None else top_down.program(probe_structure(params))
+    with built as runner:
         for condition, input_scale in (("input", 1.0), ("noise", 0.0)):
             state = {"w": np.zeros(q.size), "q": q.ravel(), "input_gain": np.ones(n)}
-            final = runner.run_chunk(state, {"lower": strengths}, streams.integer(SEED, f"calibration probe {condition}"),
-                                     {**params, "input_scale": input_scale})
+            final, outputs = top_down.run_chunk(runner, state, {"lower": strengths}, params.replace(input_scale=input_scale),
+                                                streams.integer(SEED, f"calibration probe {condition}"))
             spikes = {side: final[f"{side}.spike_count"] for side in ("lower", "higher")}
             result[f"{condition}_spikes_lower"] = spikes["lower"].mean() / PROBE_PRESENTATIONS
             result[f"{condition}_spikes_higher"] = spikes["higher"].mean() / PROBE_PRESENTATIONS
             result[f"{condition}_max_rate"] = max(s.max() for s in spikes.values()) / seconds
             if condition == "input":
-                monitor = next(obj for obj in runner.network.objects if obj.name == "lower_spikes")
-                counts = window_counts(np.asarray(monitor.i), np.asarray(monitor.t / second), PROBE_PRESENTATIONS, n,
+                counts = window_counts(outputs["lower_spike_i"].astype(int), outputs["lower_spike_t"],
+                                       PROBE_PRESENTATIONS, n,
                                        windows={"early": EARLY, "total": (0 * second, top_down.PRESENTATION)})
                 early, total = counts["early"], counts["total"]
                 result["spearman_early"] = (float(spearmanr(strengths.ravel(), early.ravel())[0])
                                             if early.any() else float("nan"))
                 weak = strengths < np.median(strengths)
                 result["weak_share"] = float(total[weak].sum() / total.sum()) if total.sum() else float("nan")
-    finally:
-        if compiled is None:
-            runner.close()
     return result
 
 

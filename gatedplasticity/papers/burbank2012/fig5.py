@@ -40,7 +40,7 @@ PAPER = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393"
 DESCRIPTION = "Landscape of the IF network over Table 1: only depression-biased rSTDP converges (Fig 5)"
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
-FIXED = {"eps": 0.1, "smooth": 0, "w_bound": 20.0}
+FIXED = {"eps": 0.1, "smooth": False, "w_bound": 20.0}
 GRID = {
     "rule": ["reverse", "classical"], "alpha": [0.9, 1.2, 3.0], "delay": [1 * ms, 15 * ms],
     "tau_stdp": [5 * ms, 10 * ms, 20 * ms], "noise_rate": [1000 * Hz, 2000 * Hz], "tau_syn": [5 * ms, 15 * ms],

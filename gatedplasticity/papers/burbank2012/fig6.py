@@ -31,11 +31,11 @@ DESCRIPTION = "Homeostasis, multiplicative STDP, concurrent Q plasticity: still 
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
 RULES = {"rule": ["reverse", "classical"], "alpha": [0.9, 1.2]}
-FIXED = {"eps": 0.1, "smooth": 0, "w_bound": 50.0}
+FIXED = {"eps": 0.1, "smooth": False, "w_bound": 50.0}
 MECHANISMS = {
-    "homeostasis": ({"homeostasis": [1], "target_rate": [20 * Hz, 80 * Hz, 120 * Hz], "gamma": [0.1, 1.0, 10.0, 100.0]},
-                    {"homeostasis": [1], "target_rate": [20 * Hz, 80 * Hz], "gamma": [1.0]}),
-    "multiplicative": ({"multiplicative": [1]}, {"multiplicative": [1]}),
+    "homeostasis": ({"homeostasis": [True], "target_rate": [20 * Hz, 80 * Hz, 120 * Hz], "gamma": [0.1, 1.0, 10.0, 100.0]},
+                    {"homeostasis": [True], "target_rate": [20 * Hz, 80 * Hz], "gamma": [1.0]}),
+    "multiplicative": ({"multiplicative": [True]}, {"multiplicative": [True]}),
     "concurrent Q": ({"bottom_up_rule": ["reverse", "classical"], "alpha_q": [0.9, 1.2],
                       "zeta": [-10.0, -1.0, -0.1, 0.1, 1.0, 10.0]},
                      {"bottom_up_rule": ["reverse", "classical"], "alpha_q": [1.2], "zeta": [1.0]}),

@@ -21,7 +21,7 @@ from ...results import Result
 from ..figure import check_bound, comparison, style, supported
 from . import reconstruction
 from . import training as common
-from .parameters import TABLE1
+from .parameters import network_parameters
 
 PAPER = common.PAPER
 DESCRIPTION = "Reconstruction: corr(late feedback-driven activity, early activity) rises with training (Fig 8)"
@@ -38,13 +38,10 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     training = common.run(seed, quick, q, c, progress=progress, rule="reverse", alpha=1.2)
     probes = {0: top_down.weight_matrix(top_down.initial_state(q, seed)["w"], *q.shape), **training.snapshots}
     stimuli = STIMULI[quick]
-    compiled = top_down.CompiledNetwork(q.shape, {"chunk": stimuli, "record_spikes": True}, TABLE1["delay"],
-                                        TABLE1["tau_stdp"])
-    try:
-        rows = [reconstruction.evaluate_reconstruction(q, w, c, seed, stimuli, compiled=compiled).assign(presentation=n)
+    structure = reconstruction.probe_structure(q.shape, stimuli, network_parameters())
+    with top_down.program(structure) as program:
+        rows = [reconstruction.evaluate_reconstruction(q, w, c, seed, stimuli, program=program).assign(presentation=n)
                 for n, w in sorted(probes.items())]
-    finally:
-        compiled.close()
     return Result(name="burbank2012-fig8", tables={"reconstruction": pd.concat(rows, ignore_index=True),
                                                      "history": training.history},
                   params={"stimuli": stimuli, "cap": common.cap(quick), "q": "2Q - mean(Q) + 0.5"},

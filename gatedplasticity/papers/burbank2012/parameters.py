@@ -11,7 +11,7 @@ Fig 6-7 extensions. Model constants
 from brian2 import Hz, mV, ms
 
 from ...parameters import values_of
-from ...protocols.top_down import parameters
+from ...protocols.top_down import Parameters
 
 #: name -> (value, tag, reason)
 TABLE = {
@@ -54,5 +54,6 @@ EXTENSIONS = {name: VALUES[name] for name in NETWORK[13:]}
 
 
 def network_parameters(**overrides):
-    """Table 1 (last column) and the extension defaults, with ``overrides`` (names and units checked by the network)."""
-    return parameters({**TABLE1, **CALIBRATED, **EXTENSIONS, **overrides})
+    """Table 1 (last column) and the extension defaults, with ``overrides``, as the network's Parameters
+    (names and units checked)."""
+    return Parameters.of({**TABLE1, **CALIBRATED, **EXTENSIONS, **overrides})

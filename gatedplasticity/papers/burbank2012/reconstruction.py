@@ -6,18 +6,15 @@ once with W = 0 (same seed); per stimulus, corr(late activity minus its
 no-feedback baseline, early activity).
 """
 
+from contextlib import nullcontext
+
 import numpy as np
 import pandas as pd
 from brian2 import ms, second
 
 from ... import streams
 from ...analysis.convergence import safe_correlation
-from ...protocols.top_down import (
-    PRESENTATION,
-    CompiledNetwork,
-    input_strengths,
-    parameters,
-)
+from ...protocols.top_down import PRESENTATION, Structure, input_strengths, program as network_program, run_chunk
 from .parameters import network_parameters
 
 #: Fig 8's read-out windows (phase within a presentation) and the early burst's end [P].
@@ -31,32 +28,33 @@ def reconstruction_q(q):
     return doubled - doubled.mean() + 0.5
 
 
-def evaluate_reconstruction(q, w, c, seed, stimuli=100, compiled=None, **overrides):
+def probe_structure(shape, stimuli, params):
+    """The structure of a probe: ``stimuli`` presentations in one chunk, the lower layer's spikes recorded."""
+    return Structure(chunk=stimuli, record_spikes=True).for_network(shape, params)
+
+
+def evaluate_reconstruction(q, w, c, seed, stimuli=100, program=None, **overrides):
     """Reconstruction of early activity by top-down feedback (Fig 8), one row per stimulus.
 
     ``stimuli`` presentations of an early burst (input zero after 50 ms),
     plasticity off, run once with top-down weights ``w`` (lower x higher)
     and once with W = 0 (same seed). Per stimulus: corr(late activity minus
     its no-feedback baseline, early activity), spike counts of the lower
-    neurons in EARLY and LATE. Standalone; ``compiled`` (a CompiledNetwork
-    with ``record_spikes`` and ``chunk=stimuli``) is reused if given.
+    neurons in EARLY and LATE. ``program``: an open program of
+    :func:`probe_structure` to reuse (otherwise one is built here).
     """
     q = np.asarray(q, float)
-    params = parameters(network_parameters(**{**overrides, "mu": 0.0}))
-    runner = compiled or CompiledNetwork(q.shape, {"chunk": stimuli, "record_spikes": True}, params["delay"],
-                                         params["tau_stdp"])
+    params = network_parameters(**{**overrides, "mu": 0.0})
     strengths = {"lower": input_strengths(c, stimuli, streams.generator(seed, "reconstruction stimuli"))}
     counts = {}
-    try:
-        network = runner.network
+    built = nullcontext(program) if program is not None else network_program(probe_structure(q.shape, stimuli, params))
+    with built as runner:
         for label, weights in (("feedback", np.asarray(w, float)), ("baseline", np.zeros_like(w))):
             state = {"w": weights.T.ravel(), "q": q.ravel(), "input_gain": np.ones(q.shape[0])}
-            runner.run_chunk(state, strengths, streams.integer(seed, "reconstruction"), params, extra={network.lower.input_cutoff: BURST_END})
-            monitor = next(obj for obj in network.objects if obj.name == "lower_spikes")
-            counts[label] = window_counts(np.asarray(monitor.i), np.asarray(monitor.t / second), stimuli, q.shape[0])
-    finally:
-        if compiled is None:
-            runner.close()
+            _, outputs = run_chunk(runner, state, strengths, params, streams.integer(seed, "reconstruction"),
+                                   extra={"lower.input_cutoff": BURST_END})
+            counts[label] = window_counts(outputs["lower_spike_i"].astype(int), outputs["lower_spike_t"], stimuli,
+                                          q.shape[0])
     early = counts["feedback"]["early"]
     late = counts["feedback"]["late"] - counts["baseline"]["late"]
     correlations = [safe_correlation(late[k], early[k]) for k in range(stimuli)]

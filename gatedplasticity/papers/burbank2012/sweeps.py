@@ -23,8 +23,7 @@ from ...models import linear
 from ...protocols import top_down
 from ...rules import stdp
 from ...sweep import Experiment
-from .parameters import CALIBRATED, EXTENSIONS, TABLE1, VALUES
-from .training import train
+from .parameters import CALIBRATED, EXTENSIONS, TABLE1, VALUES, network_parameters
 
 DT = 1 * ms
 POISSON = "rate : Hz (shared)"
@@ -65,43 +64,42 @@ def drift_row(values, seed, program):
 
 
 IF_PARAMETERS = {
-    "rule": "reverse", **TABLE1, **CALIBRATED, **EXTENSIONS, "eps": VALUES["q_eps"], "smooth": 1, "q_seed": VALUES["q_seed"],
-    "c_seed": VALUES["c_seed"], "max_presentations": VALUES["max_presentations"], "multiplicative": 0,
-    "bottom_up_rule": "none", "homeostasis": 0, "c_higher_seed": 2,
+    "rule": "reverse", **TABLE1, **CALIBRATED, **EXTENSIONS, "eps": VALUES["q_eps"], "smooth": True,
+    "q_seed": VALUES["q_seed"], "c_seed": VALUES["c_seed"], "max_presentations": VALUES["max_presentations"],
+    "multiplicative": False, "bottom_up_rule": None, "homeostasis": False, "c_higher_seed": 2,
 }
 IF_SIZE = VALUES["size"]
 HOMEOSTASIS_CHUNK = 300
 
 
-def if_structure(values):
-    """Options that change the compiled program of the integrate-and-fire network."""
-    return (values["rule"], bool(values["multiplicative"]), values["bottom_up_rule"], bool(values["homeostasis"]),
-            values["higher_input"] > 0, float(values["delay"] / ms), float(values["tau_stdp"] / ms))
+def network_setup(values):
+    """(complete Structure, Parameters) of a point's values; homeostasis (every 30 presentations) runs in
+    chunks of 300, which divide 3,000."""
+    params = network_parameters(**{name: values[name] for name in (*TABLE1, *CALIBRATED, *EXTENSIONS)})
+    structure = top_down.Structure(rule=values["rule"], multiplicative=bool(values["multiplicative"]),
+                                   bottom_up_rule=values["bottom_up_rule"], homeostasis=bool(values["homeostasis"]),
+                                   **({"chunk": HOMEOSTASIS_CHUNK} if values["homeostasis"] else {}))
+    return structure.for_network((IF_SIZE, IF_SIZE), params), params
 
 
-def if_options(structure):
-    """Network options of a structure; homeostasis (every 30 presentations) runs in chunks of 300, which divide 3,000."""
-    rule, multiplicative, bottom_up_rule, homeostasis, higher_input, _, _ = structure
-    return {"rule": rule, "multiplicative": multiplicative, "homeostasis": homeostasis,
-            "higher_layer_input": higher_input, "bottom_up_rule": None if bottom_up_rule == "none" else bottom_up_rule,
-            **({"chunk": HOMEOSTASIS_CHUNK} if homeostasis else {})}
+def network_structure(values):
+    """What the compiled network of a point depends on: its complete Structure."""
+    return network_setup(values)[0]
 
 
-def if_prepare(structure):
-    return top_down.CompiledNetwork((IF_SIZE, IF_SIZE), if_options(structure), delay=structure[5] * ms,
-                                    tau_stdp=structure[6] * ms)
+def prepare_network(structure):
+    """The network program of ``structure``, built (a sweep's prepared object: ``close()`` leaves it)."""
+    return top_down.program(structure).open()
 
 
-def if_row(values, seed, prepared):
+def network_row(values, seed, program):
     q = linear.q_matrix(IF_SIZE, values["eps"], seed=int(values["q_seed"]), smooth=bool(values["smooth"]))
     c = top_down.correlation_matrix(IF_SIZE, seed=int(values["c_seed"]))
-    options = if_options(if_structure(values))
-    del options["higher_layer_input"]  # follows from the higher_input ratio
-    if values["higher_input"] > 0:
-        options["c_higher"] = top_down.correlation_matrix(IF_SIZE, seed=int(values["c_higher_seed"]))
-    parameters = {name: values[name] for name in (*TABLE1, *CALIBRATED, *EXTENSIONS)}
-    result = train(q, c, seed, max_presentations=int(values["max_presentations"]), compiled=prepared,
-                   progress=False, **options, **parameters)
+    structure, params = network_setup(values)
+    c_higher = (top_down.correlation_matrix(IF_SIZE, seed=int(values["c_higher_seed"]))
+                if structure.higher_layer_input else None)
+    result = top_down.train(q, c, seed, params, structure, max_presentations=int(values["max_presentations"]),
+                            program=program, c_higher=c_higher, progress=False)
     last = result.history.iloc[-1]
     return {"outcome_code": OUTCOMES.index(result.outcome), "presentations": result.presentations, "std_w": last["std_w"],
             "mean_w": last["mean_w"], "fraction_extreme": last["fraction_extreme"], "corr_lag": last["corr_lag"],
@@ -122,9 +120,9 @@ STDP_DRIFT = Experiment(
 BURBANK_IF = Experiment(
     name="burbank-if",
     parameters=IF_PARAMETERS,
-    run=if_row,
-    structure=if_structure,
-    prepare=if_prepare,
+    run=network_row,
+    structure=network_structure,
+    prepare=prepare_network,
     description="two-layer integrate-and-fire network, top-down cSTDP/rSTDP trained until classified "
                 "(Burbank & Kreiman 2012, Figs 4-7); compiled once per (rule, extensions, delay, tau_STDP)",
 )

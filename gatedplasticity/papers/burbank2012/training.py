@@ -36,41 +36,35 @@ def cap(quick):
     return VALUES["quick_cap"] if quick else VALUES["max_presentations"]
 
 
-def split_options(options):
-    """(structure options of the network, parameter overrides) of ``options``."""
-    structure = {name: value for name, value in options.items() if name in top_down.STRUCTURE}
-    return structure, {name: value for name, value in options.items() if name not in top_down.STRUCTURE}
+def setup(**options):
+    """(Structure, Parameters) of ``options``: structure fields by name, the rest parameter overrides of Table 1."""
+    names = set(top_down.Structure.options())
+    structure = top_down.Structure(**{name: value for name, value in options.items() if name in names})
+    return structure, network_parameters(**{name: value for name, value in options.items() if name not in names})
 
 
-TRAINING_KEYWORDS = ("max_presentations", "backend", "compiled", "c_higher", "checkpoint", "progress", "keep_snapshots")
-
-
-def train(q, c, seed, **options):
-    """``protocols.top_down.train`` with Table 1's values; ``options`` mix structure options, parameter
-    overrides and the training keywords (max_presentations, backend, compiled, checkpoint, ...)."""
-    keywords = {name: options.pop(name) for name in list(options) if name in TRAINING_KEYWORDS}
-    structure, overrides = split_options(options)
-    return top_down.train(q, c, seed, network_parameters(**overrides), **keywords, **structure)
-
-
-def checkpoint_path(seed, quick, q, c, **options):
-    """Checkpoint of one run: keyed by the resolved parameters (explicit defaults and omitted ones are the same run)."""
-    structure, overrides = split_options(options)
-    extra = {name: overrides.pop(name) for name in list(overrides) if name in TRAINING_KEYWORDS}
-    extra = {name: value for name, value in extra.items() if name not in ("compiled", "progress", "checkpoint")}
-    described = {"structure": to_json(top_down.structure_of(**structure)), "parameters": to_json(network_parameters(**overrides)),
-                 "extra": to_json(extra), "q": np.asarray(q).round(12).tolist(), "c": np.asarray(c).round(12).tolist(),
-                 "seed": seed, "cap": cap(quick)}
+def checkpoint_path(seed, quick, q, c, structure, params, extra=None):
+    """Checkpoint of one run: keyed by the resolved structure and parameters (explicit defaults and omitted ones
+    are the same run)."""
+    described = {"structure": to_json(dict(zip(top_down.Structure.__dataclass_fields__, structure.key()))),
+                 "parameters": to_json(params.as_dict()), "extra": to_json(extra or {}),
+                 "q": np.asarray(q).round(12).tolist(), "c": np.asarray(c).round(12).tolist(), "seed": seed,
+                 "cap": cap(quick)}
     key = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
     return cache_root() / "runs" / f"burbank2012-if-{key}.npz"
 
 
 def run(seed, quick, q=None, c=None, progress=True, **options):
-    """Train one network (``options`` as for :func:`train`) with a resumable checkpoint."""
+    """Train one network with Table 1's values and a resumable checkpoint; ``options``: structure fields and
+    parameter overrides (:func:`setup`), and ``c_higher``."""
     if q is None:
         q, c = q_and_c()
-    return train(q, c, seed, max_presentations=cap(quick), checkpoint=checkpoint_path(seed, quick, q, c, **options),
-                 progress=progress, keep_snapshots=SNAPSHOTS, **options)
+    c_higher = options.pop("c_higher", None)
+    structure, params = setup(**options)
+    extra = {} if c_higher is None else {"c_higher": np.asarray(c_higher).round(12).tolist()}
+    return top_down.train(q, c, seed, params, structure, max_presentations=cap(quick), c_higher=c_higher,
+                          checkpoint=checkpoint_path(seed, quick, q, c, structure, params, extra), progress=progress,
+                          keep_snapshots=SNAPSHOTS)
 
 
 def history_table(trainings):

@@ -17,9 +17,12 @@ Trial structure (:mod:`.trials`): by default each presentation is a trial
 Population monitors of the lower layer and the higher layer's arrivals
 give the spike-pair counts (``population_counts``).
 
+:func:`build` makes the network of a complete :class:`.Structure` for a
+``backends.Program``: every parameter (:class:`.Parameters`, mapped by
+``structure.model_values``) and the state carried from chunk to chunk
+(:data:`STATE`) are run-time values, so one build serves a whole sweep.
 The parameter *values* come from the caller (e.g. Table 1 of Burbank &
-Kreiman 2012 in ``papers.burbank2012.parameters``); :data:`UNITS` lists
-the names and units this network needs.
+Kreiman 2012 in ``papers.burbank2012.parameters``).
 
 Homeostatic scaling (optional): every ``HOMEOSTASIS_EVERY`` presentations
 each lower neuron's top-down weights and external input gain are
@@ -29,33 +32,15 @@ above the target). The scaling at the end of a chunk happens in the first
 step of the next one.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
-from brian2 import Hz, NeuronGroup, PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, mV, ms
+from brian2 import NeuronGroup, PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, ms
 
-from ...backends import SEEDER
-from ...models.lif import G_PER_INPUT, NEGATIVE_COUNTS, TRIAL_RESET, TRIALS, arrival_relay, burbank_lif
-from ...parameters import ParameterError, resolve
+from ...backends import Built
+from ...models.lif import TRIAL_RESET, arrival_relay, burbank_lif
+from ...parameters import ParameterError
 from ...rules import stdp
 from . import trials
-
-OWNER = "top-down network"
-DT = 1 * ms
-PRESENTATION = 160 * ms
-CHUNK = 500  # presentations per compiled run: the verdict's granularity
-HOMEOSTASIS_EVERY = 30  # presentations
-
-#: The network's parameters and their units; every one must be given (see ``parameters``).
-UNITS = {
-    "alpha": 1.0, "mu": 1.0, "delay": 1 * ms, "tau_stdp": 1 * ms, "noise_rate": 1 * Hz, "tau_syn": 1 * ms,
-    "sigma_input": 1.0, "sigma_noise": 1.0, "w_bound": 1.0,
-    "target_rate": 1 * Hz, "gamma": 1.0, "zeta": 1.0, "alpha_q": 1.0, "higher_input": 1.0,
-    "threshold": 1 * mV, "drive_scale": 1.0, "synaptic_scale": 1.0, "input_scale": 1.0,
-}
-#: The published peak input rate (x input_scale); Eq 3's 0.04 per spike is scaled by drive_scale (J, S) and
-#: synaptic_scale (Q, W spikes).
-PEAK_RATE = 20_000 * Hz
+from .structure import DT, HOMEOSTASIS_EVERY, OWNER, PRESENTATION
 
 HOMEOSTASIS = """
 homeostatic_scale = clip(1 + homeostasis_started * homeostasis_rate * (target_rate - (spike_count - spikes_at_scaling) / period) / target_rate, 0, inf)
@@ -63,148 +48,113 @@ input_gain *= homeostatic_scale
 spikes_at_scaling = spike_count
 homeostasis_started = 1
 """
+#: Per-neuron state carried from one chunk to the next (where the group has it).
+NEURON_STATE = ("v", "g", "stdp_trace", "spike_count", "spikes_at_scaling", "homeostasis_started")
 
 
-def parameters(values):
-    """``values`` checked against :data:`UNITS`: every name present, known, in its unit, finite, sign-checked."""
-    missing = sorted(set(UNITS) - set(values))
-    if missing:
-        raise ParameterError(missing[0], f"{OWNER}: parameter '{missing[0]}' is missing; the network needs "
-                                         f"{', '.join(UNITS)} (e.g. papers.burbank2012.parameters.network_parameters())")
-    params = resolve(UNITS, values, OWNER)
-    if params["delay"] < DT:
-        raise ParameterError("delay", f"{OWNER}: the delay must be at least one time step ({DT}), got {params['delay']}")
-    return params
+def build(structure, copies=1):
+    """The network of a complete ``structure`` as a :class:`backends.Built` (one copy).
 
-
-@dataclass
-class TopDownNetwork:
-    """Brian2 objects of the two-layer network; ``state()`` / ``set_state()`` carry training across chunks."""
-
-    lower: object
-    higher: object
-    bottom_up: object
-    top_down: object
-    seeder: object
-    strengths: dict
-    objects: list
-    params: dict
-    plastic_bottom_up: bool = False
-    monitors: dict = None
-
-
-def check_trial(trial, pair_window, update, traces, negative_counts):
-    """The trial-structure options, checked (see :mod:`.trials`)."""
-    for name, value, choices in (("trial", trial, TRIALS), ("update", update, tuple(trials.UPDATES)),
-                                 ("negative_counts", negative_counts, tuple(NEGATIVE_COUNTS))):
-        if value not in choices:
-            raise ParameterError(name, f"{OWNER}: unknown {name} {value!r}; choose one of {', '.join(choices)}")
-    if traces != "neuron" and (trial == "reset" or pair_window is not None or update != "spike"):
-        raise ParameterError("traces", f"{OWNER}: trial='reset', a pair_window and update='presentation' need "
-                                       "traces='neuron' (use trial='continuous', pair_window=None, update='spike')")
-    if pair_window is not None and not DT <= pair_window < PRESENTATION:
-        raise ParameterError("pair_window", f"{OWNER}: pair_window must lie in [{DT}, {PRESENTATION}), got {pair_window}")
-
-
-def build(q, params, rule="reverse", chunk=CHUNK, traces="neuron", multiplicative=False, bottom_up_rule=None,
-          homeostasis=False, higher_layer_input=False, record_spikes=False, strengths=None, trial="reset",
-          pair_window=trials.PAIR_WINDOW, update="presentation", negative_counts="clip"):
-    """Build the network for bottom-up weights ``q`` (lower x higher) and parameters ``params`` (:data:`UNITS`).
-
-    ``strengths``: {"lower": array, ["higher": array]} of input strengths, one
-    row per presentation (default zeros for ``chunk`` presentations; a
-    standalone build takes each chunk's through run_args). ``trial``,
-    ``pair_window``, ``update``: the trial structure (:mod:`.trials`);
-    ``negative_counts``: "clip" or "subtract" (``models.lif``).
+    Values: the model variables of ``structure.model_values``, the state
+    (``w``, ``q``, their pending changes, ``input_gain``, ``<group>.<state>``)
+    and the input strengths of a chunk (``lower_strength``,
+    ``higher_strength``: presentations x neurons). Outputs: the state, and
+    with neuron-level traces the population spike rates of the lower layer
+    and of the higher layer's arrivals (``lower_rate``, ``arrivals_rate``).
     """
-    q = np.asarray(q, float)
-    if q.ndim != 2:
-        raise ParameterError("q", f"{OWNER}: q must be a 2-D matrix (lower x higher), got shape {q.shape}")
-    if rule not in stdp.VARIANTS:
-        raise ParameterError("rule", f"{OWNER}: unknown rule {rule!r}; choose one of {', '.join(stdp.VARIANTS)}")
-    if traces not in stdp.TRACES:
-        raise ParameterError("traces", f"{OWNER}: unknown traces {traces!r}; choose one of {', '.join(stdp.TRACES)}")
-    if bottom_up_rule is not None and bottom_up_rule not in stdp.VARIANTS:
-        raise ParameterError("bottom_up_rule", f"{OWNER}: unknown rule {bottom_up_rule!r}; choose one of {', '.join(stdp.VARIANTS)}")
-    check_trial(trial, pair_window, update, traces, negative_counts)
-    params = parameters(params)
-    if homeostasis and chunk % HOMEOSTASIS_EVERY:
-        raise ParameterError("chunk", f"{OWNER}: with homeostasis the chunk must be a multiple of {HOMEOSTASIS_EVERY}")
-    n_lower, n_higher = q.shape
-    strengths = strengths or {}
+    if not structure.complete:
+        raise ParameterError("structure", f"{OWNER}: give the sizes, delay and tau_stdp (structure.for_network)")
+    if copies != 1:
+        raise ParameterError("copies", f"{OWNER}: the two-layer network is built as one copy, got {copies}")
+    n_lower, n_higher, chunk = structure.n_lower, structure.n_higher, structure.chunk
     presentation_steps = trials.steps(PRESENTATION, DT)
-    neuron_params = {name: params[name] for name in ("tau_syn", "noise_rate", "sigma_noise")}
-    neuron_params.update(V_th=params["threshold"], g_per_input=G_PER_INPUT * params["drive_scale"],
-                         g_per_spike=G_PER_INPUT * params["synaptic_scale"])
-    input_params = {"sigma_input": params["sigma_input"], "input_delay": params["delay"], "presentation": PRESENTATION,
-                    "peak_rate": PEAK_RATE * params["input_scale"]}
-    if trial == "reset":
-        input_params.update(presentation_steps=presentation_steps, input_delay_steps=trials.steps(params["delay"], DT))
-    trace = traces == "neuron"
-    model_options = {"noise": True, "stdp_trace": trace, "negative_counts": negative_counts, "trial": trial}
-    timed = {"lower": TimedArray(strengths.get("lower", np.zeros((chunk, n_lower))), dt=PRESENTATION, name="lower_strength")}
-    lower_model = burbank_lif(external_input=True, homeostasis=homeostasis, **model_options)
-    extra = {"tau_stdp": params["tau_stdp"]} if trace else {}
-    lower = lower_model.neurons(n_lower, name="lower", functions={"strength": timed["lower"]},
-                                **neuron_params, **input_params, **extra)
+    trace = structure.traces == "neuron"
+    reset = structure.trial == "reset"
+    input_params = {"input_delay": structure.delay, "presentation": PRESENTATION}
+    if reset:
+        input_params.update(presentation_steps=presentation_steps, input_delay_steps=trials.steps(structure.delay, DT))
+    extra = {"tau_stdp": structure.tau_stdp} if trace else {}
+    model_options = {"noise": True, "stdp_trace": trace, "negative_counts": structure.negative_counts,
+                     "trial": structure.trial}
+    timed = {"lower": TimedArray(np.zeros((chunk, n_lower)), dt=PRESENTATION, name="lower_strength")}
+    lower = burbank_lif(external_input=True, homeostasis=structure.homeostasis, **model_options).neurons(
+        n_lower, name="lower", functions={"strength": timed["lower"]}, **input_params, **extra)
     lower.input_gain = 1
-    if higher_layer_input:
-        timed["higher"] = TimedArray(strengths.get("higher", np.zeros((chunk, n_higher))), dt=PRESENTATION, name="higher_strength")
+    if structure.higher_layer_input:
+        timed["higher"] = TimedArray(np.zeros((chunk, n_higher)), dt=PRESENTATION, name="higher_strength")
         higher = burbank_lif(external_input=True, **model_options).neurons(
-            n_higher, name="higher", functions={"strength": timed["higher"]}, **neuron_params, **input_params, **extra)
-        higher.input_gain = params["higher_input"]
+            n_higher, name="higher", functions={"strength": timed["higher"]}, **input_params, **extra)
     else:
-        higher = burbank_lif(**model_options).neurons(n_higher, name="higher", **neuron_params, **extra)
+        higher = burbank_lif(**model_options).neurons(n_higher, name="higher", **extra)
     objects = [lower, higher]
+    groups = {"lower": lower, "higher": higher}
     transmit = "g_post += g_per_spike_post * w"
-    bounds = {"w_min": -params["w_bound"], "w_max": params["w_bound"]}
-    steps_if_reset = presentation_steps if trial == "reset" else None
+    steps_if_reset = presentation_steps if reset else None
     if trace:
         (lower_source, lower_feed), (higher_source, higher_feed) = (
-            relay(group, params["delay"], params["tau_stdp"], presentation_steps=steps_if_reset) for group in (lower, higher))
+            relay(group, structure.delay, structure.tau_stdp, presentation_steps=steps_if_reset) for group in (lower, higher))
         objects += [lower_source, lower_feed, higher_source, higher_feed]
+        groups.update({lower_source.name: lower_source, higher_source.name: higher_source})
         delay = 0 * ms
     else:
-        lower_source, higher_source, delay = lower, higher, params["delay"]
-    if trial == "reset":
+        lower_source, higher_source, delay = lower, higher, structure.delay
+    if reset:
         for group in (lower, higher):
             trials.reset_at_presentation_start(group, TRIAL_RESET + ("\nstdp_trace = 0" if trace else ""), PRESENTATION)
         for group in (lower_source, higher_source) if trace else ():
             trials.reset_at_presentation_start(group, "arrived = 0\nstdp_trace = 0", PRESENTATION)
-    if pair_window is not None:
-        objects += [trials.expiry(group, pair_window, presentation_steps, DT)
+    if structure.pair_window is not None:
+        objects += [trials.expiry(group, structure.pair_window, presentation_steps, DT)
                     for group in (lower, higher, lower_source, higher_source)]
-    rule_update = trials.UPDATES[update]
-    if bottom_up_rule:
-        bottom_up = stdp.rule(bottom_up_rule, traces, multiplicative, rule_update).synapses(
-            lower_source, higher, transmit=transmit, tunable=("mu", "alpha", "w_min", "w_max"), name="bottom_up",
-            mu=params["zeta"] * params["mu"], alpha=params["alpha_q"], **bounds, **({} if trace else {"tau_stdp": params["tau_stdp"]}))
+    stdp_rule = {"traces": structure.traces, "multiplicative": structure.multiplicative,
+                 "update": trials.UPDATES[structure.update]}
+    tunable = ("mu", "alpha", "w_min", "w_max")
+    window = {} if trace else {"tau_stdp": structure.tau_stdp}
+    if structure.bottom_up_rule:
+        bottom_up = stdp.rule(structure.bottom_up_rule, **stdp_rule).synapses(
+            lower_source, higher, transmit=transmit, tunable=tunable, name="bottom_up", **window)
     else:
         bottom_up = Synapses(lower_source, higher, "w : 1", on_pre=transmit, name="bottom_up")
         bottom_up.connect()
-    bottom_up.w = q.ravel()  # Brian2 orders all-to-all synapses i-major: row i of q = synapses from lower i
     bottom_up.delay = delay
-    top_down = stdp.rule(rule, traces, multiplicative, rule_update).synapses(
-        higher_source, lower, transmit=transmit, tunable=("mu", "alpha", "w_min", "w_max"), name="top_down",
-        mu=params["mu"], alpha=params["alpha"], **bounds, **({} if trace else {"tau_stdp": params["tau_stdp"]}))
+    top_down = stdp.rule(structure.rule, **stdp_rule).synapses(
+        higher_source, lower, transmit=transmit, tunable=tunable, name="top_down", **window)
     top_down.delay = delay
-    if update == "presentation":
-        for synapses in (top_down, bottom_up) if bottom_up_rule else (top_down,):
+    plastic = (top_down, bottom_up) if structure.bottom_up_rule else (top_down,)
+    if structure.update == "presentation":
+        for synapses in plastic:
             trials.reset_at_presentation_start(synapses, stdp.APPLY_PENDING, PRESENTATION, name=f"{synapses.name}_apply")
-    seeder = NeuronGroup(1, SEEDER, name="seeder")
-    if record_spikes:
-        objects.append(SpikeMonitor(lower, name="lower_spikes"))
-    monitors = {}
+    outputs = {}
+    if structure.record_spikes:
+        spikes = SpikeMonitor(lower, name="lower_spikes")
+        objects.append(spikes)
+        outputs.update({"lower_spike_i": lambda: np.asarray(spikes.i[:], float),
+                        "lower_spike_t": lambda: np.asarray(spikes.t_[:])})
     if trace:
-        monitors = {"lower": PopulationRateMonitor(lower, name="lower_population"),
-                    "arrivals": PopulationRateMonitor(higher_source, name="higher_arrival_population")}
-        objects += list(monitors.values())
-    if homeostasis:
-        _homeostasis(lower, top_down, params)
-    objects += [bottom_up, top_down, seeder]
-    return TopDownNetwork(lower=lower, higher=higher, bottom_up=bottom_up, top_down=top_down, seeder=seeder,
-                          strengths=timed, objects=objects, params=params,
-                          plastic_bottom_up=bool(bottom_up_rule), monitors=monitors)
+        rates = {"lower_rate": PopulationRateMonitor(lower, name="lower_population"),
+                 "arrivals_rate": PopulationRateMonitor(higher_source, name="higher_arrival_population")}
+        objects += list(rates.values())
+        outputs.update({name: (lambda monitor=monitor: np.asarray(monitor.rate_[:], float)) for name, monitor in rates.items()})
+    if structure.homeostasis:
+        _homeostasis(lower, top_down)
+    objects += [bottom_up, top_down]
+    state = {"w": top_down.w, "q": bottom_up.w, "input_gain": lower.input_gain}
+    state.update({f"{label}_pending": synapses.dw_pending for label, synapses in (("w", top_down), ("q", bottom_up))
+                  if "dw_pending" in synapses.variables})
+    state.update({f"{label}.{name}": getattr(group, name) for label, group in groups.items() for name in NEURON_STATE
+                  if name in group.variables})
+    parameters = {f"{label}.{name}": getattr(group, name) for label, group in
+                  (("lower", lower), ("higher", higher), ("top_down", top_down), ("bottom_up", bottom_up))
+                  for name in ("noise_rate", "sigma_noise", "tau_syn", "V_th", "g_per_input", "g_per_spike",
+                               "sigma_input", "peak_rate", "input_cutoff", "mu", "alpha", "w_min", "w_max",
+                               "homeostasis_rate", "target_rate") if name in group.variables}
+    if structure.higher_layer_input:
+        parameters["higher.input_gain"] = higher.input_gain
+    strengths = {f"{side}_strength": array for side, array in timed.items()}
+    synapse_count = n_lower * n_higher
+    sizes = {name: synapse_count for name in state if name[0] in "wq"}
+    return Built(objects=objects, duration=chunk * PRESENTATION, values={**parameters, **state, **strengths},
+                 outputs={**state, **outputs}, sizes=sizes)
 
 
 def relay(group, delay, tau_stdp=20 * ms, name=None, presentation_steps=None):
@@ -228,65 +178,11 @@ def relay(group, delay, tau_stdp=20 * ms, name=None, presentation_steps=None):
     return arrivals, feed
 
 
-def _homeostasis(lower, top_down, params):
-    """Every HOMEOSTASIS_EVERY presentations: lower neurons compute h_i and scale their input gain, then their top-down weights."""
+def _homeostasis(lower, top_down):
+    """Every HOMEOSTASIS_EVERY presentations: lower neurons compute h_i and scale their input gain, then their
+    top-down weights (the rate and target are run-time values)."""
     period = HOMEOSTASIS_EVERY * PRESENTATION
     lower.namespace["period"] = period
-    lower.homeostasis_rate = params["gamma"] * params["mu"]
-    lower.target_rate = params["target_rate"]
     lower.run_regularly(HOMEOSTASIS, dt=period, when="end", order=0, name="homeostasis_neurons")
     top_down.run_regularly("w = clip(w * homeostatic_scale_post, w_min, w_max)", dt=period, when="end", order=1,
                            name="homeostasis_weights")
-
-
-STRUCTURE = {"rule": "reverse", "traces": "neuron", "multiplicative": False, "bottom_up_rule": None,
-             "homeostasis": False, "higher_layer_input": False, "record_spikes": False, "chunk": CHUNK,
-             "trial": "reset", "pair_window": trials.PAIR_WINDOW, "update": "presentation", "negative_counts": "clip"}
-
-
-def structure_of(**options):
-    """The options that change the compiled program (everything else goes in through run_args)."""
-    unknown = set(options) - set(STRUCTURE)
-    if unknown:
-        raise ParameterError(sorted(unknown)[0], f"{OWNER}: unknown option {sorted(unknown)[0]!r}; "
-                                                 f"valid options: {', '.join(STRUCTURE)}")
-    return {**STRUCTURE, **options}
-
-
-def state_variables(network):
-    """Variables carried from one chunk to the next: weights, gains, counters and membrane state."""
-    groups = {"lower": network.lower, "higher": network.higher}
-    groups.update({obj.name: obj for obj in network.objects if obj.name.endswith("_arrivals")})
-    variables = {"w": network.top_down.w, "q": network.bottom_up.w, "input_gain": network.lower.input_gain}
-    for label, synapses in (("w", network.top_down), ("q", network.bottom_up)):
-        if "dw_pending" in synapses.variables:
-            variables[f"{label}_pending"] = synapses.dw_pending
-    for label, group in groups.items():
-        for name in ("v", "g", "stdp_trace", "spike_count", "spikes_at_scaling", "homeostasis_started"):
-            if name in group.variables:
-                variables[f"{label}.{name}"] = getattr(group, name)
-    return variables
-
-
-def tunable_values(network, params):
-    """Run-time values of the parameters a compiled network takes through run_args."""
-    values = {network.top_down.mu: params["mu"], network.top_down.alpha: params["alpha"],
-              network.top_down.w_min: -params["w_bound"], network.top_down.w_max: params["w_bound"]}
-    for group in (network.lower, network.higher):
-        values.update({group.noise_rate: params["noise_rate"], group.sigma_noise: params["sigma_noise"],
-                       group.tau_syn: params["tau_syn"], group.V_th: params["threshold"],
-                       group.g_per_input: G_PER_INPUT * params["drive_scale"],
-                       group.g_per_spike: G_PER_INPUT * params["synaptic_scale"]})
-        if "sigma_input" in group.variables:
-            values.update({group.sigma_input: params["sigma_input"], group.peak_rate: PEAK_RATE * params["input_scale"]})
-    if network.plastic_bottom_up:
-        values.update({network.bottom_up.mu: params["zeta"] * params["mu"], network.bottom_up.alpha: params["alpha_q"],
-                       network.bottom_up.w_min: -params["w_bound"], network.bottom_up.w_max: params["w_bound"]})
-    if "homeostasis_rate" in network.lower.variables:
-        values.update({network.lower.homeostasis_rate: params["gamma"] * params["mu"],
-                       network.lower.target_rate: params["target_rate"]})
-    if "higher" in network.strengths:
-        values[network.higher.input_gain] = np.full(len(network.higher), params["higher_input"])
-    return values
-
-

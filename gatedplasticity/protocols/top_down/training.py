@@ -28,8 +28,8 @@ from ...results import atomic_write
 from ...weights import all_to_all, arrange
 from ..validation import positive_int
 from .inputs import input_strengths
-from .network import DT, OWNER, PRESENTATION, parameters, structure_of
-from .runner import CompiledNetwork, RuntimeNetwork, population_counts
+from .runner import population_counts, program as network_program, run_chunk
+from .structure import DT, OWNER, PRESENTATION, Parameters, Structure
 from .trials import pairs_per_presentation, steps
 
 
@@ -68,32 +68,35 @@ def weight_matrix(w, n_lower, n_higher):
     return arrange(w, all_to_all(n_higher, n_lower), (n_higher, n_lower)).T
 
 
-def train(q, c, seed, params, max_presentations=IF_MAX_PRESENTATIONS, backend="standalone", compiled=None,
-          c_higher=None, checkpoint=None, progress=True, keep_snapshots=(), **structure):
+def train(q, c, seed, params, structure=None, max_presentations=IF_MAX_PRESENTATIONS, backend="standalone",
+          program=None, c_higher=None, checkpoint=None, progress=True, keep_snapshots=()):
     """Train top-down weights until the run is classified (or ``max_presentations``).
 
     q : bottom-up weights (lower x higher). c : input cross-correlation
     matrix of the lower layer (``c_higher`` for the higher layer's input).
-    ``params``: every parameter of ``network.UNITS``. ``structure``:
-    options of ``network.STRUCTURE`` (rule, traces, chunk, ...).
-    ``compiled``: a :class:`CompiledNetwork` to reuse (standalone).
+    ``params``: :class:`.Parameters` (or a mapping of all of them);
+    ``structure``: a :class:`.Structure` of options (rule, traces, chunk,
+    ...; its sizes, delay and tau_stdp follow from ``q`` and ``params``).
+    ``program``: an open Program of the same complete structure to reuse
+    (e.g. a sweep's build); otherwise one is built and closed here.
     ``keep_snapshots``: presentations whose W (lower x higher) is returned
     besides the last one; every chunk's W is kept while needed for the verdict.
     """
     seed = streams.check_seed(seed, OWNER)
     max_presentations = positive_int("max_presentations", max_presentations, OWNER)
-    params = parameters(params)
-    structure = structure_of(**structure, higher_layer_input=params["higher_input"] > 0)
-    if structure["higher_layer_input"] and c_higher is None:
-        raise ParameterError("c_higher", f"{OWNER}: higher_input needs the higher layer's correlation matrix c_higher")
+    params = Parameters.of(params)
     q = np.asarray(q, float)
+    if q.ndim != 2:
+        raise ParameterError("q", f"{OWNER}: q must be a 2-D matrix (lower x higher), got shape {q.shape}")
+    structure = (structure or Structure()).for_network(q.shape, params)
+    if structure.higher_layer_input and c_higher is None:
+        raise ParameterError("c_higher", f"{OWNER}: higher_input needs the higher layer's correlation matrix c_higher")
     n_lower, n_higher = q.shape
     if np.shape(c) != (n_lower, n_lower):
         raise ParameterError("c", f"{OWNER}: c must be {n_lower} x {n_lower} like the lower layer, got {np.shape(c)}")
-    chunk = structure["chunk"]
-    n_chunks = -(-max_presentations // chunk)
+    chunk = structure.chunk
     input_rng = streams.generator(seed, "inputs")
-    sides = {"lower": c, **({"higher": c_higher} if structure["higher_layer_input"] else {})}
+    sides = {"lower": c, **({"higher": c_higher} if structure.higher_layer_input else {})}
 
     def draw(rows):
         return {side: input_strengths(matrix, rows, input_rng) for side, matrix in sides.items()}
@@ -104,37 +107,30 @@ def train(q, c, seed, params, max_presentations=IF_MAX_PRESENTATIONS, backend="s
         state, done, rows, snapshots = saved
         for _ in range(done // chunk):
             draw(chunk)  # keep the input stream where it was
-    def make_runner():
-        if backend == "runtime":
-            return RuntimeNetwork(q.shape, structure, params["delay"], params["tau_stdp"], draw(n_chunks * chunk - done), seed)
-        if compiled is not None and compiled.matches(q.shape, structure, params["delay"], params["tau_stdp"]):
-            return compiled
-        return CompiledNetwork(q.shape, structure, params["delay"], params["tau_stdp"])
-
+    reuse = program is not None and program.structure == structure and program.backend == backend
     target = np.linalg.pinv(q)  # Q^-1, compared with W (lower x higher)
     started, outcome, runner = time.perf_counter(), _outcome(rows), None
-    bar = tqdm(total=max_presentations, initial=done, desc=f"{structure['rule']} alpha={params['alpha']}",
+    bar = tqdm(total=max_presentations, initial=done, desc=f"{structure.rule} alpha={params.alpha}",
                unit="presentation", disable=not progress, leave=False)
     try:
         while outcome is None and done < max_presentations:
-            runner = runner or make_runner()
+            runner = runner or (program if reuse else network_program(structure, backend).open())
             counts = {side: state.get(f"{side}.spike_count", np.zeros(n)) for side, n in (("lower", n_lower), ("higher", n_higher))}
-            inputs = draw(chunk) if backend != "runtime" else {}
-            state = runner.run_chunk(state, inputs, streams.integer(seed, "chunk", done // chunk), params)
+            state, outputs = run_chunk(runner, state, draw(chunk), params, streams.integer(seed, "chunk", done // chunk))
             done += chunk
-            w = weight_matrix(effective_weights(state, params["w_bound"]), n_lower, n_higher)
+            w = weight_matrix(effective_weights(state, params.w_bound), n_lower, n_higher)
             snapshots[done] = w
             activity = {f"spikes_{side}": (state[f"{side}.spike_count"] - counts[side]).mean() / chunk for side in counts}
-            activity["pairs_top_down"] = _pairs(runner, structure, chunk, n_lower * n_higher)
-            caption = classify_if(snapshots, params["w_bound"], "absolute")
-            outcome = classify_if(snapshots, params["w_bound"]) or ("did not converge" if done >= max_presentations else None)
-            rows.append(_history_row(done, w, snapshots, target, activity, params["w_bound"], outcome, caption))
+            activity["pairs_top_down"] = _pairs(outputs, structure, n_lower * n_higher)
+            caption = classify_if(snapshots, params.w_bound, "absolute")
+            outcome = classify_if(snapshots, params.w_bound) or ("did not converge" if done >= max_presentations else None)
+            rows.append(_history_row(done, w, snapshots, target, activity, params.w_bound, outcome, caption))
             _forget_old(snapshots, done, keep_snapshots)
             _save_checkpoint(checkpoint, state, done, rows, snapshots)
             bar.update(chunk)
     finally:
         bar.close()
-        if runner is not None and runner is not compiled:
+        if runner is not None and not reuse:
             runner.close()
     if outcome is None and rows:  # resumed at (or past) its cap
         outcome = rows[-1]["outcome"] = "did not converge"
@@ -157,12 +153,12 @@ def _outcome(rows):
     return rows[-1]["outcome"] if rows else None
 
 
-def _pairs(runner, structure, chunk, synapses):
+def _pairs(outputs, structure, synapses):
     """Top-down spike pairs per synapse and presentation in the last chunk (NaN without population monitors)."""
-    counts = population_counts(runner.network, chunk * steps(PRESENTATION, DT))
+    counts = population_counts(outputs, structure, structure.chunk * steps(PRESENTATION, DT))
     if counts is None:
         return np.nan
-    window = None if structure["pair_window"] is None else steps(structure["pair_window"], DT)
+    window = None if structure.pair_window is None else steps(structure.pair_window, DT)
     return pairs_per_presentation(counts["lower"], counts["arrivals"], steps(PRESENTATION, DT), window) / synapses
 
 
