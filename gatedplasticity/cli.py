@@ -92,12 +92,12 @@ def list_figures(targets):
 def reproduce(figure_id, quick, seed, out, backend):
     """Simulate, plot, save and compare one figure; returns the exit code."""
     module = papers.get(figure_id)
-    backend = contract.requested_backend(module, backend)
+    contract.requested_backend(module, backend)  # both refused before the progress bar appears
+    contract.check_seed(module, seed)
     target = Path(out) / figure_id
     with tqdm(total=4, desc=figure_id, unit="step") as steps:
         steps.set_postfix_str("simulating")
-        data = module.simulate(seed=seed, quick=quick, backend=backend)
-        contract.check_result(module, data, backend)
+        data = contract.run(module, seed=seed, quick=quick, backend=backend)
         steps.update()
         steps.set_postfix_str("plotting")
         figure = module.plot(data)
@@ -113,7 +113,8 @@ def reproduce(figure_id, quick, seed, out, backend):
         steps.update()
     form = "quick" if quick and module.QUICK else ("full; this figure has no smaller form" if quick else "full")
     with pd.option_context("display.max_colwidth", 80, "display.width", 200, "display.precision", 6):
-        print(f"\n{figure_id} ({form}, seed {seed}, {data.backend}): published vs reproduced")
+        seeding = f"seed {data.seed}" if contract.seeded(module) else "deterministic"
+        print(f"\n{figure_id} ({form}, {seeding}, {data.backend}): published vs reproduced")
         print(table.to_string(index=False))
     print(f"simulation wall time {data.wall_time:.1f} s; results in {target}")
     failed = int((~table["passed"]).sum())
@@ -130,7 +131,8 @@ def parser():
     run = commands.add_parser("reproduce", help="reproduce one figure")
     run.add_argument("figure", help="figure id, e.g. burbank2012-fig1 (see 'list')")
     run.add_argument("--quick", action="store_true", help="smaller but faithful configuration")
-    run.add_argument("--seed", type=seed_argument, default=0, help="non-negative integer (default 0)")
+    run.add_argument("--seed", type=seed_argument, default=None,
+                     help="non-negative integer (default 0); refused for figures that do not depend on it")
     run.add_argument("--out", default="results", help="output folder (default: ./results)")
     run.add_argument("--backend", choices=contract.FIGURE_BACKENDS, default=None,
                      help="default: the figure's first supported backend (standalone: one C++ program, built once "

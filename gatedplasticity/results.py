@@ -93,6 +93,7 @@ class Result:
     backend: str = "runtime"
     quick: bool = False
     wall_time: float = 0.0
+    code: dict = None  # the code version that ran (read when the run started); default: read at saving
 
     def provenance(self):
         """Everything needed to tell how this result was made."""
@@ -104,7 +105,7 @@ class Result:
             "quick": self.quick,
             "wall_time_s": self.wall_time,
             "versions": package_versions(),
-            "code": code_version(),
+            "code": self.code or code_version(),
             "command": sys.argv,
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
             "tables": sorted(self.tables),
@@ -135,7 +136,7 @@ class Result:
         return cls(
             name=info["name"], tables=tables, arrays=arrays, params=info["params"],
             seed=info["seed"], backend=info["backend"], quick=info["quick"],
-            wall_time=info["wall_time_s"],
+            wall_time=info["wall_time_s"], code=info.get("code"),
         )
 
 

@@ -34,6 +34,12 @@ def test_reproduce_quick_writes_everything(tmp_path):
     assert '"seed": 3' in (folder / "provenance.json").read_text()
 
 
+def test_a_seed_for_a_deterministic_figure_is_refused(tmp_path):
+    result = run("reproduce", "milstein2021-fig1", "--seed", "2", "--out", str(tmp_path))
+    assert result.returncode == 2 and not any(tmp_path.iterdir())
+    assert result.stderr.strip().splitlines()[-1].startswith("gatedplasticity: --seed: milstein2021-fig1 does not depend")
+
+
 def test_unknown_figure_lists_valid_ones():
     result = run("reproduce", "rao2021-fig99")
     assert result.returncode == 2

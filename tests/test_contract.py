@@ -1,15 +1,21 @@
 """The figure contract (declared backends and quick form), the layering contract and the paper tables."""
 
+import ast
+import inspect
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from gatedplasticity import ParameterError, papers
 from gatedplasticity.papers import figure
 from gatedplasticity.parameters import tagged_table
+from gatedplasticity.results import code_version
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Figures whose --quick form takes well under a minute here: they run in full in the test below
@@ -18,13 +24,31 @@ CHEAP = {"burbank2012-fig1": "runtime", "burbank2012-fig2": "numpy", "legenstein
 
 
 @pytest.mark.parametrize("figure_id", papers.figure_ids())
-def test_every_figure_declares_a_consistent_contract(figure_id):
+def test_every_figure_declares_a_consistent_contract_and_the_runner_refuses_what_it_does_not_declare(figure_id):
     module = papers.get(figure_id)
     figure.check_contract(module)
     for backend in set(figure.FIGURE_BACKENDS) - set(module.BACKENDS):
         with pytest.raises(ParameterError, match="it supports") as error:
-            module.simulate(seed=0, quick=True, backend=backend, progress=False)  # refused before anything runs
+            figure.run(module, quick=True, backend=backend, progress=False)  # refused before anything runs
         assert error.value.parameter == "backend"
+    if not figure.seeded(module):
+        with pytest.raises(ParameterError, match="does not depend on the seed") as error:
+            figure.run(module, seed=1, quick=True, progress=False)
+        assert error.value.parameter == "seed"
+
+
+def seed_uses(function):
+    """Places where ``function`` reads its ``seed`` argument (the result's own stamping excluded)."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == "seed"
+            and isinstance(node.ctx, ast.Load)]
+
+
+@pytest.mark.parametrize("figure_id", [f for f in papers.figure_ids() if figure.seeded(papers.get(f))])
+def test_every_seeded_figure_passes_its_seed_on(figure_id):
+    """The figures too long to run twice here: a seeded figure's simulate must hand its seed to what it runs
+    (the cheap ones are run with two seeds below)."""
+    assert seed_uses(papers.get(figure_id).simulate), f"{figure_id} declares SEEDED but never reads its seed"
 
 
 def test_the_contract_check_fails_on_a_module_that_breaks_it():
@@ -32,22 +56,48 @@ def test_the_contract_check_fails_on_a_module_that_breaks_it():
 
     broken = types.ModuleType("gatedplasticity.papers.fake.fig1")
     broken.__dict__.update(PAPER="x", DESCRIPTION="x", BACKENDS=("runtime",), QUICK=True, plot=None, compare=None)
-    broken.simulate = lambda seed=0, quick=False, backend="standalone": None
+    broken.simulate = lambda seed=0, quick=False, backend="standalone", progress=True: None
     with pytest.raises(AssertionError, match="default backend"):
         figure.check_contract(broken)
     broken.BACKENDS = ("gpu",)
     with pytest.raises(AssertionError, match="BACKENDS"):
         figure.check_contract(broken)
+    broken.BACKENDS, broken.SEEDED = ("standalone",), "no"
+    with pytest.raises(AssertionError, match="SEEDED"):
+        figure.check_contract(broken)
+
+
+def test_the_study_seeds_follow_the_figure_seed_and_seed_0_keeps_the_registered_ones():
+    from gatedplasticity.papers.gatedplasticity2026 import study
+    from gatedplasticity.papers.gatedplasticity2026.parameters import VALUES
+
+    assert study.settings(0, quick=False)[0] == tuple(VALUES["seeds"]) and study.settings(0, quick=True)[0] == (0, 1)
+    one, two = study.settings(1, quick=False)[0], study.settings(2, quick=False)[0]
+    assert len(set(one + two)) == 2 * len(VALUES["seeds"]) and study.settings(1, quick=True)[0] == one[:2]
+
+
+def data_of(result):
+    return {**{name: table.to_numpy() for name, table in result.tables.items()}, **result.arrays}
+
+
+def same_data(first, second):
+    one, two = data_of(first), data_of(second)
+    return one.keys() == two.keys() and all(
+        np.shape(one[k]) == np.shape(two[k]) and pd.DataFrame(one[k]).equals(pd.DataFrame(two[k])) for k in one)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("figure_id", sorted(CHEAP))
-def test_cheap_quick_forms_run_on_the_requested_backend_and_pass_their_comparison(figure_id):
+def test_cheap_quick_forms_run_on_the_requested_backend_pass_and_follow_their_seed(figure_id):
     module = papers.get(figure_id)
-    data = module.simulate(seed=0, quick=True, backend=CHEAP[figure_id], progress=False)
-    assert data.backend == CHEAP[figure_id]
+    data = figure.run(module, quick=True, backend=CHEAP[figure_id], progress=False)
+    assert (data.name, data.backend, data.seed, data.quick) == (figure_id, CHEAP[figure_id], 0, True)
+    assert data.code == code_version() and data.wall_time > 0
     table = module.compare(data)
     assert table["passed"].all(), table.to_string()
+    other = figure.run(module, seed=1, quick=True, backend=CHEAP[figure_id], progress=False)
+    assert not same_data(data, other), "two seeds must give different data"
+    assert same_data(data, figure.run(module, seed=0, quick=True, backend=CHEAP[figure_id], progress=False))
 
 
 def test_import_layers_hold():

@@ -1,24 +1,33 @@
-"""The figure contract and the helpers every figure module shares: style, comparison rows, saving.
+"""The figure contract, its runner, and the helpers every figure module shares: style, comparison rows, saving.
 
 A figure module ``papers/<paper>/figN.py`` declares ``PAPER``,
-``DESCRIPTION``, ``BACKENDS`` (the backends it runs on, the default first)
-and ``QUICK`` (whether ``--quick`` is a smaller form), and offers
-``simulate(seed, quick, backend)`` -> Result (its ``backend`` the one that
-ran), ``plot(data)`` -> Figure and ``compare(data)`` -> DataFrame with the
-columns quantity, published, reproduced, tolerance, passed.
+``DESCRIPTION``, ``BACKENDS`` (the backends it runs on, the default first),
+``QUICK`` (whether ``--quick`` is a smaller form) and, if its data do not
+depend on the seed, ``SEEDED = False``; it offers
+``simulate(seed, quick, backend, progress)`` -> Result holding the data only,
+``plot(data)`` -> Figure and ``compare(data)`` -> DataFrame with the columns
+quantity, published, reproduced, tolerance, passed.
+
+:func:`run` owns the contract: it refuses a backend the figure does not
+declare and a seed it would ignore, times the simulation and stamps the
+Result with figure id, seed, backend, quick flag, wall time and the code
+version read when the run started.
 """
 
 import inspect
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal, get_args
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..backends import Backend
 from ..parameters import ParameterError
-from ..results import atomic_write
+from ..results import atomic_write, code_version
 
 STYLE = Path(__file__).with_name("gatedplasticity.mplstyle")
 COMPARISON_COLUMNS = ["quantity", "published", "reproduced", "tolerance", "passed"]
@@ -72,8 +81,10 @@ def save_figure(figure, path):
 
 
 #: Backends a figure may declare: Brian2's two, or "numpy" for a model that runs in plain NumPy.
-FIGURE_BACKENDS = ("standalone", "runtime", "numpy")
+FigureBackend = Literal[Backend, "numpy"]
+FIGURE_BACKENDS = get_args(FigureBackend)
 CONTRACT = ("PAPER", "DESCRIPTION", "BACKENDS", "QUICK", "simulate", "plot", "compare")
+DEFAULT_SEED = 0
 
 
 def check_contract(module):
@@ -82,28 +93,58 @@ def check_contract(module):
     assert not missing, f"{module.__name__} lacks {', '.join(missing)}"
     assert module.BACKENDS and set(module.BACKENDS) <= set(FIGURE_BACKENDS), f"{module.__name__}: BACKENDS {module.BACKENDS}"
     assert isinstance(module.QUICK, bool), f"{module.__name__}: QUICK must be True or False"
+    assert isinstance(seeded(module), bool), f"{module.__name__}: SEEDED must be True or False"
     signature = inspect.signature(module.simulate).parameters
-    assert {"seed", "quick", "backend"} <= set(signature), f"{module.__name__}.simulate needs seed, quick, backend"
+    assert {"seed", "quick", "backend", "progress"} <= set(signature), \
+        f"{module.__name__}.simulate needs seed, quick, backend, progress"
     assert signature["backend"].default == module.BACKENDS[0], \
         f"{module.__name__}.simulate's default backend must be BACKENDS[0] = {module.BACKENDS[0]!r}"
 
 
-def supported(module, backend):
-    """``backend`` if the figure ``module`` (or its name) supports it; ParameterError listing the supported ones otherwise."""
-    module = sys.modules[module] if isinstance(module, str) else module
+def figure_id(module):
+    """``<paper>-fig<N>`` of a figure module."""
+    return module.__name__.split(".", 2)[-1].replace(".", "-")
+
+
+def seeded(module):
+    """Whether the figure's data depend on the seed (``SEEDED``, default True)."""
+    return getattr(module, "SEEDED", True)
+
+
+def requested_backend(module, backend):
+    """The backend a reproduction runs on: ``backend``, or the figure's first when None; ParameterError
+    naming --backend when the figure does not declare it."""
+    if backend is None:
+        return module.BACKENDS[0]
     if backend not in module.BACKENDS:
-        name = module.__name__.split(".", 2)[-1].replace(".", "-")
-        raise ParameterError("backend", f"--backend: {name} does not run on {backend!r}; "
+        raise ParameterError("backend", f"--backend: {figure_id(module)} does not run on {backend!r}; "
                                         f"it supports {', '.join(module.BACKENDS)}")
     return backend
 
 
-def requested_backend(module, backend):
-    """The backend a reproduction runs on: ``backend``, or the figure's first when None."""
-    return module.BACKENDS[0] if backend is None else supported(module, backend)
+def check_seed(module, seed):
+    """The seed to run with: ``seed``, or the default when None; a seed given to a figure that ignores
+    seeds raises ParameterError naming --seed."""
+    if seed is None:
+        return DEFAULT_SEED
+    if not seeded(module):
+        raise ParameterError("seed", f"--seed: {figure_id(module)} does not depend on the seed (it is deterministic); "
+                                     f"run it without --seed")
+    return seed
 
 
-def check_result(module, data, backend):
-    """The provenance must record the backend that actually ran: the one requested."""
-    if data.backend != backend:
-        raise RuntimeError(f"{module.__name__} was asked for {backend!r} but reports {data.backend!r}")
+def run(module, seed=None, quick=False, backend=None, progress=True):
+    """Simulate figure ``module`` under the contract; returns its Result, stamped.
+
+    ``seed``: None for the default (0). Refuses (ParameterError) a backend
+    the figure does not declare and a seed it would ignore, before anything
+    runs; the code version is read at the start, so the provenance names
+    the code that ran.
+    """
+    backend = requested_backend(module, backend)
+    seed = check_seed(module, seed)
+    code, started = code_version(), time.perf_counter()
+    data = module.simulate(seed=seed, quick=quick, backend=backend, progress=progress)
+    data.name, data.seed, data.backend, data.quick = figure_id(module), seed, backend, quick
+    data.wall_time, data.code = time.perf_counter() - started, code
+    return data

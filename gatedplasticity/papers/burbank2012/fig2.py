@@ -10,8 +10,6 @@ and inputs: they must end with an eigenvalue of WQ above 1. ``--quick`` is
 the same (the model is cheap).
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -20,7 +18,7 @@ from ... import streams
 from ...models import linear
 from ...protocols.linear import train
 from ...results import Result
-from ..figure import check, check_bound, comparison, style, supported
+from ..figure import check, check_bound, comparison, style
 
 PAPER = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393"
 DESCRIPTION = "Linear model, 20 x 20: dep-rSTDP converges to W = Q^-1/alpha; the other rules grow strong loops (Fig 2)"
@@ -38,8 +36,6 @@ PUBLISHED_PRESENTATIONS = 2005  # converged after ~2005 presentations [P]
 
 def simulate(seed=0, quick=False, backend="numpy", progress=True):
     """Train every rule type on one Q; keep W snapshots of the dep-rSTDP run."""
-    supported(__name__, backend)
-    started = time.perf_counter()
     q = linear.q_matrix(N, EPS, seed=streams.integer(seed, "Q"), smooth=True)
     histories, outcomes, arrays = [], [], {"Q": q}
     for label, (rule, alpha) in RULE_TYPES.items():
@@ -56,7 +52,6 @@ def simulate(seed=0, quick=False, backend="numpy", progress=True):
         tables={"history": pd.concat(histories, ignore_index=True), "outcomes": pd.DataFrame(outcomes)},
         arrays=arrays,
         params={"n": N, "eps": EPS, "alpha": ALPHA, "mu": MU, "presentations": PRESENTATIONS, "rule_types": RULE_TYPES},
-        seed=seed, backend="numpy", quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

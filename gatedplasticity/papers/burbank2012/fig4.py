@@ -10,12 +10,10 @@ quick runs are the calibration's stage 2 for the chosen values
 target, not a held-out result.
 """
 
-import time
-
 import matplotlib.pyplot as plt
 
 from ...results import Result
-from ..figure import check, comparison, style, supported
+from ..figure import check, comparison, style
 from . import training as common
 
 PAPER = common.PAPER
@@ -27,16 +25,13 @@ PUBLISHED = {"dep-rSTDP": "converged", "pot-rSTDP": "extreme weights", "dep-cSTD
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    supported(__name__, backend)
-    started = time.perf_counter()
     q, c = common.q_and_c()
     trainings = {label: common.run(seed, quick, q, c, progress=progress, rule=rule, alpha=alpha)
                  for label, (rule, alpha) in common.RULE_TYPES.items()}
     arrays = {f"W_final_{label}": common.final_weights(t) for label, t in trainings.items()}
     return Result(name="burbank2012-fig4", tables={"history": common.history_table(trainings),
                                                      "outcomes": common.outcome_table(trainings)},
-                  arrays=arrays, params={"rule_types": common.RULE_TYPES, "cap": common.cap(quick)},
-                  seed=seed, backend="standalone", quick=quick, wall_time=time.perf_counter() - started)
+                  arrays=arrays, params={"rule_types": common.RULE_TYPES, "cap": common.cap(quick)})
 
 
 def compare(data):

@@ -16,13 +16,11 @@ capable). ``--quick``: F in {20, 80} with gamma = 1; multiplicative; Q by
 dep-rSTDP or dep-cSTDP with zeta = 1; cap 150,000 presentations.
 """
 
-import time
-
 import matplotlib.pyplot as plt
 from brian2 import Hz
 
 from ...results import Result
-from ..figure import check, comparison, style, supported
+from ..figure import check, comparison, style
 from . import training as common
 from .fig5 import converged_fraction, fractions, plot_outcomes, run_grid
 
@@ -43,8 +41,6 @@ MECHANISMS = {
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None):
-    supported(__name__, backend)
-    started = time.perf_counter()
     tables, fixed = {}, {**FIXED, "max_presentations": common.cap(quick)}
     for mechanism, (grid, quick_grid) in MECHANISMS.items():
         name = f"burbank2012-fig6-{mechanism.replace(' ', '-')}"
@@ -53,8 +49,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
         tables[f"runs_{mechanism}"] = runs
         tables[f"fractions_{mechanism}"] = fractions(runs)
     return Result(name="burbank2012-fig6", tables={k.replace(" ", "_"): v for k, v in tables.items()},
-                  params={"mechanisms": {m: (q if quick else g) for m, (g, q) in MECHANISMS.items()}, "fixed": fixed},
-                  seed=seed, backend="standalone", quick=quick, wall_time=time.perf_counter() - started)
+                  params={"mechanisms": {m: (q if quick else g) for m, (g, q) in MECHANISMS.items()}, "fixed": fixed})
 
 
 def compare(data):

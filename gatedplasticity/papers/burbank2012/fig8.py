@@ -11,14 +11,12 @@ capped at 150,000 presentations, 30 stimuli per probe. Held-out
 validation of the calibration (``docs/burbank2012-calibration.md``).
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from ...protocols import top_down
 from ...results import Result
-from ..figure import check_bound, comparison, style, supported
+from ..figure import check_bound, comparison, style
 from . import reconstruction
 from . import training as common
 from .parameters import network_parameters
@@ -31,8 +29,6 @@ STIMULI = {False: 100, True: 30}
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    supported(__name__, backend)
-    started = time.perf_counter()
     q, c = common.q_and_c()
     q = reconstruction.reconstruction_q(q)
     training = common.run(seed, quick, q, c, progress=progress, rule="reverse", alpha=1.2)
@@ -44,8 +40,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
                 for n, w in sorted(probes.items())]
     return Result(name="burbank2012-fig8", tables={"reconstruction": pd.concat(rows, ignore_index=True),
                                                      "history": training.history},
-                  params={"stimuli": stimuli, "cap": common.cap(quick), "q": "2Q - mean(Q) + 0.5"},
-                  seed=seed, backend="standalone", quick=quick, wall_time=time.perf_counter() - started)
+                  params={"stimuli": stimuli, "cap": common.cap(quick), "q": "2Q - mean(Q) + 0.5"})
 
 
 def summary(data):

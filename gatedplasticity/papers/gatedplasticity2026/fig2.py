@@ -13,9 +13,8 @@ included (docs/multilayer-study.md, XOR round 1).
 from sklearn.linear_model import LogisticRegression
 
 from ...protocols.multilayer import tasks
-from ..figure import check_bound, comparison, supported
+from ..figure import check_bound, comparison
 from . import study
-from .fig1 import settings
 from .parameters import VALUES
 
 PAPER = "gatedplasticity study (after Sacramento et al. 2018, Galloni et al. 2025, Lillicrap et al. 2016)"
@@ -31,11 +30,10 @@ def linear_limit(dataset):
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    """Train every method on the XOR clouds (data seed 0, as designed); ``seed`` offsets nothing."""
-    supported(__name__, backend)
-    seeds, epochs = settings(quick)
+    """Train every method on the XOR clouds (data seed 0, as designed) with the study's seeds of ``seed``."""
+    seeds, epochs = study.settings(seed, quick)
     dataset = tasks.xor_clouds(spread=VALUES["xor_spread"], seed=0, tuning=VALUES["xor_tuning"])
-    return study.run("gatedplasticity2026-fig2", dataset, VALUES["xor_sizes"], seeds, epochs, backend, quick,
+    return study.run("gatedplasticity2026-fig2", dataset, VALUES["xor_sizes"], seeds, epochs, backend,
                      linear=linear_limit(dataset))
 
 

@@ -10,9 +10,8 @@ docs/multilayer-study.md after the one-layer results, before this ran.
 """
 
 from ...protocols.multilayer import tasks
-from ..figure import supported
 from . import study
-from .fig1 import compare, settings
+from .fig1 import compare
 from .parameters import VALUES
 
 PAPER = "gatedplasticity study (after Sacramento et al. 2018, Galloni et al. 2025, Akrout et al. 2019)"
@@ -24,10 +23,9 @@ __all__ = ["PAPER", "DESCRIPTION", "BACKENDS", "QUICK", "simulate", "plot", "com
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    """Train every method on digits with two hidden layers; ``seed`` offsets nothing (fixed study seeds)."""
-    supported(__name__, backend)
-    seeds, epochs = settings(quick)
-    return study.run("gatedplasticity2026-fig3", tasks.digits(), VALUES["deep_sizes"], seeds, epochs, backend, quick)
+    """Train every method on digits with two hidden layers, with the study's seeds of ``seed``."""
+    seeds, epochs = study.settings(seed, quick)
+    return study.run("gatedplasticity2026-fig3", tasks.digits(), VALUES["deep_sizes"], seeds, epochs, backend)
 
 
 def plot(data):

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ... import streams
 from ...analysis import classification
 from ...protocols.multilayer import METHODS, reference, training
 from ...results import Result
@@ -34,9 +35,16 @@ def block_parameters(methods):
             for key in methods}
 
 
-def run(name, dataset, sizes, seeds, epochs, backend, quick, linear=None):
+def settings(seed, quick):
+    """(seeds, epochs) of the full or quick form for the figure's ``seed``: seed 0 runs the registered study
+    seeds (parameters.py), any other seed as many seeds drawn from its ``"study seed"`` streams."""
+    count = 2 if quick else len(VALUES["seeds"])
+    seeds = VALUES["seeds"] if seed == 0 else tuple(streams.integer(seed, "study seed", k) for k in range(len(VALUES["seeds"])))
+    return tuple(seeds[:count]), VALUES["epochs"] // 2 if quick else VALUES["epochs"]
+
+
+def run(name, dataset, sizes, seeds, epochs, backend, linear=None):
     """Train every method; a Result with the learning curves, the accuracy summary and the alignment angles."""
-    started = time.perf_counter()
     curves, angles, walls = [], [], {}
     by_method = block_parameters(COMPILED)
     # The ablation's step size differs: one network per distinct parameter set, all methods of a set together.
@@ -68,8 +76,7 @@ def run(name, dataset, sizes, seeds, epochs, backend, quick, linear=None):
               "wall_times": pd.DataFrame({"run": list(walls), "wall_s": list(walls.values())})}
     arrays = {} if linear is None else {"linear_accuracy": np.array([linear])}
     return Result(name=name, tables=tables, arrays=arrays,
-                  params={"sizes": sizes, "seeds": seeds, "epochs": epochs, **SELECTED, "decay": VALUES["decay"]},
-                  seed=int(seeds[0]), backend=backend, quick=quick, wall_time=time.perf_counter() - started)
+                  params={"sizes": sizes, "seeds": seeds, "epochs": epochs, **SELECTED, "decay": VALUES["decay"]})
 
 
 def accuracy_of(data, method):

@@ -7,15 +7,13 @@ shows one example; the comparison checks its qualitative claims on this
 run (``--quick`` is the same single run).
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from ...analysis import bci as metrics
 from ...results import Result
-from ..figure import check_bound, comparison, style, supported
+from ..figure import check_bound, comparison, style
 from . import experiment as common
 
 PAPER = common.PAPER
@@ -27,8 +25,6 @@ EVERY = 100  # plotted time points [P]
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """One Calibration -> Control -> Perturbation experiment at 50%."""
-    supported(__name__, backend)
-    started = time.perf_counter()
     result = common.experiment({"50%": (1, 0.5)}, seed, backend, progress)
     trajectory = result.record.trajectories[result.session("perturbation")]
     active = trajectory["active"][:, 0] > 0
@@ -44,7 +40,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         tables={"reward": reward, "pds": pds, "shifts": result.shifts(), "trials": result.trials()},
         params={"eta": common.ETA, "nu": common.NU, "kappa": common.KAPPA, "axis": axis.tolist(),
                 "targets_per_session": common.TARGETS},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

@@ -10,13 +10,11 @@ first and the last 32 targets of the Perturbation session ("+-": SD over
 trials).
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ...results import Result
-from ..figure import check, check_bound, comparison, style, supported
+from ..figure import check, check_bound, comparison, style
 from . import experiment as common
 
 PAPER = common.PAPER
@@ -35,9 +33,7 @@ DEVIATION_TOLERANCE = {"early": 4.0, "late": 2.0}
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Run both perturbation levels; returns per-unit shifts, per-trial deviations and the summary."""
-    supported(__name__, backend)
     runs = common.runs_per_condition(quick)
-    started = time.perf_counter()
     result = common.experiment({level: (runs, fraction) for level, fraction in LEVELS.items()}, seed, backend, progress)
     shifts, trials = result.shifts(), result.trials()
     return Result(
@@ -45,7 +41,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         tables={"shifts": shifts, "trials": trials, "summary": common.summary(shifts, trials).reset_index()},
         params={"runs_per_condition": runs, "levels": LEVELS, "eta": common.ETA, "nu": common.NU, "kappa": common.KAPPA,
                 "targets_per_session": common.TARGETS, "sessions": result.session_names},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

@@ -14,8 +14,6 @@ reference. Test: paired t-test over runs of the per-run group means,
 rotated vs non-rotated.
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -23,7 +21,7 @@ from brian2 import Hz
 
 from ...protocols.bci import FILTER_RESETS
 from ...results import Result
-from ..figure import check_bound, comparison, style, supported
+from ..figure import check_bound, comparison, style
 from . import experiment as common
 
 PAPER = common.PAPER
@@ -47,9 +45,7 @@ def cell(rule, reading, multiplier):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Each rule under each filter reading, all its eta multipliers in one compiled network (``--quick``: 6 runs each)."""
-    supported(__name__, backend)
     runs = common.runs_per_condition(quick)
-    started = time.perf_counter()
     shifts, trials, completed = [], [], []
     eta = float(common.ETA * Hz**2)
     for reading in READINGS:
@@ -73,7 +69,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         params={"runs_per_rule": runs, "eta_eh": eta, "multipliers": MULTIPLIERS, "nu": common.NU,
                 "kappa": common.KAPPA, "fraction": 0.5, "targets_per_session": common.TARGETS,
                 "filter_reset": reading, "chosen": chosen},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

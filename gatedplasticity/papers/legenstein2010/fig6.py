@@ -8,15 +8,13 @@ C, D repeat the Washout with a larger learning rate (FAST_WASHOUT x eta
 [R: the paper gives no value]), which the paper shows converges faster.
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from ...analysis import bci as metrics
 from ...results import Result
-from ..figure import check_bound, comparison, style, supported
+from ..figure import check_bound, comparison, style
 from . import experiment as common
 
 PAPER = common.PAPER
@@ -55,9 +53,7 @@ def washout_curves(result):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Both levels with the normal and the fast Washout, in one network."""
-    supported(__name__, backend)
     runs = common.runs_per_condition(quick)
-    started = time.perf_counter()
     conditions = {f"{level}{suffix}": (runs, fraction) for suffix in ("", " fast washout") for level, fraction in LEVELS.items()}
     washout_eta = np.repeat([1.0, 1.0, FAST_WASHOUT, FAST_WASHOUT], runs) * common.ETA
     result = common.experiment(conditions, seed, backend, progress, sessions=("control", "perturbation", "washout"),
@@ -67,7 +63,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         tables={"washout": washout_curves(result), "shifts": result.shifts()},
         params={"runs_per_condition": runs, "eta": common.ETA, "fast_washout_factor": FAST_WASHOUT, "nu": common.NU,
                 "kappa": common.KAPPA, "record_every_steps": RECORD_EVERY, "targets_per_session": common.TARGETS},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

@@ -10,8 +10,6 @@ rescaled to each neuron's initial L2 norm (the paper's control for weight
 growth).
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -21,7 +19,7 @@ from scipy.stats import ttest_rel
 from ... import streams
 from ...analysis import bci as metrics
 from ...results import Result
-from ..figure import check, check_bound, comparison, style, supported
+from ..figure import check, check_bound, comparison, style
 from . import experiment as common
 
 PAPER = common.PAPER
@@ -42,9 +40,7 @@ def jitter(tuning, decoder, directions, seed):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train at 50%, then measure jitter before/after on the same directions and noise."""
-    supported(__name__, backend)
     runs = common.runs_per_condition(quick)
-    started = time.perf_counter()
     result = common.experiment({"50%": (runs, 0.5)}, seed, backend, progress)
     session = result.session("perturbation")
     decoder = result.record.blocks[session].decoder
@@ -68,7 +64,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         tables={"jitter": jitter_table, "reach": reach, "shifts": result.shifts()},
         params={"runs": runs, "directions": DIRECTIONS, "noise_samples": NOISE_SAMPLES, "eta": common.ETA,
                 "nu": common.NU, "kappa": common.KAPPA},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

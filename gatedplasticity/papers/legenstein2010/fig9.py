@@ -15,8 +15,6 @@ target also track cursor speed, which exploration raises (rectified noise
 adds to the mean rate). ``--quick``: a 3 x 3 grid with 3 runs per cell.
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 from brian2 import Hz
@@ -24,7 +22,7 @@ from brian2 import Hz
 from ... import sweep
 from ...backends import cache_root
 from ...results import Result
-from ..figure import check_bound, comparison, style, supported
+from ..figure import check_bound, comparison, style
 from . import experiment as common
 from .sweeps import BCI_PERTURBATION
 
@@ -47,9 +45,7 @@ def sweep_folder(quick, seed, backend):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """One sweep point per (nu, eta) cell; returns one row per cell."""
-    supported(__name__, backend)
     grid, runs = (QUICK_GRID if quick else GRID), RUNS[quick]
-    started = time.perf_counter()
     eta = float(common.ETA * Hz**2)
     cells = [{"nu": nu * Hz, "eta": factor * common.ETA, "fraction": 0.5, "runs": runs, "targets": common.TARGETS,
               "control": 0, "normalise": 1, "steps_per_target": 90, "backend": backend}
@@ -62,7 +58,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         tables={"landscape": landscape},
         params={"grid": grid, "runs_per_cell": runs, "eta": common.ETA, "kappa": common.KAPPA, "fraction": 0.5,
                 "normalise": True, "targets_per_session": common.TARGETS},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

@@ -8,8 +8,6 @@ within +-20 cm of the reward, against the fraction a uniform tiling gives
 (40/187). ``--quick``: 100 cells. Runs compiled (standalone) by default.
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -18,7 +16,7 @@ from brian2 import cm, second
 from ...analysis import place_fields
 from ...protocols import track as protocol
 from ...results import Result
-from ..figure import check_bound, comparison, style, supported
+from ..figure import check_bound, comparison, style
 from . import fields as common
 from .parameters import VALUES
 
@@ -33,8 +31,6 @@ BASE_RATE, REWARD_RATE = VALUES["base_rate"], VALUES["reward_rate"]
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    supported(__name__, backend)
-    started = time.perf_counter()
     track = protocol.track(LAPS, speed=VALUES["speed_cm_s"] * cm / second)
     run = protocol.run(track, n_cells=CELLS[quick], n_inputs=common.N_INPUTS, base_rate=BASE_RATE, reward_rate=REWARD_RATE,
                        reward_position=REWARD_CM * cm, seed=seed, backend=backend, progress=progress)
@@ -54,8 +50,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
                                                      "plateaus": run.plateaus},
                   arrays={"positions": positions, "ramps": ramps},
                   params={"cells": CELLS[quick], "laps": LAPS, "reward_cm": REWARD_CM, "zone_cm": ZONE_CM,
-                          "field_mV": FIELD_MV, "base_rate": BASE_RATE, "reward_rate": REWARD_RATE},
-                  seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started)
+                          "field_mV": FIELD_MV, "base_rate": BASE_RATE, "reward_rate": REWARD_RATE})
 
 
 def compare(data):

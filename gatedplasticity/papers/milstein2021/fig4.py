@@ -13,13 +13,12 @@ fitting tool checked on data with a known answer.
 """
 
 import tempfile
-import time
 
 import numpy as np
 
 from ...fitting import fit, report
 from ...results import Result
-from ..figure import check, check_bound, comparison, supported
+from ..figure import check, check_bound, comparison
 from . import recordings
 
 PAPER = "Milstein et al. 2021, eLife 10:e73046 (the BTSP model); fitted as their recordings were, to synthetic data"
@@ -34,8 +33,6 @@ TOLERANCES = {"k_plus": ("relative", 0.20), "k_minus": ("relative", 0.25), "th_p
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    supported(__name__, backend)
-    started = time.perf_counter()
     settings = SETTINGS[quick]
     data = recordings.load(inductions=settings["inductions"])
     with tempfile.TemporaryDirectory() as folder:
@@ -47,8 +44,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     return Result(name="milstein2021-fig4", tables={"parameters": parameters, "history": result.history,
                                                      "comparison": result.comparison},
                   arrays={"loss": np.array([result.loss, result.published_loss])},
-                  params={**settings, "truth": recordings.TRUTH, "evaluations": result.evaluations},
-                  seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started)
+                  params={**settings, "truth": recordings.TRUTH, "evaluations": result.evaluations})
 
 
 def compare(data):

@@ -16,8 +16,6 @@ Values: ``parameters.TABLE`` (the clusters are [R], calibrated so that
 exact logistic regression reaches 0.361 nats, as in the paper).
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -27,7 +25,7 @@ from ... import streams
 from ...analysis import dlr as metrics
 from ...results import Result
 from ...rules import dlr
-from ..figure import check, check_bound, comparison, style, supported
+from ..figure import check, check_bound, comparison, style
 from .parameters import BETA, DT, MIXTURE, PRESENTATION, U0, VALUES
 from .training import features, initial_weights, train_single_branch, with_bias
 
@@ -48,9 +46,7 @@ def setup(quick):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train DLR (spiking) and the perceptron; evaluate against logistic regression."""
-    supported(__name__, backend)
     config = setup(quick)
-    started = time.perf_counter()
     history = train_single_branch(config["runs"], config["presentations"], config["record_every"], seed, backend,
                                   progress)
     x_eval, z_eval = MIXTURE.sample(EVALUATION_SAMPLES, streams.generator(seed, "evaluation sample"))
@@ -91,7 +87,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
                 "perceptron_eta0": PERCEPTRON_ETA0, "bias": BIAS, "presentation": PRESENTATION, "dt": DT,
                 "evaluation_samples": EVALUATION_SAMPLES,
                 "mixture": {"means_Hz": MIXTURE.means, "sds_Hz": MIXTURE.sds, "angles_rad": MIXTURE.angles, "priors": MIXTURE.priors}},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

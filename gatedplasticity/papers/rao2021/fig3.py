@@ -40,7 +40,7 @@ from ... import streams
 from ...analysis import dlr as dlr_metrics
 from ...analysis import moving_object as metrics
 from ...results import Result
-from ..figure import check, comparison, style, supported
+from ..figure import check, comparison, style
 from .parameters import BETA, DT, PRESENTATION, TASK, U0, VALUES
 from .training import train_grid
 
@@ -67,7 +67,6 @@ def setup(quick):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train the 30 x 30 grid, then compare its predictions with the ground truth on unseen samples."""
-    supported(__name__, backend)
     config = setup(quick)
     started = time.perf_counter()
     pixels = config["pixels"]
@@ -96,7 +95,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
                 "beta_per_mV": BETA, "u0_mV": U0, "presentation": PRESENTATION, "dt": DT,
                 "prediction_repeats": PREDICTION_REPEATS, "training_wall_time_s": training_time,
                 "task": {k: v for k, v in TASK.__dict__.items()}},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 

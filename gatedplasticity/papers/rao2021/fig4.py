@@ -28,8 +28,6 @@ sample, evaluated on a separate test sample (expected PSP averages,
 rates x 8 ms), next to the Bayes-optimal NLL.
 """
 
-import time
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -38,7 +36,7 @@ from brian2 import Hz
 from ... import streams
 from ...analysis import dlr as metrics
 from ...results import Result
-from ..figure import check_bound, comparison, style, supported
+from ..figure import check_bound, comparison, style
 from .parameters import (
     BETA,
     CONFIGURATIONS,
@@ -97,9 +95,7 @@ def summary(data):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train every configuration on OR, AND and XOR; evaluate NLL against Bayes-optimal."""
-    supported(__name__, backend)
     config = setup(quick)
-    started = time.perf_counter()
     tables, arrays = [], {}
     for index, name in enumerate(CONFIGURATIONS):
         weights = train_branches(name, config["presentations"], config["initialisations"],
@@ -113,7 +109,6 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
                 "configurations": {name: [b, i, r, p, m] for name, (b, i, r, p, m) in CONFIGURATIONS.items()},
                 "cluster_means_Hz": VALUES["fig4_cluster_means_Hz"], "cluster_sd_Hz": VALUES["fig4_cluster_sd_Hz"],
                 "labels": DATASETS},
-        seed=seed, backend=backend, quick=quick, wall_time=time.perf_counter() - started,
     )
 
 
