@@ -43,7 +43,7 @@ import time
 import numpy as np
 from brian2 import ms, prefs
 
-from gatedplasticity.analysis.convergence import IF_MAX_PRESENTATIONS, OUTCOMES
+from gatedplasticity.analysis.convergence import NETWORK_MAX_PRESENTATIONS, OUTCOMES
 from gatedplasticity.models.lif import tonic_start
 from gatedplasticity.papers.burbank2012 import fig5
 from gatedplasticity.papers.burbank2012 import training as common
@@ -174,13 +174,13 @@ def matched_scales(target, presentations=10, steps=9, rounds=3):
 def landscape_cpu_hours(seconds_per_presentation):
     """Projected CPU-hours of Fig 5's full grid (see the module docstring)."""
     folder = fig5.sweep_folder("burbank2012-fig5", True, 0)
-    presentations = IF_MAX_PRESENTATIONS
+    presentations = NETWORK_MAX_PRESENTATIONS
     if (folder / "table.parquet").exists():
         import pandas as pd
 
         table = pd.read_parquet(folder / "table.parquet")
         classified = table["outcome_code"] != OUTCOMES.index("did not converge")
-        presentations = np.where(classified, table["presentations"], IF_MAX_PRESENTATIONS).mean()
+        presentations = np.where(classified, table["presentations"], NETWORK_MAX_PRESENTATIONS).mean()
     return FULL_RUNS * presentations * seconds_per_presentation / 3600
 
 

@@ -2,7 +2,7 @@
 
 from importlib import metadata
 
-from . import analysis, models, protocols, rules
+from . import analysis, models, papers, protocols, rules
 from .backends import BACKENDS, Session, StandaloneUnsupportedError
 from .parameters import ParameterError
 from .results import Result
@@ -12,5 +12,5 @@ try:
 except metadata.PackageNotFoundError:
     __version__ = "0+unknown"
 
-__all__ = ["models", "rules", "protocols", "analysis", "Session", "BACKENDS", "Result",
+__all__ = ["models", "rules", "protocols", "analysis", "papers", "Session", "BACKENDS", "Result",
            "ParameterError", "StandaloneUnsupportedError", "__version__"]

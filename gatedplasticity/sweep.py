@@ -25,13 +25,14 @@ sets and a compiled ``reseed`` call that re-seeds the random generators at
 t = 0: every seed of a point reuses the same binary and is reproducible.
 Repeats of a point get independent seeds (``streams.repeat_seed``).
 
-The package's own experiments are listed in ``gatedplasticity.papers``
-(``papers.experiment(name)``); :func:`register` adds a user's experiment
-under its name. A :class:`Point` carries its :class:`Experiment` itself, so
+Every experiment is found by name through one registry (:func:`get`):
+the package's own are entered by ``gatedplasticity.papers`` (loaded when
+first asked for), and :func:`register` adds a user's. A :class:`Point` carries its :class:`Experiment` itself, so
 worker processes need no registry.
 """
 
 import hashlib
+import importlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -75,13 +76,15 @@ class Experiment:
         return self.structure(values) if self.structure else ()
 
 
-#: Experiments registered by users (the package's own are listed in ``gatedplasticity.papers``).
+#: The one registry of sweep experiments: name -> Experiment, or the module that defines it (``EXPERIMENTS`` of
+#: that module, imported when first asked for). The package's own are entered by ``gatedplasticity.papers``.
 EXPERIMENTS = {}
 
 
-def register(experiment):
-    """Make a user's ``experiment`` available by its name (``points("name", ...)``); returns it."""
-    EXPERIMENTS[experiment.name] = experiment
+def register(experiment, module=None):
+    """Make ``experiment`` (an Experiment, or a name with the ``module`` that defines it) available by its name
+    (``points("name", ...)``); returns it."""
+    EXPERIMENTS[experiment if module else experiment.name] = module or experiment
     return experiment
 
 
@@ -90,7 +93,9 @@ def get(name):
     if isinstance(name, Experiment):
         return name
     if name not in EXPERIMENTS:
-        raise ParameterError("experiment", f"unknown sweep experiment {name!r}; registered: {', '.join(sorted(EXPERIMENTS)) or 'none'}")
+        raise ParameterError("experiment", f"unknown sweep experiment {name!r}; available: {', '.join(sorted(EXPERIMENTS)) or 'none'}")
+    if isinstance(EXPERIMENTS[name], str):
+        EXPERIMENTS[name] = importlib.import_module(EXPERIMENTS[name]).EXPERIMENTS[name]
     return EXPERIMENTS[name]
 
 

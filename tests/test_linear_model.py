@@ -77,18 +77,18 @@ def test_bad_inputs_name_the_parameter(q):
 
 
 def test_each_integrate_and_fire_classification_branch_is_reached():
-    from gatedplasticity.analysis.convergence import classify_if
+    from gatedplasticity.analysis.convergence import classify_network
 
     rng = np.random.default_rng(0)
     diverse = rng.normal(0, 2.0, (10, 10))
     stable = {n: diverse for n in (0, 3000, 6000)}
-    assert classify_if(stable, w_bound=50) == "converged"
-    assert classify_if({n: 0.1 * diverse for n in (0, 3000, 6000)}, w_bound=50) == "weights too similar"
+    assert classify_network(stable, w_bound=50) == "converged"
+    assert classify_network({n: 0.1 * diverse for n in (0, 3000, 6000)}, w_bound=50) == "weights too similar"
     extreme = np.where(rng.uniform(size=(10, 10)) < 0.6, 49.95, diverse)
-    assert classify_if({6000: extreme}, w_bound=50) == "extreme weights"
+    assert classify_network({6000: extreme}, w_bound=50) == "extreme weights"
     moving = {0: diverse, 3000: rng.normal(0, 2.0, (10, 10)), 6000: rng.normal(0, 2.0, (10, 10))}
-    assert classify_if(moving, w_bound=50) is None  # decorrelated: still learning
+    assert classify_network(moving, w_bound=50) is None  # decorrelated: still learning
     growing = {0: diverse, 3000: diverse, 6000: 1.01 * diverse}
-    assert classify_if(growing, w_bound=50) is None  # correlated but std still changing by 1%
-    assert classify_if({625_000: rng.normal(0, 2.0, (10, 10))}, w_bound=50) == "did not converge"
-    assert classify_if({6000: diverse}, w_bound=50) is None  # not enough history yet
+    assert classify_network(growing, w_bound=50) is None  # correlated but std still changing by 1%
+    assert classify_network({625_000: rng.normal(0, 2.0, (10, 10))}, w_bound=50) == "did not converge"
+    assert classify_network({6000: diverse}, w_bound=50) is None  # not enough history yet

@@ -17,6 +17,15 @@ from gatedplasticity.parameters import ParameterError
 DRIFT = papers.experiment("stdp-drift")
 
 
+def test_one_registry_finds_the_package_experiments_and_a_users_by_name():
+    assert sweep.get("burbank-if") is papers.experiment("burbank-if")
+    assert sweep.points("stdp-drift", rows=[{}])[0].experiment is DRIFT
+    assert sweep.get("counting").name == "counting"  # registered below by this module
+    with pytest.raises(ParameterError, match="burbank-if.*stdp-drift") as error:
+        sweep.get("no-such-sweep")
+    assert error.value.parameter == "experiment"
+
+
 def counting(values, seed, prepared):
     """A cheap experiment that logs every run to a file (to count runs across processes)."""
     with open(values["log"], "a") as log:

@@ -199,7 +199,7 @@ def test_one_program_serves_every_chunk_and_run_without_recompiling():
 
 
 def test_frozen_identical_weights_are_too_similar_not_undecided():
-    from gatedplasticity.analysis.convergence import classify_if
+    from gatedplasticity.analysis.convergence import classify_network
 
     frozen = np.full((5, 5), -2.8)
-    assert classify_if({0: frozen, 3000: frozen, 6000: frozen}, w_bound=50) == "weights too similar"
+    assert classify_network({0: frozen, 3000: frozen, 6000: frozen}, w_bound=50) == "weights too similar"

@@ -1,6 +1,6 @@
 """Classification of top-down weight learning (Burbank & Kreiman 2012).
 
-``classify_if`` holds the integrate-and-fire network's rules (see its
+``classify_network`` holds the integrate-and-fire network's rules (see its
 docstring); ``classify_linear`` the linear model's.
 
 Linear model [P rules, R details]: after each presentation,
@@ -40,38 +40,38 @@ def classify_linear(rows, initial_std):
 
 
 #: Integrate-and-fire network rules [P]: lags in presentations and thresholds.
-IF_EXTREME_FRACTION = 0.5
-IF_EXTREME_MARGIN = 0.1
-IF_CORRELATION_LAG = 3000
-IF_STD_LAG = 6000
-IF_CORRELATION = 0.99
-IF_STD_CHANGE = 1e-3
-IF_STD_SLOPE = 1e-5  # Fig 3 caption: |std(N) - std(N - 6000)| / 6000 per presentation
+NETWORK_EXTREME_FRACTION = 0.5
+NETWORK_EXTREME_MARGIN = 0.1
+NETWORK_CORRELATION_LAG = 3000
+NETWORK_STD_LAG = 6000
+NETWORK_CORRELATION = 0.99
+NETWORK_STD_CHANGE = 1e-3
+NETWORK_STD_SLOPE = 1e-5  # Fig 3 caption: |std(N) - std(N - 6000)| / 6000 per presentation
 STD_CRITERIA = ("relative", "absolute")
 #: Lags (presentations) of the stability diagnostics corr(W(N), W(N - lag)).
-IF_DIAGNOSTIC_LAGS = (1500, 3000, 6000, 12_000)
-IF_TOO_SIMILAR_STD = 0.3
-IF_MAX_PRESENTATIONS = 625_000
+NETWORK_DIAGNOSTIC_LAGS = (1500, 3000, 6000, 12_000)
+NETWORK_TOO_SIMILAR_STD = 0.3
+NETWORK_MAX_PRESENTATIONS = 625_000
 
 
 def std_stable(std_now, std_then, criterion="relative"):
-    """Whether std(W) stopped changing over IF_STD_LAG presentations.
+    """Whether std(W) stopped changing over NETWORK_STD_LAG presentations.
 
     "relative" (Methods): |change| <= 0.1% of the earlier value; "absolute"
-    (Fig 3 caption): |change| / IF_STD_LAG < 1e-5 per presentation.
+    (Fig 3 caption): |change| / NETWORK_STD_LAG < 1e-5 per presentation.
     """
     if criterion == "relative":
-        return abs(std_now - std_then) <= IF_STD_CHANGE * std_then
+        return abs(std_now - std_then) <= NETWORK_STD_CHANGE * std_then
     if criterion == "absolute":
-        return abs(std_now - std_then) / IF_STD_LAG < IF_STD_SLOPE
+        return abs(std_now - std_then) / NETWORK_STD_LAG < NETWORK_STD_SLOPE
     raise ValueError(f"unknown std criterion {criterion!r}; choose one of {', '.join(STD_CRITERIA)}")
 
 
-def classify_if(snapshots, w_bound, std_criterion="relative"):
+def classify_network(snapshots, w_bound, std_criterion="relative"):
     """Verdict for top-down weights of the integrate-and-fire network, or None (not classified yet).
 
-    ``snapshots``: {presentation: W}, including the presentations IF_CORRELATION_LAG
-    and IF_STD_LAG before the latest. Rules (Burbank & Kreiman 2012, Methods):
+    ``snapshots``: {presentation: W}, including the presentations NETWORK_CORRELATION_LAG
+    and NETWORK_STD_LAG before the latest. Rules (Burbank & Kreiman 2012, Methods):
     more than half of the weights within 0.1 of a bound (+-w_bound) -> "extreme
     weights"; corr(W(N), W(N - 3000)) > 0.99 and std(W) stable over 6000
     presentations (:func:`std_stable`, ``std_criterion``) -> stabilised, then
@@ -80,16 +80,16 @@ def classify_if(snapshots, w_bound, std_criterion="relative"):
     """
     latest = max(snapshots)
     w = np.asarray(snapshots[latest], float)
-    if np.mean(np.abs(w) > w_bound - IF_EXTREME_MARGIN) > IF_EXTREME_FRACTION:
+    if np.mean(np.abs(w) > w_bound - NETWORK_EXTREME_MARGIN) > NETWORK_EXTREME_FRACTION:
         return "extreme weights"
-    earlier, oldest = latest - IF_CORRELATION_LAG, latest - IF_STD_LAG
+    earlier, oldest = latest - NETWORK_CORRELATION_LAG, latest - NETWORK_STD_LAG
     if earlier in snapshots and oldest in snapshots:
         previous = np.asarray(snapshots[earlier])
         correlation = 1.0 if np.array_equal(w, previous) else safe_correlation(w.ravel(), previous.ravel())
         std_then = np.std(snapshots[oldest])
-        if correlation > IF_CORRELATION and std_stable(w.std(), std_then, std_criterion):
-            return "weights too similar" if w.std() < IF_TOO_SIMILAR_STD else "converged"
-    if latest >= IF_MAX_PRESENTATIONS:
+        if correlation > NETWORK_CORRELATION and std_stable(w.std(), std_then, std_criterion):
+            return "weights too similar" if w.std() < NETWORK_TOO_SIMILAR_STD else "converged"
+    if latest >= NETWORK_MAX_PRESENTATIONS:
         return "did not converge"
     return None
 

@@ -8,14 +8,14 @@ paper has sweep experiments, and ``figN.py`` modules, each with
 (the contract is checked by :func:`gatedplasticity.papers.figure.check_contract`).
 
 Figure ids are ``<author><year>-fig<N>`` (module ``papers.<author><year>.fig<N>``).
-Sweep experiments are listed in :data:`EXPERIMENTS` and loaded on demand.
+The package's sweep experiments (:data:`EXPERIMENTS`) are entered into the
+one registry, ``gatedplasticity.sweep``, and loaded when first asked for.
 """
 
 import importlib
 import pkgutil
 
 from .. import sweep
-from ..parameters import ParameterError
 
 PAPERS = ("burbank2012", "gatedplasticity2026", "legenstein2010", "milstein2021", "rao2021")
 
@@ -53,10 +53,9 @@ def get(figure_id):
 
 
 def experiment(name):
-    """The sweep experiment called ``name``: one of the package's (:data:`EXPERIMENTS`) or one a user registered."""
-    if name in EXPERIMENTS:
-        return importlib.import_module(f"{__name__}.{EXPERIMENTS[name]}").EXPERIMENTS[name]
-    if name in sweep.EXPERIMENTS:
-        return sweep.EXPERIMENTS[name]
-    known = sorted({*EXPERIMENTS, *sweep.EXPERIMENTS})
-    raise ParameterError("experiment", f"unknown sweep experiment {name!r}; available: {', '.join(known)}")
+    """The sweep experiment called ``name`` (``sweep.get``: the package's or one a user registered)."""
+    return sweep.get(name)
+
+
+for _name, _module in EXPERIMENTS.items():
+    sweep.register(_name, f"{__name__}.{_module}")

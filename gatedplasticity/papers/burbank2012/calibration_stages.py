@@ -18,7 +18,7 @@ from scipy.stats import spearmanr
 
 from ... import streams
 from ...protocols import top_down
-from . import training as common
+from . import training
 from .parameters import VALUES, network_parameters
 from .reconstruction import EARLY, window_counts
 
@@ -56,7 +56,7 @@ def probe(candidate, program=None):
     """Stage 1 activity of ``candidate``: W = 0, mu = 0, PROBE_PRESENTATIONS presentations with and without input.
 
     ``program``: an open program of :func:`probe_structure` to reuse (otherwise one is built here)."""
-    q, c = common.q_and_c()
+    q, c = training.q_and_c()
     n = q.shape[0]
     params = network_parameters(**candidate, mu=0.0)
     strengths = top_down.input_strengths(c, PROBE_PRESENTATIONS, streams.generator(SEED, "calibration probe"))
@@ -97,26 +97,26 @@ def target_runs(candidate, progress=False):
     """Stage 2: the four rule types on Fig 3's configuration, dep-rSTDP first; {column: value}.
 
     Each run resumes from its checkpoint (a finished run is only read back, nothing is built)."""
-    q, c = common.q_and_c()
+    q, c = training.q_and_c()
     row = {}
-    for rule_type, (rule, alpha) in common.RULE_TYPES.items():
+    for rule_type, (rule, alpha) in training.RULE_TYPES.items():
         if rule_type != "dep-rSTDP" and not row["target dep-rSTDP"]:
             row[f"outcome {rule_type}"], row[f"target {rule_type}"] = "not run", False
             continue
-        training = common.run(SEED, True, q, c, progress=progress, rule=rule, alpha=alpha, **candidate)
-        row.update(_run_summary(rule_type, training))
+        trained = training.run(SEED, True, q, c, progress=progress, rule=rule, alpha=alpha, **candidate)
+        row.update(_run_summary(rule_type, trained))
     return row
 
 
-def _run_summary(rule_type, training):
-    history = training.history
+def _run_summary(rule_type, trained):
+    history = trained.history
     last = history.iloc[-1]
-    summary = {f"outcome {rule_type}": training.outcome, f"N {rule_type}": training.presentations,
+    summary = {f"outcome {rule_type}": trained.outcome, f"N {rule_type}": trained.presentations,
                f"caption N {rule_type}": _first_caption(history)}
     if rule_type == "dep-rSTDP":
         low, high = TARGET_WINDOW
         summary.update({
-            "target dep-rSTDP": bool(training.outcome == "converged" and low <= training.presentations <= high
+            "target dep-rSTDP": bool(trained.outcome == "converged" and low <= trained.presentations <= high
                                      and last["std_w"] > 0.3 and last["fraction_extreme"] < 0.5),
             "F6": bool(last["rate_lower"] <= RATE_FACTOR * history["rate_lower"].iloc[0]
                        and last["rate_lower"] >= history["rate_lower"].iloc[0] / RATE_FACTOR),
@@ -128,7 +128,7 @@ def _run_summary(rule_type, training):
                                                               ("6k", "corr_6000"), ("12k", "corr_12000"))},
         })
     else:
-        summary[f"target {rule_type}"] = bool(training.outcome == TARGETS[rule_type])
+        summary[f"target {rule_type}"] = bool(trained.outcome == TARGETS[rule_type])
     return summary
 
 

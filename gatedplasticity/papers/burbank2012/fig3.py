@@ -2,7 +2,7 @@
 
 100 + 100 conductance LIF neurons (``protocols.top_down``), Table 1's last
 column, rSTDP with alpha = 1.2, Q smoothed with eps = 1; trained until the
-classifier stops it (``analysis.convergence.classify_if``) or 625,000
+classifier stops it (``analysis.convergence.classify_network``) or 625,000
 presentations. Panels: W snapshots, std(W), corr(W(N), W(N - 3000)) and
 corr(W, Q^-1), the final weight distribution, the lower-layer rate.
 The lost threshold and drive scales come from the pre-registered
@@ -19,9 +19,9 @@ import numpy as np
 
 from ...results import Result
 from ..figure import check, check_bound, comparison, style
-from . import training as common
+from . import training
 
-PAPER = common.PAPER
+PAPER = training.PAPER
 DESCRIPTION = "IF network, dep-rSTDP alpha = 1.2: weights stable, diverse and weak; rates stable (Fig 3)"
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
@@ -30,13 +30,13 @@ PUBLISHED_PRESENTATIONS = 75_000  # converged at ~75,000 presentations [P]
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """One training run with W snapshots; resumes from its checkpoint."""
-    q, c = common.q_and_c()
-    training = common.run(seed, quick, q, c, progress=progress, rule="reverse", alpha=1.2)
-    arrays = {f"W_{n}": w for n, w in training.snapshots.items()}
+    q, c = training.q_and_c()
+    trained = training.run(seed, quick, q, c, progress=progress, rule="reverse", alpha=1.2)
+    arrays = {f"W_{n}": w for n, w in trained.snapshots.items()}
     arrays["Q"] = q
-    return Result(name="burbank2012-fig3", tables={"history": training.history.assign(rule_type="dep-rSTDP"),
-                                                     "outcomes": common.outcome_table({"dep-rSTDP": training})},
-                  arrays=arrays, params={"rule": "reverse", "alpha": 1.2, "cap": common.cap(quick), "eps": 1.0})
+    return Result(name="burbank2012-fig3", tables={"history": trained.history.assign(rule_type="dep-rSTDP"),
+                                                     "outcomes": training.outcome_table({"dep-rSTDP": trained})},
+                  arrays=arrays, params={"rule": "reverse", "alpha": 1.2, "cap": training.cap(quick), "eps": 1.0})
 
 
 def compare(data):

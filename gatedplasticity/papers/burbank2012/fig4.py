@@ -14,9 +14,9 @@ import matplotlib.pyplot as plt
 
 from ...results import Result
 from ..figure import check, comparison, style
-from . import training as common
+from . import training
 
-PAPER = common.PAPER
+PAPER = training.PAPER
 DESCRIPTION = "IF network, four rule types: only dep-rSTDP converges, the others reach extreme weights (Fig 4)"
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
@@ -25,13 +25,13 @@ PUBLISHED = {"dep-rSTDP": "converged", "pot-rSTDP": "extreme weights", "dep-cSTD
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    q, c = common.q_and_c()
-    trainings = {label: common.run(seed, quick, q, c, progress=progress, rule=rule, alpha=alpha)
-                 for label, (rule, alpha) in common.RULE_TYPES.items()}
-    arrays = {f"W_final_{label}": common.final_weights(t) for label, t in trainings.items()}
-    return Result(name="burbank2012-fig4", tables={"history": common.history_table(trainings),
-                                                     "outcomes": common.outcome_table(trainings)},
-                  arrays=arrays, params={"rule_types": common.RULE_TYPES, "cap": common.cap(quick)})
+    q, c = training.q_and_c()
+    trainings = {label: training.run(seed, quick, q, c, progress=progress, rule=rule, alpha=alpha)
+                 for label, (rule, alpha) in training.RULE_TYPES.items()}
+    arrays = {f"W_final_{label}": training.final_weights(t) for label, t in trainings.items()}
+    return Result(name="burbank2012-fig4", tables={"history": training.history_table(trainings),
+                                                     "outcomes": training.outcome_table(trainings)},
+                  arrays=arrays, params={"rule_types": training.RULE_TYPES, "cap": training.cap(quick)})
 
 
 def compare(data):
@@ -43,7 +43,7 @@ def compare(data):
 
 def plot(data):
     history, outcomes = data.tables["history"], data.tables["outcomes"].set_index("rule_type")
-    labels = list(common.RULE_TYPES)
+    labels = list(training.RULE_TYPES)
     with style():
         figure, axes = plt.subplots(4, len(labels), figsize=(13, 9), squeeze=False)
         for k, label in enumerate(labels):

@@ -21,10 +21,10 @@ from brian2 import Hz
 
 from ...results import Result
 from ..figure import check, comparison, style
-from . import training as common
+from . import training
 from .fig5 import converged_fraction, fractions, plot_outcomes, run_grid
 
-PAPER = common.PAPER
+PAPER = training.PAPER
 DESCRIPTION = "Homeostasis, multiplicative STDP, concurrent Q plasticity: still only dep-rSTDP converges (Fig 6)"
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
@@ -41,7 +41,7 @@ MECHANISMS = {
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None):
-    tables, fixed = {}, {**FIXED, "max_presentations": common.cap(quick)}
+    tables, fixed = {}, {**FIXED, "max_presentations": training.cap(quick)}
     for mechanism, (grid, quick_grid) in MECHANISMS.items():
         name = f"burbank2012-fig6-{mechanism.replace(' ', '-')}"
         runs = run_grid(name, {**RULES, **(quick_grid if quick else grid)}, fixed, 1, quick, seed, progress,

@@ -15,10 +15,10 @@ import numpy as np
 
 from ...results import Result
 from ..figure import check, comparison, style
-from . import training as common
+from . import training
 from .fig5 import FIXED, GRID, converged_fraction, fractions, plot_outcomes, run_grid
 
-PAPER = common.PAPER
+PAPER = training.PAPER
 DESCRIPTION = "Higher-layer external input at 0.1x, 1x, 10x: dep-rSTDP still converges (Fig 7)"
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
@@ -28,7 +28,7 @@ QUICK_GRID = {"rule": ["reverse", "classical"], "alpha": [0.9, 1.2]}
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None):
     grid = QUICK_GRID if quick else {k: v for k, v in GRID.items() if k not in ("q_seed", "c_seed")}
-    fixed = {**FIXED, "max_presentations": common.cap(quick)}
+    fixed = {**FIXED, "max_presentations": training.cap(quick)}
     runs = run_grid("burbank2012-fig7", {**grid, "higher_input": RATIOS}, fixed, 1, quick, seed, progress,
                     scheduler, workers)
     tables = {"runs": runs}

@@ -18,10 +18,10 @@ from ...protocols import top_down
 from ...results import Result
 from ..figure import check_bound, comparison, style
 from . import reconstruction
-from . import training as common
+from . import training
 from .parameters import network_parameters
 
-PAPER = common.PAPER
+PAPER = training.PAPER
 DESCRIPTION = "Reconstruction: corr(late feedback-driven activity, early activity) rises with training (Fig 8)"
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
@@ -29,18 +29,18 @@ STIMULI = {False: 100, True: 30}
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    q, c = common.q_and_c()
+    q, c = training.q_and_c()
     q = reconstruction.reconstruction_q(q)
-    training = common.run(seed, quick, q, c, progress=progress, rule="reverse", alpha=1.2)
-    probes = {0: top_down.weight_matrix(top_down.initial_state(q, seed)["w"], *q.shape), **training.snapshots}
+    trained = training.run(seed, quick, q, c, progress=progress, rule="reverse", alpha=1.2)
+    probes = {0: top_down.weight_matrix(top_down.initial_state(q, seed)["w"], *q.shape), **trained.snapshots}
     stimuli = STIMULI[quick]
     structure = reconstruction.probe_structure(q.shape, stimuli, network_parameters())
     with top_down.program(structure) as program:
         rows = [reconstruction.evaluate_reconstruction(q, w, c, seed, stimuli, program=program).assign(presentation=n)
                 for n, w in sorted(probes.items())]
     return Result(name="burbank2012-fig8", tables={"reconstruction": pd.concat(rows, ignore_index=True),
-                                                     "history": training.history},
-                  params={"stimuli": stimuli, "cap": common.cap(quick), "q": "2Q - mean(Q) + 0.5"})
+                                                     "history": trained.history},
+                  params={"stimuli": stimuli, "cap": training.cap(quick), "q": "2Q - mean(Q) + 0.5"})
 
 
 def summary(data):

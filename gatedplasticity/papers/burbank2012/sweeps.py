@@ -63,12 +63,12 @@ def drift_row(values, seed, program):
     return {"mean_dw": weights.mean(), "sd_dw": weights.std(), "expected_dw": expected}
 
 
-IF_PARAMETERS = {
+NETWORK_PARAMETERS = {
     "rule": "reverse", **TABLE1, **CALIBRATED, **EXTENSIONS, "eps": VALUES["q_eps"], "smooth": True,
     "q_seed": VALUES["q_seed"], "c_seed": VALUES["c_seed"], "max_presentations": VALUES["max_presentations"],
     "multiplicative": False, "bottom_up_rule": None, "homeostasis": False, "c_higher_seed": 2,
 }
-IF_SIZE = VALUES["size"]
+NETWORK_SIZE = VALUES["size"]
 HOMEOSTASIS_CHUNK = 300
 
 
@@ -79,7 +79,7 @@ def network_setup(values):
     structure = top_down.Structure(rule=values["rule"], multiplicative=bool(values["multiplicative"]),
                                    bottom_up_rule=values["bottom_up_rule"], homeostasis=bool(values["homeostasis"]),
                                    **({"chunk": HOMEOSTASIS_CHUNK} if values["homeostasis"] else {}))
-    return structure.for_network((IF_SIZE, IF_SIZE), params), params
+    return structure.for_network((NETWORK_SIZE, NETWORK_SIZE), params), params
 
 
 def network_structure(values):
@@ -93,10 +93,10 @@ def prepare_network(structure):
 
 
 def network_row(values, seed, program):
-    q = linear.q_matrix(IF_SIZE, values["eps"], seed=int(values["q_seed"]), smooth=bool(values["smooth"]))
-    c = top_down.correlation_matrix(IF_SIZE, seed=int(values["c_seed"]))
+    q = linear.q_matrix(NETWORK_SIZE, values["eps"], seed=int(values["q_seed"]), smooth=bool(values["smooth"]))
+    c = top_down.correlation_matrix(NETWORK_SIZE, seed=int(values["c_seed"]))
     structure, params = network_setup(values)
-    c_higher = (top_down.correlation_matrix(IF_SIZE, seed=int(values["c_higher_seed"]))
+    c_higher = (top_down.correlation_matrix(NETWORK_SIZE, seed=int(values["c_higher_seed"]))
                 if structure.higher_layer_input else None)
     result = top_down.train(q, c, seed, params, structure, max_presentations=int(values["max_presentations"]),
                             program=program, c_higher=c_higher, progress=False)
@@ -119,7 +119,7 @@ STDP_DRIFT = Experiment(
 
 BURBANK_IF = Experiment(
     name="burbank-if",
-    parameters=IF_PARAMETERS,
+    parameters=NETWORK_PARAMETERS,
     run=network_row,
     structure=network_structure,
     prepare=prepare_network,

@@ -14,9 +14,9 @@ import pandas as pd
 from ...analysis import bci as metrics
 from ...results import Result
 from ..figure import check_bound, comparison, style
-from . import experiment as common
+from . import experiment
 
-PAPER = common.PAPER
+PAPER = experiment.PAPER
 DESCRIPTION = "EH rule, one 50% perturbation run: angular match vs time, PD shifts in the rotation plane (Fig 3)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = False  # --quick runs the same (already small) configuration
@@ -25,7 +25,7 @@ EVERY = 100  # plotted time points [P]
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """One Calibration -> Control -> Perturbation experiment at 50%."""
-    result = common.experiment({"50%": (1, 0.5)}, seed, backend, progress)
+    result = experiment.experiment({"50%": (1, 0.5)}, seed, backend, progress)
     trajectory = result.record.trajectories[result.session("perturbation")]
     active = trajectory["active"][:, 0] > 0
     reward = pd.DataFrame({"step": np.flatnonzero(active), "R_ang": trajectory["R"][active, 0]})
@@ -38,8 +38,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     return Result(
         name="legenstein2010-fig3",
         tables={"reward": reward, "pds": pds, "shifts": result.shifts(), "trials": result.trials()},
-        params={"eta": common.ETA, "nu": common.NU, "kappa": common.KAPPA, "axis": axis.tolist(),
-                "targets_per_session": common.TARGETS},
+        params={"eta": experiment.ETA, "nu": experiment.NU, "kappa": experiment.KAPPA, "axis": axis.tolist(),
+                "targets_per_session": experiment.TARGETS},
     )
 
 

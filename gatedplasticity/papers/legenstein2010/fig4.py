@@ -15,9 +15,9 @@ import numpy as np
 
 from ...results import Result
 from ..figure import check, check_bound, comparison, style
-from . import experiment as common
+from . import experiment
 
-PAPER = common.PAPER
+PAPER = experiment.PAPER
 DESCRIPTION = "EH rule: PD shifts of rotated vs non-rotated units, 25% and 50% perturbation (Fig 4)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
@@ -33,34 +33,34 @@ DEVIATION_TOLERANCE = {"early": 4.0, "late": 2.0}
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Run both perturbation levels; returns per-unit shifts, per-trial deviations and the summary."""
-    runs = common.runs_per_condition(quick)
-    result = common.experiment({level: (runs, fraction) for level, fraction in LEVELS.items()}, seed, backend, progress)
+    runs = experiment.runs_per_condition(quick)
+    result = experiment.experiment({level: (runs, fraction) for level, fraction in LEVELS.items()}, seed, backend, progress)
     shifts, trials = result.shifts(), result.trials()
     return Result(
         name="legenstein2010-fig4",
-        tables={"shifts": shifts, "trials": trials, "summary": common.summary(shifts, trials).reset_index()},
-        params={"runs_per_condition": runs, "levels": LEVELS, "eta": common.ETA, "nu": common.NU, "kappa": common.KAPPA,
-                "targets_per_session": common.TARGETS, "sessions": result.session_names},
+        tables={"shifts": shifts, "trials": trials, "summary": experiment.summary(shifts, trials).reset_index()},
+        params={"runs_per_condition": runs, "levels": LEVELS, "eta": experiment.ETA, "nu": experiment.NU, "kappa": experiment.KAPPA,
+                "targets_per_session": experiment.TARGETS, "sessions": result.session_names},
     )
 
 
 def compare(data):
     """PD shifts and depth changes within the paper's SDs, rotated > non-rotated, deviations early -> late."""
     summary = data.tables["summary"].set_index("condition")
-    runs = data.params.get("runs_per_condition", common.RUNS)
+    runs = data.params.get("runs_per_condition", experiment.RUNS)
     rows = []
     for level, targets in TARGETS.items():
         row = summary.loc[level]
         (rot, rot_sd), (non, non_sd) = targets["shift"]
         rows += [
-            common.sd_check(f"{level}: PD shift rotated", rot, rot_sd, row["shift_rotated_mean"], runs),
-            common.sd_check(f"{level}: PD shift non-rotated", non, non_sd, row["shift_non_rotated_mean"], runs),
+            experiment.sd_check(f"{level}: PD shift rotated", rot, rot_sd, row["shift_rotated_mean"], runs),
+            experiment.sd_check(f"{level}: PD shift non-rotated", non, non_sd, row["shift_non_rotated_mean"], runs),
             check_bound(f"{level}: rotated minus non-rotated shift (deg; pass if > 0)", rot - non, row["shift_difference"], 0, upper=False),
         ]
         (depth_rot, depth_rot_sd), (depth_non, depth_non_sd) = targets["depth"]
         rows += [
-            common.sd_check(f"{level}: depth change rotated", depth_rot, depth_rot_sd, row["depth_rotated_mean"], runs, "Hz"),
-            common.sd_check(f"{level}: depth change non-rotated", depth_non, depth_non_sd, row["depth_non_rotated_mean"], runs,
+            experiment.sd_check(f"{level}: depth change rotated", depth_rot, depth_rot_sd, row["depth_rotated_mean"], runs, "Hz"),
+            experiment.sd_check(f"{level}: depth change non-rotated", depth_non, depth_non_sd, row["depth_non_rotated_mean"], runs,
                             "Hz"),
         ]
         for (published, _), phase in zip(targets["deviation"], ("early", "late")):
@@ -84,7 +84,7 @@ def plot(data):
     with style():
         figure, axes = plt.subplots(1, 4, figsize=(14, 3.4))
         for ax, level, letter in zip(axes[:2], LEVELS, "AB"):
-            common.shift_scatter(ax, shifts[shifts["condition"] == level], f"{letter}  {level} perturbation")
+            experiment.shift_scatter(ax, shifts[shifts["condition"] == level], f"{letter}  {level} perturbation")
             published = TARGETS[level]["shift"]
             ax.plot([0.3, 1.3], [published[0][0], published[1][0]], "x", color="0.1", ms=9, mew=2, label="paper")
             ax.legend(loc="upper right")

@@ -22,9 +22,9 @@ from brian2 import Hz
 from ...protocols.bci import FILTER_RESETS
 from ...results import Result
 from ..figure import check_bound, comparison, style
-from . import experiment as common
+from . import experiment
 
-PAPER = common.PAPER
+PAPER = experiment.PAPER
 DESCRIPTION = "Control rules 8 and 9 at 50% perturbation: no credit-assignment effect (Fig 5)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
@@ -45,19 +45,19 @@ def cell(rule, reading, multiplier):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Each rule under each filter reading, all its eta multipliers in one compiled network (``--quick``: 6 runs each)."""
-    runs = common.runs_per_condition(quick)
+    runs = experiment.runs_per_condition(quick)
     shifts, trials, completed = [], [], []
-    eta = float(common.ETA * Hz**2)
+    eta = float(experiment.ETA * Hz**2)
     for reading in READINGS:
         for rule in ("eh", *CONTROL_RULES):
             multipliers = (1.0,) if rule == "eh" else MULTIPLIERS
             conditions = {cell(rule, reading, m): (runs, 0.5) for m in multipliers}
-            result = common.experiment(conditions, seed, backend, progress, rule=rule, filter_reset=reading,
+            result = experiment.experiment(conditions, seed, backend, progress, rule=rule, filter_reset=reading,
                                        eta=np.repeat([m * eta for m in multipliers], runs) / Hz**2, require_complete=False)
             shifts.append(result.shifts())
             trials.append(result.trials())
             done = result.record.completed[result.session("perturbation")]
-            completed.append(pd.DataFrame({"condition": result.condition, "complete": np.asarray(done) >= common.TARGETS}))
+            completed.append(pd.DataFrame({"condition": result.condition, "complete": np.asarray(done) >= experiment.TARGETS}))
     shifts, trials = pd.concat(shifts, ignore_index=True), pd.concat(trials, ignore_index=True)
     cells = sensitivity(shifts, trials, pd.concat(completed, ignore_index=True))
     reading, chosen = choose(cells)
@@ -66,15 +66,15 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         tables={"shifts": shifts, "trials": trials, "sensitivity": cells,
                 "summary": cells[cells["condition"].isin(chosen.values())].assign(
                     rule=lambda t: t["condition"].str.split("|").str[0])},
-        params={"runs_per_rule": runs, "eta_eh": eta, "multipliers": MULTIPLIERS, "nu": common.NU,
-                "kappa": common.KAPPA, "fraction": 0.5, "targets_per_session": common.TARGETS,
+        params={"runs_per_rule": runs, "eta_eh": eta, "multipliers": MULTIPLIERS, "nu": experiment.NU,
+                "kappa": experiment.KAPPA, "fraction": 0.5, "targets_per_session": experiment.TARGETS,
                 "filter_reset": reading, "chosen": chosen},
     )
 
 
 def sensitivity(shifts, trials, completed):
     """One row per cell: shifts, p-value, early/late deviation, mean |depth change|, completion, convergence."""
-    table = common.summary(shifts, trials).reset_index()
+    table = experiment.summary(shifts, trials).reset_index()
     parts = table["condition"].str.split("|", expand=True)
     table = table.assign(rule=parts[0], filter_reset=parts[1], multiplier=parts[2].astype(float))
     depth = shifts.assign(abs_depth=shifts["depth_change_Hz"].abs()).groupby("condition")["abs_depth"].mean()
@@ -112,14 +112,14 @@ def choose(cells):
 def compare(data):
     """Shift means vs the paper under the chosen reading; credit assignment significant for EH only; all converge."""
     summary = data.tables["summary"].set_index("rule")
-    runs = data.params.get("runs_per_rule", common.RUNS)
+    runs = data.params.get("runs_per_rule", experiment.RUNS)
     reading = data.params["filter_reset"]
     rows = []
     for rule, ((rot, rot_sd), (non, non_sd)) in TARGETS.items():
         row = summary.loc[rule]
         where = f"{rule} ({reading} filters, {row['multiplier']:g}x eta)"
-        rows += [common.sd_check(f"{where}: PD shift rotated", rot, rot_sd, row["shift_rotated_mean"], runs),
-                 common.sd_check(f"{where}: PD shift non-rotated", non, non_sd, row["shift_non_rotated_mean"], runs)]
+        rows += [experiment.sd_check(f"{where}: PD shift rotated", rot, rot_sd, row["shift_rotated_mean"], runs),
+                 experiment.sd_check(f"{where}: PD shift non-rotated", non, non_sd, row["shift_non_rotated_mean"], runs)]
         if rule == "eh":
             rows.append(check_bound("eh: paired t-test rotated vs non-rotated, p (pass if < 0.05)", float("nan"),
                                     row["shift_p_value"], P_THRESHOLD))
@@ -141,7 +141,7 @@ def plot(data):
         figure, axes = plt.subplots(1, 3, figsize=(11, 3.4), sharey=True)
         chosen = data.params["chosen"]
         for ax, rule, title in zip(axes, ("rule8", "rule9", "eh"), ("A  rule 8", "B  rule 9", "C  EH rule (reference)")):
-            common.shift_scatter(ax, shifts[shifts["condition"] == chosen[rule]],
+            experiment.shift_scatter(ax, shifts[shifts["condition"] == chosen[rule]],
                                  f"{title}, {data.params['filter_reset']} filters")
             (rot, _), (non, _) = TARGETS[rule]
             ax.plot([0.3, 1.3], [rot, non], "x", color="0.1", ms=9, mew=2, label="paper")

@@ -15,9 +15,9 @@ import pandas as pd
 from ...analysis import bci as metrics
 from ...results import Result
 from ..figure import check_bound, comparison, style
-from . import experiment as common
+from . import experiment
 
-PAPER = common.PAPER
+PAPER = experiment.PAPER
 DESCRIPTION = "Washout after 25% and 50% perturbation: PDs return toward Control (Fig 6)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
@@ -36,14 +36,14 @@ def washout_curves(result):
     _, control_pds, _ = result.fits(result.start_of("perturbation"))
     rotated, axes = result.perturbation.rotated, result.perturbation.axes
     rows = []
-    done = np.vstack([np.zeros((1, result.circuit.runs)), np.where(trajectory["active"] > 0, trajectory["trial"], common.TARGETS)])
+    done = np.vstack([np.zeros((1, result.circuit.runs)), np.where(trajectory["active"] > 0, trajectory["trial"], experiment.TARGETS)])
     for step, weights in zip(steps, shots):
         shift = metrics.signed_angle_about(control_pds, result.fits(weights)[1], axes)
         for run in range(result.circuit.runs):
             rows.append({"run": run, "condition": result.condition[run], "targets": done[min(step, len(done) - 1), run],
                          "rotated": shift[run, rotated[run]].mean(), "non_rotated": shift[run, ~rotated[run]].mean()})
     table = pd.DataFrame(rows)
-    grid = np.arange(0, common.TARGETS + 1, GRID_STEP)
+    grid = np.arange(0, experiment.TARGETS + 1, GRID_STEP)
     curves = []
     for (run, condition), group in table.groupby(["run", "condition"]):
         curve = {column: np.interp(grid, group["targets"], group[column]) for column in ("rotated", "non_rotated")}
@@ -53,16 +53,16 @@ def washout_curves(result):
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Both levels with the normal and the fast Washout, in one network."""
-    runs = common.runs_per_condition(quick)
+    runs = experiment.runs_per_condition(quick)
     conditions = {f"{level}{suffix}": (runs, fraction) for suffix in ("", " fast washout") for level, fraction in LEVELS.items()}
-    washout_eta = np.repeat([1.0, 1.0, FAST_WASHOUT, FAST_WASHOUT], runs) * common.ETA
-    result = common.experiment(conditions, seed, backend, progress, sessions=("control", "perturbation", "washout"),
+    washout_eta = np.repeat([1.0, 1.0, FAST_WASHOUT, FAST_WASHOUT], runs) * experiment.ETA
+    result = experiment.experiment(conditions, seed, backend, progress, sessions=("control", "perturbation", "washout"),
                                washout_eta=washout_eta, record_every=RECORD_EVERY)
     return Result(
         name="legenstein2010-fig6",
         tables={"washout": washout_curves(result), "shifts": result.shifts()},
-        params={"runs_per_condition": runs, "eta": common.ETA, "fast_washout_factor": FAST_WASHOUT, "nu": common.NU,
-                "kappa": common.KAPPA, "record_every_steps": RECORD_EVERY, "targets_per_session": common.TARGETS},
+        params={"runs_per_condition": runs, "eta": experiment.ETA, "fast_washout_factor": FAST_WASHOUT, "nu": experiment.NU,
+                "kappa": experiment.KAPPA, "record_every_steps": RECORD_EVERY, "targets_per_session": experiment.TARGETS},
     )
 
 

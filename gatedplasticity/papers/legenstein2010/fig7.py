@@ -20,9 +20,9 @@ from ... import streams
 from ...analysis import bci as metrics
 from ...results import Result
 from ..figure import check, check_bound, comparison, style
-from . import experiment as common
+from . import experiment
 
-PAPER = common.PAPER
+PAPER = experiment.PAPER
 DESCRIPTION = "Angular match before vs after learning; jitter angle with vs without noise (Fig 7)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
@@ -33,15 +33,15 @@ TARGETS = {"before": (10.0, 2.7), "after": (9.6, 2.5)}  # deg, mean +- SD [P]
 
 def jitter(tuning, decoder, directions, seed):
     """Mean jitter angle (deg) per (run, direction), with noise drawn from ``seed`` (same draws every call)."""
-    angles = metrics.jitter_angles(tuning, decoder, directions, float(common.NU / Hz), float(common.KAPPA * Hz),
+    angles = metrics.jitter_angles(tuning, decoder, directions, float(experiment.NU / Hz), float(experiment.KAPPA * Hz),
                                    np.random.default_rng(seed), NOISE_SAMPLES)
     return angles.mean(-1)
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train at 50%, then measure jitter before/after on the same directions and noise."""
-    runs = common.runs_per_condition(quick)
-    result = common.experiment({"50%": (runs, 0.5)}, seed, backend, progress)
+    runs = experiment.runs_per_condition(quick)
+    result = experiment.experiment({"50%": (runs, 0.5)}, seed, backend, progress)
     session = result.session("perturbation")
     decoder = result.record.blocks[session].decoder
     n, input_map = result.circuit.n_decoded, result.circuit.input_map
@@ -62,8 +62,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     return Result(
         name="legenstein2010-fig7",
         tables={"jitter": jitter_table, "reach": reach, "shifts": result.shifts()},
-        params={"runs": runs, "directions": DIRECTIONS, "noise_samples": NOISE_SAMPLES, "eta": common.ETA,
-                "nu": common.NU, "kappa": common.KAPPA},
+        params={"runs": runs, "directions": DIRECTIONS, "noise_samples": NOISE_SAMPLES, "eta": experiment.ETA,
+                "nu": experiment.NU, "kappa": experiment.KAPPA},
     )
 
 

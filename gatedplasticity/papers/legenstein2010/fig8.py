@@ -16,9 +16,9 @@ from ... import streams
 from ...analysis import bci as metrics
 from ...results import Result
 from ..figure import check_bound, comparison, style
-from . import experiment as common
+from . import experiment
 
-PAPER = common.PAPER
+PAPER = experiment.PAPER
 DESCRIPTION = "Training on a single target direction: generalisation vs angle (Fig 8)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
@@ -29,8 +29,8 @@ BINS = np.arange(0, 181, 30)
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """Train on one corner under a 50% perturbation; R_ang before/after for random test directions."""
-    runs = common.runs_per_condition(quick)
-    result = common.experiment({"50%": (runs, 0.5)}, seed, backend, progress, sessions=("perturbation",),
+    runs = experiment.runs_per_condition(quick)
+    result = experiment.experiment({"50%": (runs, 0.5)}, seed, backend, progress, sessions=("perturbation",),
                                target_corners=TRAINED_CORNER)
     decoder = result.record.blocks[0].decoder
     n, input_map = result.circuit.n_decoded, result.circuit.input_map
@@ -44,7 +44,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         name="legenstein2010-fig8",
         tables={"generalisation": table.assign(improvement=table["R_after"] - table["R_before"])},
         params={"runs": runs, "trained_corner": TRAINED_CORNER.tolist(), "test_directions": TEST_DIRECTIONS,
-                "eta": common.ETA, "nu": common.NU, "kappa": common.KAPPA, "fraction": 0.5},
+                "eta": experiment.ETA, "nu": experiment.NU, "kappa": experiment.KAPPA, "fraction": 0.5},
     )
 
 

@@ -23,10 +23,10 @@ from ... import sweep
 from ...backends import cache_root
 from ...results import Result
 from ..figure import check_bound, comparison, style
-from . import experiment as common
+from . import experiment
 from .sweeps import BCI_PERTURBATION
 
-PAPER = common.PAPER
+PAPER = experiment.PAPER
 DESCRIPTION = "Landscape over exploration level nu and learning rate eta, 50% perturbation (Fig 9)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
@@ -46,8 +46,8 @@ def sweep_folder(quick, seed, backend):
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     """One sweep point per (nu, eta) cell; returns one row per cell."""
     grid, runs = (QUICK_GRID if quick else GRID), RUNS[quick]
-    eta = float(common.ETA * Hz**2)
-    cells = [{"nu": nu * Hz, "eta": factor * common.ETA, "fraction": 0.5, "runs": runs, "targets": common.TARGETS,
+    eta = float(experiment.ETA * Hz**2)
+    cells = [{"nu": nu * Hz, "eta": factor * experiment.ETA, "fraction": 0.5, "runs": runs, "targets": experiment.TARGETS,
               "control": 0, "normalise": 1, "steps_per_target": 90, "backend": backend}
              for nu in grid["nu_Hz"] for factor in grid["eta_factor"]]
     table = sweep.run_sweep(sweep.points(BCI_PERTURBATION, rows=cells, seed=seed), sweep_folder(quick, seed, backend),
@@ -56,8 +56,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     return Result(
         name="legenstein2010-fig9",
         tables={"landscape": landscape},
-        params={"grid": grid, "runs_per_cell": runs, "eta": common.ETA, "kappa": common.KAPPA, "fraction": 0.5,
-                "normalise": True, "targets_per_session": common.TARGETS},
+        params={"grid": grid, "runs_per_cell": runs, "eta": experiment.ETA, "kappa": experiment.KAPPA, "fraction": 0.5,
+                "normalise": True, "targets_per_session": experiment.TARGETS},
     )
 
 
@@ -92,7 +92,7 @@ def plot(data):
             values = table.pivot(index="eta_factor", columns="nu_Hz", values=column).loc[factors, nus]
             image = ax.imshow(values.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
             ax.set(xticks=range(len(nus)), xticklabels=[f"{np.log2(n):.1f}" for n in nus],
-                   yticks=range(len(factors)), yticklabels=[f"{np.log2(f * float(common.ETA * Hz**2)):.1f}" for f in factors],
+                   yticks=range(len(factors)), yticklabels=[f"{np.log2(f * float(experiment.ETA * Hz**2)):.1f}" for f in factors],
                    xlabel="log2 nu (Hz)", ylabel="log2 eta", title=title)
             ax.plot(nus.index(PAPER_NU), factors.index(1.0), "o", mfc="none", mec="w", ms=12)
             figure.colorbar(image, ax=ax)

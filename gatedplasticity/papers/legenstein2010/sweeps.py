@@ -11,7 +11,7 @@ landscape is a sweep of it.
 import os
 
 from ...sweep import Experiment
-from . import experiment as common
+from . import experiment
 from .parameters import ETA, NU, STEPS_PER_TARGET, TARGETS
 
 SUMMARY = ("shift_rotated_mean", "shift_rotated_sd", "shift_non_rotated_mean", "shift_non_rotated_sd", "shift_difference",
@@ -21,14 +21,14 @@ SUMMARY = ("shift_rotated_mean", "shift_rotated_sd", "shift_non_rotated_mean", "
 def bci_row(values, seed, prepared):
     targets = int(values["targets"])
     sessions = ("control", "perturbation") if values["control"] else ("perturbation",)
-    result = common.experiment({"sweep": (int(values["runs"]), float(values["fraction"]))}, seed, values["backend"],
+    result = experiment.experiment({"sweep": (int(values["runs"]), float(values["fraction"]))}, seed, values["backend"],
                                progress=False, rule=values["rule"], eta=values["eta"], nu=values["nu"], targets=targets,
                                sessions=sessions, normalise=bool(values["normalise"]),
                                steps_per_target=int(values["steps_per_target"]), require_complete=False,
                                project=f"sweep-bci-{values['rule']}-{int(values['runs'])}-{len(sessions)}-{os.getpid()}")
     trials = result.trials()
-    summary = common.summary(result.shifts(), trials, targets=targets).iloc[0]
-    late = trials[trials["trial"] >= targets - common.EARLY_LATE]
+    summary = experiment.summary(result.shifts(), trials, targets=targets).iloc[0]
+    late = trials[trials["trial"] >= targets - experiment.EARLY_LATE]
     return {"targets_completed_min": min(done.min() for done in result.record.completed),
             "late_steps": late["steps"].mean(), "late_R": late["mean_R"].mean(),
             **{name: summary[name] for name in SUMMARY}}

@@ -16,10 +16,10 @@ from brian2 import cm, ms, second
 from ...protocols import track as protocol
 from ...results import Result
 from ..figure import check, check_bound, comparison, row, style
-from . import fields as common
+from . import fields
 from .parameters import VALUES
 
-PAPER = common.PAPER
+PAPER = fields.PAPER
 DESCRIPTION = "BTSP: one plateau creates an asymmetric place field in one lap (ramp ~8 mV, peak before the plateau)"
 BACKENDS = ('standalone', 'runtime')
 QUICK = False  # --quick runs the same (already small) configuration
@@ -36,18 +36,18 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     runs += [(25.0, "lap", tau) for tau in TAU_ET_MS[1:]]
     for speed, integration, tau_et in runs:
         track = protocol.track(LAPS, speed=speed * cm / second)
-        run = protocol.run(track, n_inputs=common.N_INPUTS, induced=[(0, 1, PLATEAU_CM * cm)], integration=integration,
+        run = protocol.run(track, n_inputs=fields.N_INPUTS, induced=[(0, 1, PLATEAU_CM * cm)], integration=integration,
                            seed=seed, backend=backend, tau_et=tau_et * ms)
         label = f"{speed:g} cm/s, {integration}" + (f", tau_ET {tau_et:g} ms" if tau_et != TAU_ET_MS[0] else "")
-        positions, before = common.ramps(run.weights[0], run.centers)
-        _, after = common.ramps(run.weights[1], run.centers)
+        positions, before = fields.ramps(run.weights[0], run.centers)
+        _, after = fields.ramps(run.weights[1], run.centers)
         ramps[f"before {label}"], ramps[f"after {label}"] = before[0], after[0]
         rows.append({"speed_cm_s": speed, "integration": integration, "tau_et_ms": tau_et,
-                     **common.metrics(run.weights[1], run.centers, PLATEAU_CM)})
+                     **fields.metrics(run.weights[1], run.centers, PLATEAU_CM)})
     return Result(name="milstein2021-fig1", tables={"fields": pd.DataFrame(rows)},
                   arrays={"positions": positions, **{k.replace(" ", "_").replace("/", ""): v for k, v in ramps.items()}},
-                  params={"plateau_cm": PLATEAU_CM, "speeds_cm_s": SPEEDS, "n_inputs": common.N_INPUTS,
-                          "track_cm": common.LENGTH_CM})
+                  params={"plateau_cm": PLATEAU_CM, "speeds_cm_s": SPEEDS, "n_inputs": fields.N_INPUTS,
+                          "track_cm": fields.LENGTH_CM})
 
 
 def field(data, speed, integration="lap", tau_et=TAU_ET_MS[0]):

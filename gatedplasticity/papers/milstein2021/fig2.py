@@ -16,10 +16,10 @@ from brian2 import cm, second
 from ...protocols import track as protocol
 from ...results import Result
 from ..figure import comparison, row, style
-from . import fields as common
+from . import fields
 from .parameters import VALUES
 
-PAPER = common.PAPER
+PAPER = fields.PAPER
 DESCRIPTION = "BTSP translocation: a second plateau 60 cm later creates a new field and depresses the old one"
 BACKENDS = ('standalone', 'runtime')
 QUICK = False  # --quick runs the same (already small) configuration
@@ -31,12 +31,12 @@ LAPS = VALUES["translocation_laps"]
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     track = protocol.track(LAPS, speed=VALUES["speed_cm_s"] * cm / second)
-    run = protocol.run(track, n_inputs=common.N_INPUTS, induced=[(c, lap, p * cm) for c, lap, p in INDUCTIONS],
+    run = protocol.run(track, n_inputs=fields.N_INPUTS, induced=[(c, lap, p * cm) for c, lap, p in INDUCTIONS],
                        seed=seed, backend=backend)
-    positions, ramps = common.ramps(run.weights[:, 0, :], run.centers)
+    positions, ramps = fields.ramps(run.weights[:, 0, :], run.centers)
     old_peak = positions[np.argmax(ramps[1])]
     rows = [{"lap": lap, "ramp_at_old_peak_mV": ramps[lap][np.argmax(positions == old_peak)],
-             **common.metrics(run.weights[lap], run.centers, P2)} for lap in range(LAPS)]
+             **fields.metrics(run.weights[lap], run.centers, P2)} for lap in range(LAPS)]
     return Result(name="milstein2021-fig2", tables={"laps": pd.DataFrame(rows)},
                   arrays={"positions": positions, "ramps": ramps, "weights": run.weights[:, 0, :], "centers": run.centers},
                   params={"inductions": INDUCTIONS, "old_peak_cm": old_peak, "speed_cm_s": 25.0})

@@ -17,10 +17,10 @@ from ...analysis import place_fields
 from ...protocols import track as protocol
 from ...results import Result
 from ..figure import check_bound, comparison, style
-from . import fields as common
+from . import fields
 from .parameters import VALUES
 
-PAPER = common.PAPER
+PAPER = fields.PAPER
 DESCRIPTION = "Population of 500 BTSP cells foraging for 25 laps: place fields over-represent the reward site"
 BACKENDS = ('standalone', 'runtime')
 QUICK = True
@@ -32,19 +32,19 @@ BASE_RATE, REWARD_RATE = VALUES["base_rate"], VALUES["reward_rate"]
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True):
     track = protocol.track(LAPS, speed=VALUES["speed_cm_s"] * cm / second)
-    run = protocol.run(track, n_cells=CELLS[quick], n_inputs=common.N_INPUTS, base_rate=BASE_RATE, reward_rate=REWARD_RATE,
+    run = protocol.run(track, n_cells=CELLS[quick], n_inputs=fields.N_INPUTS, base_rate=BASE_RATE, reward_rate=REWARD_RATE,
                        reward_position=REWARD_CM * cm, seed=seed, backend=backend, progress=progress)
-    positions, ramps = common.ramps(run.weights[-1], run.centers)
+    positions, ramps = fields.ramps(run.weights[-1], run.centers)
     peaks = positions[np.argmax(ramps, axis=1)]
     cells = pd.DataFrame({"cell": np.arange(len(ramps)), "peak_cm": peaks, "amplitude_mV": ramps.max(axis=1),
                           "plateaus": np.bincount(run.plateaus["cell"], minlength=len(ramps))})
     by_lap = []
     for lap in range(LAPS):
-        _, lap_ramps = common.ramps(run.weights[lap], run.centers)
-        fields = lap_ramps.max(axis=1) >= FIELD_MV
-        lap_peaks = positions[np.argmax(lap_ramps, axis=1)][fields]
-        near = place_fields.coverage(lap_peaks, REWARD_CM, common.LENGTH_CM, ZONE_CM) if fields.any() else None
-        by_lap.append({"lap": lap, "place_cells": int(fields.sum()),
+        _, lap_ramps = fields.ramps(run.weights[lap], run.centers)
+        field_cells = lap_ramps.max(axis=1) >= FIELD_MV
+        lap_peaks = positions[np.argmax(lap_ramps, axis=1)][field_cells]
+        near = place_fields.coverage(lap_peaks, REWARD_CM, fields.LENGTH_CM, ZONE_CM) if field_cells.any() else None
+        by_lap.append({"lap": lap, "place_cells": int(field_cells.sum()),
                        "fraction_near_reward": near["fraction_near_reward"] if near is not None else np.nan})
     return Result(name="milstein2021-fig3", tables={"cells": cells, "laps": pd.DataFrame(by_lap),
                                                      "plateaus": run.plateaus},
@@ -55,20 +55,20 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
 
 def compare(data):
     cells = data.tables["cells"]
-    fields = cells[cells["amplitude_mV"] >= FIELD_MV]
-    near = place_fields.coverage(fields["peak_cm"], REWARD_CM, common.LENGTH_CM, ZONE_CM)
+    place_cells = cells[cells["amplitude_mV"] >= FIELD_MV]
+    near = place_fields.coverage(place_cells["peak_cm"], REWARD_CM, fields.LENGTH_CM, ZONE_CM)
     ratio = near["fraction_near_reward"] / near["uniform_fraction"]
     return comparison([
         check_bound(f"place fields within {ZONE_CM:g} cm of reward / uniform expectation (pass if > 1.5)", float("nan"),
                     ratio, 1.5, upper=False),
         check_bound("fraction of cells with a place field (ramp >= 2 mV) at the end (pass if > 0.2)", float("nan"),
-                    len(fields) / len(cells), 0.2, upper=False),
+                    len(place_cells) / len(cells), 0.2, upper=False),
     ])
 
 
 def plot(data):
     cells, positions, ramps = data.tables["cells"], data.arrays["positions"], data.arrays["ramps"]
-    fields = cells[cells["amplitude_mV"] >= FIELD_MV].sort_values("peak_cm")
+    place_cells = cells[cells["amplitude_mV"] >= FIELD_MV].sort_values("peak_cm")
     with style():
         figure, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4))
         left.imshow(ramps[fields["cell"].to_numpy()], aspect="auto", extent=(0, positions[-1], len(fields), 0), cmap="viridis")

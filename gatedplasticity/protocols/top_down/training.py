@@ -1,7 +1,7 @@
 """Training the two-layer network until its weights are classified, resumable from a checkpoint.
 
 After each chunk the top-down weights are classified
-(``analysis.convergence.classify_if``) and training stops at the verdict
+(``analysis.convergence.classify_network``) and training stops at the verdict
 (checked every ``chunk`` presentations; the lags 3,000 and 6,000 are
 multiples of the default 1,500). With ``checkpoint=`` the state after each
 chunk is written atomically and an interrupted run resumes there.
@@ -20,8 +20,8 @@ from brian2 import second
 from tqdm import tqdm
 
 from ... import streams
-from ...analysis.convergence import (IF_CORRELATION_LAG, IF_DIAGNOSTIC_LAGS, IF_EXTREME_MARGIN, IF_MAX_PRESENTATIONS,
-                                     IF_STD_LAG, classify_if, safe_correlation)
+from ...analysis.convergence import (NETWORK_CORRELATION_LAG, NETWORK_DIAGNOSTIC_LAGS, NETWORK_EXTREME_MARGIN,
+                                     NETWORK_MAX_PRESENTATIONS, NETWORK_STD_LAG, classify_network, safe_correlation)
 from ...rules.stdp import applied
 from ...parameters import ParameterError
 from ...results import atomic_write
@@ -52,7 +52,7 @@ HISTORY_COLUMNS = ["presentation", "std_w", "mean_w", "mean_abs_w", "fraction_ex
 #: (it decides); "outcome_caption": the Fig 3 caption's absolute slope criterion (reported).
 VERDICT_COLUMNS = ("outcome", "outcome_caption")
 #: Snapshots kept behind the latest: the longest diagnostic lag.
-KEPT_LAG = max(IF_DIAGNOSTIC_LAGS)
+KEPT_LAG = max(NETWORK_DIAGNOSTIC_LAGS)
 
 
 def initial_state(q, seed, w_range=0.05):
@@ -68,7 +68,7 @@ def weight_matrix(w, n_lower, n_higher):
     return arrange(w, all_to_all(n_higher, n_lower), (n_higher, n_lower)).T
 
 
-def train(q, c, seed, params, structure=None, max_presentations=IF_MAX_PRESENTATIONS, backend="standalone",
+def train(q, c, seed, params, structure=None, max_presentations=NETWORK_MAX_PRESENTATIONS, backend="standalone",
           program=None, c_higher=None, checkpoint=None, progress=True, keep_snapshots=()):
     """Train top-down weights until the run is classified (or ``max_presentations``).
 
@@ -122,8 +122,8 @@ def train(q, c, seed, params, structure=None, max_presentations=IF_MAX_PRESENTAT
             snapshots[done] = w
             activity = {f"spikes_{side}": (state[f"{side}.spike_count"] - counts[side]).mean() / chunk for side in counts}
             activity["pairs_top_down"] = _pairs(outputs, structure, n_lower * n_higher)
-            caption = classify_if(snapshots, params.w_bound, "absolute")
-            outcome = classify_if(snapshots, params.w_bound) or ("did not converge" if done >= max_presentations else None)
+            caption = classify_network(snapshots, params.w_bound, "absolute")
+            outcome = classify_network(snapshots, params.w_bound) or ("did not converge" if done >= max_presentations else None)
             rows.append(_history_row(done, w, snapshots, target, activity, params.w_bound, outcome, caption))
             _forget_old(snapshots, done, keep_snapshots)
             _save_checkpoint(checkpoint, state, done, rows, snapshots)
@@ -164,14 +164,14 @@ def _pairs(outputs, structure, synapses):
 
 def _history_row(done, w, snapshots, target, activity, w_bound, outcome, caption):
     """One history row: stability, diversity, weakness and activity diagnostics after ``done`` presentations."""
-    lagged = {lag: snapshots.get(done - lag) for lag in IF_DIAGNOSTIC_LAGS}
+    lagged = {lag: snapshots.get(done - lag) for lag in NETWORK_DIAGNOSTIC_LAGS}
     corr = {lag: safe_correlation(w.ravel(), then.ravel()) if then is not None else np.nan for lag, then in lagged.items()}
-    oldest = snapshots.get(done - IF_STD_LAG)
+    oldest = snapshots.get(done - NETWORK_STD_LAG)
     seconds = float(PRESENTATION / second)
     return {"presentation": done, "std_w": w.std(), "mean_w": w.mean(), "mean_abs_w": np.abs(w).mean(),
-            "fraction_extreme": np.mean(np.abs(w) > w_bound - IF_EXTREME_MARGIN), "corr_lag": corr[IF_CORRELATION_LAG],
+            "fraction_extreme": np.mean(np.abs(w) > w_bound - NETWORK_EXTREME_MARGIN), "corr_lag": corr[NETWORK_CORRELATION_LAG],
             "std_change": abs(w.std() - oldest.std()) / oldest.std() if oldest is not None else np.nan,
-            "std_slope": (w.std() - oldest.std()) / IF_STD_LAG if oldest is not None else np.nan,
+            "std_slope": (w.std() - oldest.std()) / NETWORK_STD_LAG if oldest is not None else np.nan,
             "corr_1500": corr[1500], "corr_6000": corr[6000], "corr_12000": corr[12_000],
             "corr_q_inverse": safe_correlation(w.ravel(), target.ravel()),
             "rate_lower": activity["spikes_lower"] / seconds, "rate_higher": activity["spikes_higher"] / seconds,
