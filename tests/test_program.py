@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from brian2 import NeuronGroup, SpikeMonitor, StateMonitor, Synapses, ms
+from brian2 import Hz, NeuronGroup, SpikeMonitor, StateMonitor, Synapses, ms
 
 import gatedplasticity as gp
-from gatedplasticity.backends import Built, Program
+from gatedplasticity.backends import Built, Program, copy_random
 
 N_PRE, N_POST = 3, 2
 
@@ -29,6 +29,35 @@ def plastic_pair(structure, copies):
                  values={"drive": pre.drive, "eta": synapses.eta, "w": synapses.w, "learning": synapses.learning},
                  outputs={"w": synapses.w, "g": post.g, "count": lambda: np.asarray(spikes.count[:])},
                  sizes={"eta": n_synapses, "w": n_synapses, "learning": n_synapses}, learning="learning")
+
+
+def noisy_inputs(structure, copies):
+    """Per copy: 20 Poisson inputs (rate per copy) drawn with copy_rand; outputs their spike counts."""
+    duration, = structure
+    inputs = NeuronGroup(copies * 20, "rate : Hz (constant)\ncopy : integer (constant)", name="noisy",
+                         threshold="copy_rand(copy) < rate * dt", namespace=dict(copy_random.FUNCTIONS))
+    inputs.copy = copy_random.copy_indices(copies, 20)
+    spikes = SpikeMonitor(inputs, name="noisy_spikes")
+    return Built(objects=[inputs, spikes], duration=duration * ms, values={"rate": inputs.rate},
+                 outputs={"count": lambda: np.asarray(spikes.count[:])}, copy_streams=True)
+
+
+@pytest.mark.parametrize("backend", [pytest.param("standalone", marks=pytest.mark.standalone), "runtime"])
+def test_each_copy_draws_from_its_own_stream(backend):
+    """Run with one seed per copy, a copy draws the same numbers among others as alone with its seed; one seed
+    gives each copy its own ("copy", k) stream. The copies spike at different rates: drawn from one shared
+    generator (Brian2's rand()), their numbers would depend on the other copies."""
+    rates, seeds = np.array([200.0, 50.0, 400.0]) * Hz, [4, 7, 9]
+    with Program(noisy_inputs, (100,), backend=backend, copies=3) as program:
+        together = program.run({"rate": rates}, seed=seeds)["count"]
+        again, other = program.run({"rate": rates}, seed=seeds)["count"], program.run({"rate": rates}, seed=5)["count"]
+        with pytest.raises(gp.ParameterError, match="one per copy"):
+            program.run(seed=[1, 2])
+    with Program(noisy_inputs, (100,), backend=backend, copies=1) as alone:
+        for k in range(3):
+            assert np.array_equal(alone.run({"rate": rates[k]}, seed=seeds[k])["count"][0], together[k]), k
+    assert np.array_equal(again, together) and not np.array_equal(other, together)
+    assert together.sum(axis=1).min() > 0 and not np.array_equal(other[0], other[1])
 
 
 def run_all(backend, copies, drives, etas, frozen=()):

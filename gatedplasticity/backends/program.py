@@ -33,6 +33,7 @@ from brian2 import seed as brian2_seed
 
 from .. import streams
 from ..parameters import ParameterError
+from . import copy_random
 from .seeding import SEEDER, seeded
 from .session import Session, check_backend
 
@@ -50,6 +51,8 @@ class Built:
     sizes : name -> number of elements of a value or output whose group Brian2 cannot size before a
         standalone run (synapses); other sizes are read from their groups.
     learning : name of a value (1 per element: learning on, 0: off) that ``frozen`` copies get 0 for.
+    copy_streams : the network draws with ``copy_rand(copy)`` (``backends.copy_random``): each copy's generator is
+        seeded at t = 0 of every run from the ``("copy", k)`` stream of the run's seed.
     """
 
     objects: list
@@ -58,6 +61,7 @@ class Built:
     outputs: dict = field(default_factory=dict)
     sizes: dict = field(default_factory=dict)
     learning: str = None
+    copy_streams: bool = False
 
 
 class Program:
@@ -110,6 +114,9 @@ class Program:
         if self.standalone:
             self.seeder = NeuronGroup(1, SEEDER, name="program_seeder")
             objects += [self.seeder, seeded(self.seeder)]
+        if self.built.copy_streams:
+            self.copy_seeder, reseed_copies = copy_random.copy_seeder(self.copies, self.built.duration)
+            objects += [self.copy_seeder, reseed_copies]
         self.network = Network(objects)
         if self.standalone:
             self.session.run_stage(self.built.duration, self.network)
@@ -123,7 +130,7 @@ class Program:
         hence its code, then repeat)."""
         if self._stack is not None:
             self._stack.close()
-        self.built = self.network = self.seeder = self._stack = None
+        self.built = self.network = self.seeder = self.copy_seeder = self._stack = None
 
     def __enter__(self):
         return self.open()
@@ -135,15 +142,19 @@ class Program:
     def run(self, values=None, seed=0, frozen=(), generator_seed=None):
         """Run once from the built state with ``values`` {name: value}; returns {output name: array}.
 
-        Outputs have the copies on their first axis. ``frozen``: copies whose learning is off (needs the
-        build's ``learning`` value). ``generator_seed``: the integer Brian2's generators get, instead of
+        Outputs have the copies on their first axis. ``seed``: one, or one per copy (see
+        :meth:`copy_seeds`; Brian2's own generator gets the first). ``frozen``: copies whose learning is off
+        (needs the build's ``learning`` value). ``generator_seed``: the integer Brian2's generators get, instead of
         the ``"brian2"`` stream of ``seed`` (for runs whose seeds were derived otherwise before).
         """
         if self.built is None:
             raise RuntimeError(f"{OWNER}: build it first: 'with Program(...) as program:' (or program.open())")
-        seed = streams.check_seed(seed, OWNER)
+        copy_seeds = self.copy_seeds(seed)
+        seed = streams.check_seed(seed if np.ndim(seed) == 0 else seed[0], OWNER)
         generator_seed = streams.integer(seed, "brian2") if generator_seed is None else int(generator_seed)
         assignments = self.assignments({**self.learning_values(frozen), **(values or {})})
+        if self.built.copy_streams:
+            assignments[self.copy_seeder.copy_seed] = copy_seeds
         if self.standalone:
             run_args = {**assignments, self.seeder.run_seed: generator_seed}
             self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
@@ -157,6 +168,16 @@ class Program:
             brian2_seed(generator_seed)
             self.network.run(self.built.duration, namespace={})
         return {name: self.per_copy(name, self.read(output)) for name, output in self.built.outputs.items()}
+
+    def copy_seeds(self, seed):
+        """The seed of each copy's generator: the ``("copy", k)`` stream of one ``seed``, or the ``("copy", 0)``
+        stream of each copy's own seed (a sequence of one per copy: copy k then draws as a one-copy program run
+        with seed[k] does)."""
+        if np.ndim(seed) == 0:
+            return np.array([streams.integer(streams.check_seed(seed, OWNER), "copy", k) for k in range(self.copies)], float)
+        if len(seed) != self.copies:
+            raise ParameterError("seed", f"{OWNER}: give one seed, or one per copy ({self.copies}), got {len(seed)}")
+        return np.array([streams.integer(streams.check_seed(int(s), OWNER), "copy", 0) for s in seed], float)
 
     def with_units(self, magnitudes):
         """{name: Quantity} from plain SI magnitudes (e.g. outputs of an earlier run), in each value's unit."""

@@ -1,0 +1,94 @@
+"""Random numbers of their own for each copy of a network (``Program(..., copies=B)``).
+
+Brian2's ``rand()`` draws from one generator shared by every neuron and
+synapse, so copies placed in one program would take each other's draws.
+``copy_rand(copy)`` instead draws a uniform number in [0, 1) from the
+generator of copy ``copy`` (an integer variable of the group, see
+:func:`copy_indices`); each copy's generator is seeded at t = 0 of every run
+from the ``("copy", k)`` stream of the run's seed (``Program.run`` does it).
+A copy therefore draws the same numbers, in the same order, whether it runs
+alone or among others: its elements are contiguous and visited in order.
+
+Implementations: C++ (standalone; one 64-bit Mersenne Twister per copy),
+NumPy and Cython (runtime; one ``numpy.random.Generator`` per copy, held by
+this module). The two backends draw different numbers.
+"""
+
+from pathlib import Path
+
+import numpy as np
+from brian2 import NeuronGroup, check_units, declare_types, implementation
+
+#: Each copy's generator in runtime mode (index -> numpy Generator).
+GENERATORS = {}
+
+#: The C++ generators live in a header included outside Brian2's per-file anonymous namespace (one set of
+#: generators for the whole program, whichever code object draws or seeds).
+HEADER = {"headers": ['"gp_copy_random.h"'], "include_dirs": [str(Path(__file__).parent)]}
+CYTHON_IMPORT = "from gatedplasticity.backends import copy_random as _gp_copy_random\n"
+
+
+def copy_indices(copies, per_copy):
+    """The copy of each element of a group of ``copies`` x ``per_copy`` elements (copy-major)."""
+    return np.repeat(np.arange(copies), per_copy)
+
+
+def draw(copy):
+    """One uniform number per element of ``copy`` (indices), each from its copy's generator, in order."""
+    copy = np.atleast_1d(np.asarray(copy, int))
+    values = np.empty(len(copy))
+    for index in np.unique(copy):
+        where = copy == index
+        values[where] = GENERATORS[int(index)].random(int(where.sum()))
+    return values
+
+
+def reseed(copy, seed):
+    """Seed the generator of each ``copy`` with its ``seed`` (runtime); returns the seeds."""
+    for index, value in zip(np.atleast_1d(copy), np.atleast_1d(seed)):
+        GENERATORS[int(index)] = np.random.default_rng(int(value))
+    return np.atleast_1d(np.asarray(seed, float))
+
+
+@implementation("cpp", "inline double copy_rand(int copy) { return gp_copy_rand(copy); }", **HEADER)
+@implementation("cython", CYTHON_IMPORT + """
+cdef double copy_rand(int copy):
+    return _gp_copy_random.draw(copy)[0]
+""")
+@check_units(copy=1, result=1)
+@declare_types(copy="integer", result="float")
+def copy_rand(copy):
+    """A uniform number in [0, 1) from the generator of ``copy`` (per element)."""
+    return draw(copy)
+
+
+@implementation("cpp", "inline double seed_copy(int copy, double seed) { return gp_seed_copy(copy, seed); }",
+                **HEADER)
+@implementation("cython", CYTHON_IMPORT + """
+cdef double seed_copy(int copy, double seed):
+    return _gp_copy_random.reseed(copy, seed)[0]
+""")
+@check_units(copy=1, seed=1, result=1)
+@declare_types(copy="integer", seed="float", result="float")
+def seed_copy(copy, seed):
+    """Seed the generator of each ``copy`` with ``seed`` (at t = 0 of every run); returns the seeds."""
+    return reseed(copy, seed)
+
+
+copy_rand.stateless = False  # a new number at every call: never hoisted out of a loop or folded
+seed_copy.stateless = False
+#: What a group's ``namespace`` needs to draw with ``copy_rand(copy)``.
+FUNCTIONS = {"copy_rand": copy_rand}
+#: Equations of a group that seeds the copies' generators (one element per copy).
+SEEDER = """
+copy_seed : 1 (constant)
+used_copy_seed : 1
+"""
+
+
+def copy_seeder(copies, duration):
+    """(group, operation): one element per copy whose ``copy_seed`` (set per run) seeds that copy's generator at
+    t = 0, before anything else runs (once per run of ``duration``)."""
+    group = NeuronGroup(copies, SEEDER, name="program_copy_seeder", namespace={"seed_copy": seed_copy})
+    return group, group.run_regularly("used_copy_seed = seed_copy(i, copy_seed)", dt=duration, when="start",
+                                      order=-1000, name="program_copy_reseed")
