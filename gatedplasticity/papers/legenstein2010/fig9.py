@@ -48,7 +48,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     grid, runs = (QUICK_GRID if quick else GRID), RUNS[quick]
     eta = float(experiment.ETA * Hz**2)
     cells = [{"nu": nu * Hz, "eta": factor * experiment.ETA, "fraction": 0.5, "runs": runs, "targets": experiment.TARGETS,
-              "control": 0, "normalise": 1, "steps_per_target": 90, "backend": backend}
+              "control": False, "normalise": True, "steps_per_target": 90, "backend": backend}
              for nu in grid["nu_Hz"] for factor in grid["eta_factor"]]
     table = sweep.run_sweep(sweep.points(BCI_PERTURBATION, rows=cells, seed=seed), sweep_folder(quick, seed, backend),
                             progress=progress)

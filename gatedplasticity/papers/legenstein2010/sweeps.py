@@ -3,9 +3,12 @@
 One experiment set per point (``runs`` circuits, [Control +] Perturbation
 of ``fraction`` rotated units, optional weight-norm homeostasis) with the
 EH rule or a control; row: the credit-assignment summary (PD shifts, depth
-changes, deviations, late performance). A plain function call: every point
-runs its own batched program (a build folder per process); Fig 9's
-landscape is a sweep of it.
+changes, deviations, late performance). Every point builds its own batched
+program (a build folder per process): its sessions set the decoder, the
+targets and the learning rate between runs, which a standalone rerun
+cannot take as run-time values. The generated code repeats from point to
+point (same rule, runs and sessions), so later points of a process
+recompile little; Fig 9's landscape is a sweep of it.
 """
 
 import os
@@ -37,7 +40,7 @@ def bci_row(values, seed, prepared):
 BCI_PERTURBATION = Experiment(
     name="bci-perturbation",
     parameters={"fraction": 0.5, "nu": NU, "eta": ETA, "runs": 10, "targets": TARGETS, "rule": "eh",
-                "control": 1, "normalise": 0, "steps_per_target": STEPS_PER_TARGET, "backend": "standalone"},
+                "control": True, "normalise": False, "steps_per_target": STEPS_PER_TARGET, "backend": "standalone"},
     run=bci_row,
     description="EH rule in the BCI task: credit assignment for one (fraction, nu, eta, rule), "
                 "[Control +] Perturbation (Legenstein et al. 2010)",
