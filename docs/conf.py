@@ -29,4 +29,5 @@ html_title = "gatedplasticity"
 # Every cross-reference must resolve (-W makes a broken one fail the build); classes of
 # other packages are not linked (no intersphinx: the build runs offline).
 nitpicky = True
-nitpick_ignore = [("py:class", "brian2.equations.equations.Equations"), ("py:class", "numpy.ndarray")]
+nitpick_ignore = [("py:class", "brian2.equations.equations.Equations"), ("py:class", "numpy.ndarray"),
+                  ("py:class", "brian2.units.fundamentalunits.Quantity"), ("py:class", "pandas.DataFrame")]

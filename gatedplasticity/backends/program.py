@@ -44,15 +44,15 @@ OWNER = "Program"
 class Built:
     """What a build function returns.
 
-    objects : the Brian2 objects of one run.
-    duration : Quantity, the length of one run.
-    values : name -> variable (``group.var``) or TimedArray that :meth:`Program.run` may set.
-    outputs : name -> variable, or a function of no argument returning an array, read after each run.
-    sizes : name -> number of elements of a value or output whose group Brian2 cannot size before a
-        standalone run (synapses); other sizes are read from their groups.
-    learning : name of a value (1 per element: learning on, 0: off) that ``frozen`` copies get 0 for.
-    copy_streams : the network draws with ``copy_rand(copy)`` (``backends.copy_random``): each copy's generator is
-        seeded at t = 0 of every run from the ``("copy", k)`` stream of the run's seed.
+    - ``objects``: the Brian2 objects of one run.
+    - ``duration``: the length of one run (a Quantity).
+    - ``values``: name -> variable (``group.var``) or TimedArray that :meth:`Program.run` may set.
+    - ``outputs``: name -> variable, or a function of no argument returning an array, read after each run.
+    - ``sizes``: name -> number of elements of a value or output whose group Brian2 cannot size before a
+      standalone run (synapses); other sizes are read from their groups.
+    - ``learning``: name of a value (1 per element: learning on, 0: off) that ``frozen`` copies get 0 for.
+    - ``copy_streams``: the network draws with ``copy_rand(copy)`` (``backends.copy_random``); each copy's
+      generator is seeded at t = 0 of every run (:meth:`Program.copy_seeds`).
     """
 
     objects: list

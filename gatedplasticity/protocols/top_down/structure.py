@@ -39,7 +39,7 @@ UNITS = {
 
 @dataclass(frozen=True)
 class Parameters:
-    """Every parameter of the network, in the paper's names (units as in :data:`UNITS`), checked on creation."""
+    """Every parameter of the network, in the paper's names (units as in ``UNITS``), checked on creation."""
 
     alpha: float
     mu: float
@@ -90,7 +90,7 @@ DERIVED_FIELDS = ("n_lower", "n_higher", "delay", "tau_stdp", "higher_layer_inpu
 
 @dataclass(frozen=True, eq=False)
 class Structure:
-    """The compile-time choices of the network (see :mod:`.network` and :mod:`.trials` for their meaning).
+    """The compile-time choices of the network (their meaning: ``top_down.network`` and ``top_down.trials``).
 
     ``n_lower``, ``n_higher``, ``delay`` and ``tau_stdp`` are filled in from the weights and the
     parameters by :meth:`for_network` (``train`` does it).
