@@ -1,6 +1,7 @@
 """BTSP (Milstein et al. 2021): closed-form rule, gating, weight dependence, track protocol, bad inputs."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from brian2 import NeuronGroup, StateMonitor, cm, ms, second
 
@@ -171,3 +172,16 @@ def test_population_figure_measure_follows_the_data():
 
     assert fig3.compare(result([93.5] * 10 + list(np.linspace(0, 180, 10))))["passed"].all()
     assert not fig3.compare(result(np.linspace(0, 186, 40)))["passed"].iloc[0]
+
+
+def test_population_figure_plots_the_place_cells_it_is_given():
+    from gatedplasticity.papers.milstein2021 import fig3
+    from gatedplasticity.results import Result
+
+    cells = pd.DataFrame({"cell": np.arange(5), "amplitude_mV": [1.0, 3.0, 4.0, 5.0, 0.5],
+                          "peak_cm": [10.0, 50.0, 90.0, 120.0, 30.0]})
+    data = Result(name="fig3", tables={"cells": cells, "laps": pd.DataFrame({"lap": [0, 1], "place_cells": [1, 3]})},
+                  arrays={"positions": np.arange(0, 187, 1.0), "ramps": np.random.default_rng(0).uniform(size=(5, 187))})
+    left, middle, _ = fig3.plot(data).axes
+    assert left.get_images()[0].get_array().shape == (3, 187)  # the three cells with a field (>= 2 mV)
+    assert sum(patch.get_height() for patch in middle.patches) == 3

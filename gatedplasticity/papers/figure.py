@@ -15,7 +15,6 @@ version read when the run started.
 """
 
 import inspect
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path

@@ -15,7 +15,6 @@ into ``analysis.convergence.OUTCOMES``), presentations, final std(W), rates.
 
 from brian2 import Hz, NeuronGroup, ms, second
 
-from ... import streams
 from ...analysis import stdp as closed_form
 from ...analysis.convergence import OUTCOMES
 from ...backends import Built, Program

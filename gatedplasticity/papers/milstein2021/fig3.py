@@ -71,10 +71,11 @@ def plot(data):
     place_cells = cells[cells["amplitude_mV"] >= FIELD_MV].sort_values("peak_cm")
     with style():
         figure, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4))
-        left.imshow(ramps[fields["cell"].to_numpy()], aspect="auto", extent=(0, positions[-1], len(fields), 0), cmap="viridis")
+        left.imshow(ramps[place_cells["cell"].to_numpy()], aspect="auto", extent=(0, positions[-1], len(place_cells), 0),
+                    cmap="viridis")
         left.axvline(REWARD_CM, color="w", ls=":")
         left.set(xlabel="position (cm)", ylabel="place cell (sorted)", title="A  ramps after 25 laps")
-        middle.hist(fields["peak_cm"], bins=np.arange(0, positions[-1] + 10, 10), color="0.3")
+        middle.hist(place_cells["peak_cm"], bins=np.arange(0, positions[-1] + 10, 10), color="0.3")
         middle.axvline(REWARD_CM, color="#c44e52", ls=":")
         middle.set(xlabel="field peak (cm)", ylabel="cells", title="B  over-representation of reward")
         laps = data.tables["laps"]

@@ -33,7 +33,7 @@ step of the next one.
 """
 
 import numpy as np
-from brian2 import NeuronGroup, PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, ms
+from brian2 import PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, ms
 
 from ...backends import Built
 from ...models.lif import TRIAL_RESET, arrival_relay, burbank_lif
