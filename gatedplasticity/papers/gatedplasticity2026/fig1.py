@@ -29,7 +29,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
 
 
 def compare(data):
-    """The issue's digits targets (also used by fig3, the two-hidden-layer network)."""
+    """The study's registered digits targets (docs/multilayer-study.md; also used by fig3, two hidden layers)."""
     backprop, target, plateau = (study.accuracy_of(data, m) for m in ("backprop", "target", "plateau"))
     output_only, ungated = study.accuracy_of(data, "output_only"), study.accuracy_of(data, "plateau_ungated")
     best = min(target, plateau)

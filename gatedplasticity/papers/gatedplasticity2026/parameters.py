@@ -13,7 +13,7 @@ TABLE = {
     "xor_sizes": ((20, 32, 2), "R", "design: one hidden layer of 32 logistic units; XOR round 2: 10 tuning curves "
                                     "per coordinate (round 1, two rates, was not learned by any method)"),
     "xor_tuning": (10, "R", "XOR round 2: Gaussian tuning curves per coordinate, width 0.4, centres over [-2, 2]"),
-    "epochs": (20, "R", "design: the issue's 20 epochs (--quick: 10)"),
+    "epochs": (20, "R", "design: 20 epochs, as registered (--quick: 10)"),
     "seeds": ((0, 1, 2, 3, 4), "R", "design: 5 final seeds (--quick: 0, 1); selection used 100-102"),
     "decay": (0.002, "R", "design: weight decay of every method (Kolen-Pollack alignment needs one)"),
     "xor_spread": (0.35, "R", "design: SD of the XOR clouds"),
