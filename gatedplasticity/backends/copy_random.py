@@ -2,16 +2,17 @@
 
 Brian2's ``rand()`` draws from one generator shared by every neuron and
 synapse, so copies placed in one program would take each other's draws.
-``copy_rand(copy)`` instead draws a uniform number in [0, 1) from the
-generator of copy ``copy`` (an integer variable of the group, see
+``copy_rand(copy)`` instead draws a uniform number in [0, 1), and
+``copy_randn(copy)`` a standard normal one, from the generator of copy ``copy`` (an integer variable of the group, see
 :func:`copy_indices`); each copy's generator is seeded at t = 0 of every run
 from the ``("copy", k)`` stream of the run's seed (``Program.run`` does it).
 A copy therefore draws the same numbers, in the same order, whether it runs
 alone or among others: its elements are contiguous and visited in order.
 
-Implementations: C++ (standalone; one 64-bit Mersenne Twister per copy),
-NumPy and Cython (runtime; one ``numpy.random.Generator`` per copy, held by
-this module). The two backends draw different numbers.
+Implementations: C++ (standalone; one 64-bit Mersenne Twister per copy, and
+a 128-layer ziggurat for the normal numbers, ``gp_copy_random.h``), NumPy
+and Cython (runtime; one ``numpy.random.Generator`` per copy, held by this
+module). The two backends draw different numbers.
 """
 
 from pathlib import Path
@@ -33,14 +34,19 @@ def copy_indices(copies, per_copy):
     return np.repeat(np.arange(copies), per_copy)
 
 
-def draw(copy):
-    """One uniform number per element of ``copy`` (indices), each from its copy's generator, in order."""
+def draw(copy, method="random"):
+    """One number per element of ``copy`` (indices), each from its copy's generator, in order: uniform in
+    [0, 1) (``method="random"``) or standard normal (``"standard_normal"``)."""
     copy = np.atleast_1d(np.asarray(copy, int))
     values = np.empty(len(copy))
     for index in np.unique(copy):
         where = copy == index
-        values[where] = GENERATORS[int(index)].random(int(where.sum()))
+        values[where] = getattr(GENERATORS[int(index)], method)(int(where.sum()))
     return values
+
+
+def draw_normal(copy):
+    return draw(copy, "standard_normal")
 
 
 def reseed(copy, seed):
@@ -62,6 +68,18 @@ def copy_rand(copy):
     return draw(copy)
 
 
+@implementation("cpp", "inline double copy_randn(int copy) { return gp_copy_randn(copy); }", **HEADER)
+@implementation("cython", CYTHON_IMPORT + """
+cdef double copy_randn(int copy):
+    return _gp_copy_random.draw_normal(copy)[0]
+""")
+@check_units(copy=1, result=1)
+@declare_types(copy="integer", result="float")
+def copy_randn(copy):
+    """A standard normal number from the generator of ``copy`` (per element; C++: a ziggurat)."""
+    return draw_normal(copy)
+
+
 @implementation("cpp", "inline double seed_copy(int copy, double seed) { return gp_seed_copy(copy, seed); }",
                 **HEADER)
 @implementation("cython", CYTHON_IMPORT + """
@@ -75,10 +93,10 @@ def seed_copy(copy, seed):
     return reseed(copy, seed)
 
 
-copy_rand.stateless = False  # a new number at every call: never hoisted out of a loop or folded
-seed_copy.stateless = False
-#: What a group's ``namespace`` needs to draw with ``copy_rand(copy)``.
-FUNCTIONS = {"copy_rand": copy_rand}
+for function in (copy_rand, copy_randn, seed_copy):
+    function.stateless = False  # a new number at every call: never hoisted out of a loop or folded
+#: What a group's ``namespace`` needs to draw with ``copy_rand(copy)`` and ``copy_randn(copy)``.
+FUNCTIONS = {"copy_rand": copy_rand, "copy_randn": copy_randn}
 #: Equations of a group that seeds the copies' generators (one element per copy).
 SEEDER = """
 copy_seed : 1 (constant)
