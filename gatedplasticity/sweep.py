@@ -81,11 +81,15 @@ class Experiment:
 EXPERIMENTS = {}
 
 
-def register(experiment, module=None):
-    """Make ``experiment`` (an Experiment, or a name with the ``module`` that defines it) available by its name
-    (``points("name", ...)``); returns it."""
-    EXPERIMENTS[experiment if module else experiment.name] = module or experiment
+def register(experiment):
+    """Make ``experiment`` available by its name (``points("name", ...)``); returns it."""
+    EXPERIMENTS[experiment.name] = experiment
     return experiment
+
+
+def register_module(name, module):
+    """Make experiment ``name`` of ``module`` (its ``EXPERIMENTS``) available, imported when first asked for."""
+    EXPERIMENTS[name] = module
 
 
 def get(name):

@@ -45,10 +45,6 @@ def draw(copy, method="random"):
     return values
 
 
-def draw_normal(copy):
-    return draw(copy, "standard_normal")
-
-
 def reseed(copy, seed):
     """Seed the generator of each ``copy`` with its ``seed`` (runtime); returns the seeds."""
     for index, value in zip(np.atleast_1d(copy), np.atleast_1d(seed)):
@@ -56,28 +52,25 @@ def reseed(copy, seed):
     return np.atleast_1d(np.asarray(seed, float))
 
 
-@implementation("cpp", "inline double copy_rand(int copy) { return gp_copy_rand(copy); }", **HEADER)
-@implementation("cython", CYTHON_IMPORT + """
-cdef double copy_rand(int copy):
-    return _gp_copy_random.draw(copy)[0]
-""")
-@check_units(copy=1, result=1)
-@declare_types(copy="integer", result="float")
-def copy_rand(copy):
-    """A uniform number in [0, 1) from the generator of ``copy`` (per element)."""
-    return draw(copy)
+def per_copy_draw(name, method, doc):
+    """The Brian2 function ``name(copy)``: one number from the generator of ``copy`` per element, drawn in C++
+    by ``gp_<name>`` (``gp_copy_random.h``) and at runtime by the numpy Generator's ``method``."""
+    def python(copy):
+        return draw(copy, method)
+
+    python.__name__, python.__doc__ = name, doc
+    function = declare_types(copy="integer", result="float")(python)
+    function = check_units(copy=1, result=1)(function)
+    function = implementation("cython", f"{CYTHON_IMPORT}\ncdef double {name}(int copy):\n"
+                                        f"    return _gp_copy_random.draw(copy, '{method}')[0]\n")(function)
+    function = implementation("cpp", f"inline double {name}(int copy) {{ return gp_{name}(copy); }}", **HEADER)(function)
+    function.stateless = False  # a new number at every call: never hoisted out of a loop or folded
+    return function
 
 
-@implementation("cpp", "inline double copy_randn(int copy) { return gp_copy_randn(copy); }", **HEADER)
-@implementation("cython", CYTHON_IMPORT + """
-cdef double copy_randn(int copy):
-    return _gp_copy_random.draw_normal(copy)[0]
-""")
-@check_units(copy=1, result=1)
-@declare_types(copy="integer", result="float")
-def copy_randn(copy):
-    """A standard normal number from the generator of ``copy`` (per element; C++: a ziggurat)."""
-    return draw_normal(copy)
+copy_rand = per_copy_draw("copy_rand", "random", "A uniform number in [0, 1) from the generator of ``copy``.")
+copy_randn = per_copy_draw("copy_randn", "standard_normal",
+                           "A standard normal number from the generator of ``copy`` (C++: a ziggurat).")
 
 
 @implementation("cpp", "inline double seed_copy(int copy, double seed) { return gp_seed_copy(copy, seed); }",
@@ -93,8 +86,7 @@ def seed_copy(copy, seed):
     return reseed(copy, seed)
 
 
-for function in (copy_rand, copy_randn, seed_copy):
-    function.stateless = False  # a new number at every call: never hoisted out of a loop or folded
+seed_copy.stateless = False  # it acts when called: never hoisted or folded
 #: What a group's ``namespace`` needs to draw with ``copy_rand(copy)`` and ``copy_randn(copy)``.
 FUNCTIONS = {"copy_rand": copy_rand, "copy_randn": copy_randn}
 #: Equations of a group that seeds the copies' generators (one element per copy).

@@ -58,4 +58,4 @@ def experiment(name):
 
 
 for _name, _module in EXPERIMENTS.items():
-    sweep.register(_name, f"{__name__}.{_module}")
+    sweep.register_module(_name, f"{__name__}.{_module}")

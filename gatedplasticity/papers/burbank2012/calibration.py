@@ -27,7 +27,7 @@ from .calibration_stages import (
     choose,
     label,
     probe,
-    probe_structure,
+    calibration_structure,
     stage1_filters,
     stage2_selection,
     target_runs,
@@ -40,7 +40,7 @@ def calibrate(path=None, workers=2, progress=True):
     table = pd.read_csv(path) if path.exists() else pd.DataFrame()
     if "admissible (F1-F5)" not in table:
         rows = []
-        with top_down.program(probe_structure(network_parameters())) as program:
+        with top_down.program(calibration_structure(network_parameters())) as program:
             for candidate in candidates():
                 row = {**_plain(candidate), **probe(candidate, program)}
                 row.update(stage1_filters(row))

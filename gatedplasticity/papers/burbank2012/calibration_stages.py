@@ -20,7 +20,7 @@ from ... import streams
 from ...protocols import top_down
 from . import training
 from .parameters import VALUES, network_parameters
-from .reconstruction import EARLY, window_counts
+from .reconstruction import EARLY, probe_structure, window_counts
 
 GRID = {"threshold": [-54 * mV, -45 * mV, -36 * mV], "drive_scale": [0.05, 0.1, 0.2, 0.4],
         "synaptic_scale": [0.25, 0.5, 1.0]}
@@ -42,9 +42,9 @@ def candidates():
     return [dict(zip(GRID, values)) for values in itertools.product(*GRID.values())]
 
 
-def probe_structure(params):
-    """The structure of a probe: PROBE_PRESENTATIONS in one chunk, the lower layer's spikes recorded."""
-    return top_down.Structure(chunk=PROBE_PRESENTATIONS, record_spikes=True).for_network((VALUES["size"],) * 2, params)
+def calibration_structure(params):
+    """The structure of a stage 1 probe: PROBE_PRESENTATIONS in one chunk, the lower layer's spikes recorded."""
+    return probe_structure((VALUES["size"],) * 2, PROBE_PRESENTATIONS, params)
 
 
 def label(candidate):
@@ -55,14 +55,14 @@ def label(candidate):
 def probe(candidate, program=None):
     """Stage 1 activity of ``candidate``: W = 0, mu = 0, PROBE_PRESENTATIONS presentations with and without input.
 
-    ``program``: an open program of :func:`probe_structure` to reuse (otherwise one is built here)."""
+    ``program``: an open program of :func:`calibration_structure` to reuse (otherwise one is built here)."""
     q, c = training.q_and_c()
     n = q.shape[0]
     params = network_parameters(**candidate, mu=0.0)
     strengths = top_down.input_strengths(c, PROBE_PRESENTATIONS, streams.generator(SEED, "calibration probe"))
     seconds = PROBE_PRESENTATIONS * float(top_down.PRESENTATION / second)
     result = {}
-    built = nullcontext(program) if program is not None else top_down.program(probe_structure(params))
+    built = nullcontext(program) if program is not None else top_down.program(calibration_structure(params))
     with built as runner:
         for condition, input_scale in (("input", 1.0), ("noise", 0.0)):
             state = {"w": np.zeros(q.size), "q": q.ravel(), "input_gain": np.ones(n)}

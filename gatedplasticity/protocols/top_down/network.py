@@ -138,9 +138,9 @@ def build(structure, copies=1):
     if structure.homeostasis:
         _homeostasis(lower, top_down)
     objects += [bottom_up, top_down]
-    state = {"w": top_down.w, "q": bottom_up.w, "input_gain": lower.input_gain}
-    state.update({f"{label}_pending": synapses.dw_pending for label, synapses in (("w", top_down), ("q", bottom_up))
-                  if "dw_pending" in synapses.variables})
+    pending = {f"{label}_pending": synapses.dw_pending for label, synapses in (("w", top_down), ("q", bottom_up))
+               if "dw_pending" in synapses.variables}
+    state = {"w": top_down.w, "q": bottom_up.w, "input_gain": lower.input_gain, **pending}
     state.update({f"{label}.{name}": getattr(group, name) for label, group in groups.items() for name in NEURON_STATE
                   if name in group.variables})
     parameters = {f"{label}.{name}": getattr(group, name) for label, group in
@@ -151,8 +151,7 @@ def build(structure, copies=1):
     if structure.higher_layer_input:
         parameters["higher.input_gain"] = higher.input_gain
     strengths = {f"{side}_strength": array for side, array in timed.items()}
-    synapse_count = n_lower * n_higher
-    sizes = {name: synapse_count for name in state if name[0] in "wq"}
+    sizes = dict.fromkeys(["w", "q", *pending], n_lower * n_higher)  # synapse variables: unsized before a standalone run
     return Built(objects=objects, duration=chunk * PRESENTATION, values={**parameters, **state, **strengths},
                  outputs={**state, **outputs}, sizes=sizes)
 

@@ -21,19 +21,19 @@ def program(structure, backend="standalone", progress=False):
     return Program(build, structure, backend=backend, name="burbank-if", dt=DT, progress=progress)
 
 
-def run_chunk(built, state, strengths, params, generator_seed, extra=None):
-    """Run one chunk of the open program ``built`` from ``state`` ({name: SI array}); returns (state, outputs)
+def run_chunk(runner, state, strengths, params, generator_seed, extra=None):
+    """Run one chunk of the open program ``runner`` from ``state`` ({name: SI array}); returns (state, outputs)
     at its end. ``strengths``: {"lower": array, ["higher": array]} (presentations x neurons);
     ``extra``: more values (e.g. ``{"lower.input_cutoff": 50 * ms}``)."""
-    values = {**model_values(params, built.structure), **built.with_units(state), **(extra or {}),
-              **{f"{side}_strength": values for side, values in strengths.items()}}
-    outputs = {name: value[0] for name, value in built.run(values, generator_seed=generator_seed).items()}
-    return {name: outputs[name] for name in state_names(built)}, outputs
+    values = {**model_values(params, runner.structure), **runner.with_units(state), **(extra or {}),
+              **{f"{side}_strength": array for side, array in strengths.items()}}
+    outputs = {name: value[0] for name, value in runner.run(values, generator_seed=generator_seed).items()}
+    return {name: outputs[name] for name in state_names(runner)}, outputs
 
 
-def state_names(built):
-    """Names of the values carried from one chunk to the next."""
-    return [name for name in built.built.outputs if name in built.built.values]
+def state_names(runner):
+    """Names of the values carried from one chunk to the next (both a value and an output of the network)."""
+    return [name for name in runner.built.outputs if name in runner.built.values]
 
 
 def population_counts(outputs, structure, steps):
