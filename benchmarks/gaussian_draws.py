@@ -6,7 +6,7 @@ each variant is the built program run again (best of 3). The cost per draw
 is (run time - run time of the same program drawing nothing) / draws.
 
 - ``copy_randn`` (``backends.copy_random``: a 128-layer ziggurat on one
-  64-bit Mersenne Twister per copy) vs Brian2's ``randn()``
+  xoshiro256** generator per copy) vs Brian2's ``randn()``
   (``ratio_randn``); ``copy_rand`` vs ``rand()`` (``ratio_rand``).
 
     python benchmarks/gaussian_draws.py [--quick]

@@ -9,7 +9,7 @@ from the ``("copy", k)`` stream of the run's seed (``Program.run`` does it).
 A copy therefore draws the same numbers, in the same order, whether it runs
 alone or among others: its elements are contiguous and visited in order.
 
-Implementations: C++ (standalone; one 64-bit Mersenne Twister per copy, and
+Implementations: C++ (standalone; one xoshiro256** generator per copy, and
 a 128-layer ziggurat for the normal numbers, ``gp_copy_random.h``), NumPy
 and Cython (runtime; one ``numpy.random.Generator`` per copy, held by this
 module). The two backends draw different numbers.

@@ -86,7 +86,7 @@ class Model:
     def neurons(self, n, *, name=None, dt=None, functions=None, batched=(), **overrides):
         """``n`` neurons of this model (on their own clock if ``dt`` is given); ``overrides`` replace defaults.
 
-        ``batched`` parameters are stored per neuron (constant variables): their
+        ``batched`` parameters (shared ones included) are stored per neuron (constant variables): their
         overrides may be scalars or one value per neuron, so that one group
         holds many independent parameter sets; :meth:`batch_args` gives the
         run_args of new values for a rerun of a standalone build.
@@ -98,7 +98,8 @@ class Model:
             raise ParameterError("n", f"{self.name}: number of neurons n must be a positive integer, got {n!r}")
         params = resolve(self.defaults, overrides, owner=f"model '{self.name}'")
         check_names("batched", batched, params, f"model '{self.name}'")
-        shared, namespace = split_shared(params, self.shared, batched)
+        kept_shared = tuple(name for name in self.shared if name not in batched)
+        shared, namespace = split_shared(params, kept_shared, batched)
         group = NeuronGroup(
             int(n),
             self.equations + shared,
@@ -117,7 +118,7 @@ class Model:
         group.add_attribute("operations")
         group.operations = {stage: group.run_regularly(code, name=f"{group.name}_{stage}", order=order)
                             for order, (stage, code) in enumerate(self.stages.items())}
-        for parameter in self.shared:
+        for parameter in kept_shared:
             setattr(group, parameter, params[parameter])
         for variable, value in self.batch_args(group, **{p: params[p] for p in batched}).items():
             setattr(group, variable.name, value)

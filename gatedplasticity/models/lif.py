@@ -57,11 +57,19 @@ EQUATIONS = Equations(
 NEURON_TRACE = Equations("dstdp_trace/dt = -stdp_trace / tau_stdp : 1")
 NEURON_TRACE_RESET = "stdp_trace += 1"
 
+#: Resting potential (Burbank & Kreiman Methods).
+REST = -74 * mV
 #: Conductance added per unit weight of an input spike (Burbank & Kreiman Methods).
 G_PER_INPUT = 0.04
 
-NOISE = "noise_rate * (1 + sigma_noise * randn())"
-EXTERNAL = "input_gain * peak_rate * strength(t - input_delay, i) * input_time_course * (1 + sigma_input * randn())"
+NOISE = "noise_rate * (1 + sigma_noise * {normal})"
+EXTERNAL = "input_gain * peak_rate * strength(t - input_delay, i) * input_time_course * (1 + sigma_input * {normal})"
+#: Where the standard normal numbers of J and S come from: Brian2's ``randn()`` (one generator for the whole
+#: program) or ``copy_randn(copy)`` (``backends.copy_random``: the generator of the neuron's copy, a fast
+#: ziggurat in C++; the group gets the integer variable ``copy`` and needs ``copy_random.FUNCTIONS`` in its
+#: namespace).
+GAUSSIAN = {"brian2": "randn()", "copy": "copy_randn(copy)"}
+COPY_INDEX = Equations("copy : integer (constant)")
 #: What a negative Gaussian draw of a spike count does [R: the text is silent]: nothing ("clip", a count
 #: cannot be negative; raises the mean drive by 8% at s.d. 100% and 40% at 200%) or it subtracts ("subtract").
 NEGATIVE_COUNTS = {"clip": "clip({}, 0*Hz, inf*Hz)", "subtract": "{}"}
@@ -90,6 +98,11 @@ INPUT_DEFAULTS = {
 #: Parameters kept as shared variables so that a standalone binary takes them through run_args.
 TUNABLE = ("noise_rate", "sigma_noise", "tau_syn", "sigma_input", "input_cutoff", "tau_stdp", "V_th", "g_per_input",
            "peak_rate", "g_per_spike")
+#: Tunable parameters that stay one value for every neuron of a group: the shared input time course reads
+#: input_cutoff, and with one tau_syn and tau_stdp the decays exp(-dt / tau) are computed once per step instead
+#: of once per neuron (~10 ns a neuron-step each). The others can be stored per neuron
+#: (``Model.neurons(batched=...)``), e.g. one value per copy of a network.
+ONE_FOR_ALL = ("input_cutoff", "tau_syn", "tau_stdp")
 #: State restored at each presentation start when trials reset (``protocols.top_down``, trial="reset").
 TRIAL_RESET = "v = V_rest\ng = 0"
 TRIALS = tuple(INPUT_ONSET)
@@ -112,36 +125,42 @@ HOMEOSTASIS = Equations(
 
 
 def burbank_lif(noise=False, external_input=False, stdp_trace=False, homeostasis=False, negative_counts="clip",
-                trial="continuous"):
+                trial="continuous", gaussian="brian2"):
     """Conductance LIF (Burbank & Kreiman 2012, Methods), optionally with its per-step inputs and an STDP trace.
 
     ``homeostasis`` adds the state of synaptic scaling (``protocols.top_down``).
     ``negative_counts``: "clip" or "subtract" (:data:`NEGATIVE_COUNTS`).
     ``trial``: "continuous" or "reset" (:data:`INPUT_ONSET`; "reset" needs
     the constants ``presentation_steps`` and ``input_delay_steps``, in time steps).
+    ``gaussian``: "brian2" or "copy", the source of the normal numbers of J and S (:data:`GAUSSIAN`).
     """
     if negative_counts not in NEGATIVE_COUNTS:
         raise ParameterError("negative_counts", f"burbank_lif: unknown negative_counts {negative_counts!r}; "
                                                 f"choose one of {', '.join(NEGATIVE_COUNTS)}")
     if trial not in TRIALS:
         raise ParameterError("trial", f"burbank_lif: unknown trial {trial!r}; choose one of {', '.join(TRIALS)}")
+    if gaussian not in GAUSSIAN:
+        raise ParameterError("gaussian", f"burbank_lif: unknown gaussian {gaussian!r}; choose one of {', '.join(GAUSSIAN)}")
     rectify = NEGATIVE_COUNTS[negative_counts].format
+    normal = GAUSSIAN[gaussian]
     defaults = {
-        "tau_m": 10 * ms, "V_rest": -74 * mV, "E_ex": 0 * mV,
+        "tau_m": 10 * ms, "V_rest": REST, "E_ex": 0 * mV,
         "V_reset": -60 * mV, "V_th": -54 * mV, "tau_syn": 15 * ms, "g_per_spike": G_PER_INPUT,
     }
     equations, reset, drive = EQUATIONS, "v = V_reset; g = 0; spike_count += 1", []
     if noise or external_input:
         defaults.update(DRIVE_DEFAULTS)
+    if gaussian == "copy" and (noise or external_input):
+        equations = equations + COPY_INDEX
     if noise:
-        drive.append(rectify(NOISE))
+        drive.append(rectify(NOISE.format(normal=normal)))
     if external_input:
         equations = equations + INPUT_TIME_COURSE + INPUT_ONSET[trial]
         defaults.update(INPUT_DEFAULTS)
         defaults["tonic_start"] = tonic_start(defaults["bump_peak"], defaults["bump_width"], defaults["tonic_level"])
         if trial == "reset":
             defaults.update(presentation_steps=160, input_delay_steps=15)  # at dt = 1 ms
-        drive.append(rectify(EXTERNAL))
+        drive.append(rectify(EXTERNAL.format(normal=normal)))
     if stdp_trace:
         equations = equations + NEURON_TRACE
         defaults["tau_stdp"] = 20 * ms

@@ -35,8 +35,8 @@ step of the next one.
 import numpy as np
 from brian2 import PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, ms
 
-from ...backends import Built
-from ...models.lif import TRIAL_RESET, arrival_relay, burbank_lif
+from ...backends import Built, copy_random
+from ...models.lif import ONE_FOR_ALL, TRIAL_RESET, arrival_relay, burbank_lif
 from ...parameters import ParameterError
 from ...rules import stdp
 from . import trials
@@ -53,46 +53,61 @@ NEURON_STATE = ("v", "g", "stdp_trace", "spike_count", "spikes_at_scaling", "hom
 
 
 def build(structure, copies=1):
-    """The network of a complete ``structure`` as a :class:`backends.Built` (one copy).
+    """The network of a complete ``structure`` as a :class:`backends.Built`, ``copies`` independent networks.
 
     Values: the model variables of ``structure.model_values``, the state
     (``w``, ``q``, their pending changes, ``input_gain``, ``<group>.<state>``)
     and the input strengths of a chunk (``lower_strength``,
-    ``higher_strength``: presentations x neurons). Outputs: the state, and
-    with neuron-level traces the population spike rates of the lower layer
-    and of the higher layer's arrivals (``lower_rate``, ``arrivals_rate``).
+    ``higher_strength``: presentations x neurons of all copies). Outputs: the
+    state, and with neuron-level traces and one copy the population spike
+    rates of the lower layer and of the higher layer's arrivals
+    (``lower_rate``, ``arrivals_rate``).
+
+    Copies (``structure.gaussian="copy"``): every group holds the copies'
+    neurons copy-major, synapses connect within a copy, each parameter is
+    stored per neuron or synapse (one value per copy through
+    ``Program.run``), and J and S draw from the copy's own generator.
     """
     if not structure.complete:
-        raise ParameterError("structure", f"{OWNER}: give the sizes, delay and tau_stdp (structure.for_network)")
-    if copies != 1:
-        raise ParameterError("copies", f"{OWNER}: the two-layer network is built as one copy, got {copies}")
+        raise ParameterError("structure", f"{OWNER}: give the sizes and the delay (structure.for_network)")
+    if copies > 1 and (structure.gaussian != "copy" or structure.record_spikes):
+        raise ParameterError("copies", f"{OWNER}: {copies} copies need gaussian='copy' (each copy its own "
+                                       "generator) and no record_spikes")
     n_lower, n_higher, chunk = structure.n_lower, structure.n_higher, structure.chunk
     presentation_steps = trials.steps(PRESENTATION, DT)
     trace = structure.traces == "neuron"
     reset = structure.trial == "reset"
+    per_copy = copies > 1
     input_params = {"input_delay": structure.delay, "presentation": PRESENTATION}
     if reset:
         input_params.update(presentation_steps=presentation_steps, input_delay_steps=trials.steps(structure.delay, DT))
-    extra = {"tau_stdp": structure.tau_stdp} if trace else {}
     model_options = {"noise": True, "stdp_trace": trace, "negative_counts": structure.negative_counts,
-                     "trial": structure.trial}
-    timed = {"lower": TimedArray(np.zeros((chunk, n_lower)), dt=PRESENTATION, name="lower_strength")}
-    lower = burbank_lif(external_input=True, homeostasis=structure.homeostasis, **model_options).neurons(
-        n_lower, name="lower", functions={"strength": timed["lower"]}, **input_params, **extra)
-    lower.input_gain = 1
+                     "trial": structure.trial, "gaussian": structure.gaussian}
+    copy_functions = dict(copy_random.FUNCTIONS) if structure.gaussian == "copy" else {}
+
+    def layer(name, n, external):
+        model = burbank_lif(external_input=external, homeostasis=structure.homeostasis and name == "lower",
+                            **model_options)
+        functions = {**copy_functions, **({"strength": timed[name]} if external else {})}
+        group = model.neurons(copies * n, name=name, functions=functions,
+                              batched=tuple(n for n in model.shared if n not in ONE_FOR_ALL) if per_copy else (), **(input_params if external else {}))
+        if copy_functions:
+            group.copy = copy_random.copy_indices(copies, n)
+        return group
+
+    timed = {"lower": TimedArray(np.zeros((chunk, copies * n_lower)), dt=PRESENTATION, name="lower_strength")}
     if structure.higher_layer_input:
-        timed["higher"] = TimedArray(np.zeros((chunk, n_higher)), dt=PRESENTATION, name="higher_strength")
-        higher = burbank_lif(external_input=True, **model_options).neurons(
-            n_higher, name="higher", functions={"strength": timed["higher"]}, **input_params, **extra)
-    else:
-        higher = burbank_lif(**model_options).neurons(n_higher, name="higher", **extra)
+        timed["higher"] = TimedArray(np.zeros((chunk, copies * n_higher)), dt=PRESENTATION, name="higher_strength")
+    lower = layer("lower", n_lower, True)
+    lower.input_gain = 1
+    higher = layer("higher", n_higher, structure.higher_layer_input)
     objects = [lower, higher]
     groups = {"lower": lower, "higher": higher}
     transmit = "g_post += g_per_spike_post * w"
     steps_if_reset = presentation_steps if reset else None
     if trace:
         (lower_source, lower_feed), (higher_source, higher_feed) = (
-            relay(group, structure.delay, structure.tau_stdp, presentation_steps=steps_if_reset) for group in (lower, higher))
+            relay(group, structure.delay, presentation_steps=steps_if_reset) for group in (lower, higher))
         objects += [lower_source, lower_feed, higher_source, higher_feed]
         groups.update({lower_source.name: lower_source, higher_source.name: higher_source})
         delay = 0 * ms
@@ -109,16 +124,20 @@ def build(structure, copies=1):
     stdp_rule = {"traces": structure.traces, "multiplicative": structure.multiplicative,
                  "update": trials.UPDATES[structure.update]}
     tunable = ("mu", "alpha", "w_min", "w_max")
+    plastic_options = {"batched": tunable} if per_copy else {"tunable": tunable}
     window = {} if trace else {"tau_stdp": structure.tau_stdp}
+    connect = ({"lower": within_copies(n_higher, n_lower), "higher": within_copies(n_lower, n_higher)} if per_copy
+               else {"lower": True, "higher": True})
     if structure.bottom_up_rule:
         bottom_up = stdp.rule(structure.bottom_up_rule, **stdp_rule).synapses(
-            lower_source, higher, transmit=transmit, tunable=tunable, name="bottom_up", **window)
+            lower_source, higher, transmit=transmit, connect=connect["higher"], name="bottom_up",
+            **plastic_options, **window)
     else:
         bottom_up = Synapses(lower_source, higher, "w : 1", on_pre=transmit, name="bottom_up")
-        bottom_up.connect()
+        bottom_up.connect(**(connect["higher"] if per_copy else {}))  # all pairs (within each copy)
     bottom_up.delay = delay
     top_down = stdp.rule(structure.rule, **stdp_rule).synapses(
-        higher_source, lower, transmit=transmit, tunable=tunable, name="top_down", **window)
+        higher_source, lower, transmit=transmit, connect=connect["lower"], name="top_down", **plastic_options, **window)
     top_down.delay = delay
     plastic = (top_down, bottom_up) if structure.bottom_up_rule else (top_down,)
     if structure.update == "presentation":
@@ -130,7 +149,7 @@ def build(structure, copies=1):
         objects.append(spikes)
         outputs.update({"lower_spike_i": lambda: np.asarray(spikes.i[:], float),
                         "lower_spike_t": lambda: np.asarray(spikes.t_[:])})
-    if trace:
+    if trace and not per_copy:
         rates = {"lower_rate": PopulationRateMonitor(lower, name="lower_population"),
                  "arrivals_rate": PopulationRateMonitor(higher_source, name="higher_arrival_population")}
         objects += list(rates.values())
@@ -138,22 +157,34 @@ def build(structure, copies=1):
     if structure.homeostasis:
         _homeostasis(lower, top_down)
     objects += [bottom_up, top_down]
+    synapse_count = copies * n_lower * n_higher
     pending = {f"{label}_pending": synapses.dw_pending for label, synapses in (("w", top_down), ("q", bottom_up))
                if "dw_pending" in synapses.variables}
     state = {"w": top_down.w, "q": bottom_up.w, "input_gain": lower.input_gain, **pending}
     state.update({f"{label}.{name}": getattr(group, name) for label, group in groups.items() for name in NEURON_STATE
                   if name in group.variables})
     parameters = {f"{label}.{name}": getattr(group, name) for label, group in
-                  (("lower", lower), ("higher", higher), ("top_down", top_down), ("bottom_up", bottom_up))
-                  for name in ("noise_rate", "sigma_noise", "tau_syn", "V_th", "g_per_input", "g_per_spike",
-                               "sigma_input", "peak_rate", "input_cutoff", "mu", "alpha", "w_min", "w_max",
-                               "homeostasis_rate", "target_rate") if name in group.variables}
+                  (("top_down", top_down), ("bottom_up", bottom_up), *groups.items())
+                  for name in PARAMETERS if name in group.variables}
     if structure.higher_layer_input:
         parameters["higher.input_gain"] = higher.input_gain
     strengths = {f"{side}_strength": array for side, array in timed.items()}
-    sizes = dict.fromkeys(["w", "q", *pending], n_lower * n_higher)  # synapse variables: unsized before a standalone run
+    sizes = dict.fromkeys(["w", "q", *pending], synapse_count)  # synapse variables: unsized before a standalone run
+    if per_copy:
+        sizes.update({name: synapse_count for name in parameters if name.split(".")[0] in ("top_down", "bottom_up")})
     return Built(objects=objects, duration=chunk * PRESENTATION, values={**parameters, **state, **strengths},
-                 outputs={**state, **outputs}, sizes=sizes)
+                 outputs={**state, **outputs}, sizes=sizes, copy_streams=bool(copy_functions))
+
+
+#: The run-time parameters of the network's groups and synapses (where they have them).
+PARAMETERS = ("noise_rate", "sigma_noise", "tau_syn", "V_th", "g_per_input", "g_per_spike", "sigma_input", "peak_rate",
+              "input_cutoff", "tau_stdp", "mu", "alpha", "w_min", "w_max", "homeostasis_rate", "target_rate")
+
+
+def within_copies(n_pre, n_post):
+    """``Synapses.connect`` arguments joining every presynaptic neuron to each postsynaptic one of its copy
+    (copies of ``n_pre`` and ``n_post`` neurons, copy-major; synapses come in copy order, all pairs within)."""
+    return {"j": f"k for k in range({n_post} * (i // {n_pre}), {n_post} * (i // {n_pre} + 1))"}
 
 
 def relay(group, delay, tau_stdp=20 * ms, name=None, presentation_steps=None):

@@ -9,26 +9,65 @@ network is restored before every chunk and given the carried state).
 """
 
 import numpy as np
-from brian2 import second
+from brian2 import Quantity, second, volt
 
 from ...backends import Program
+from ...models.lif import REST
 from .network import build
-from .structure import DT, model_values
+from .structure import DT, Parameters, model_values
 
 
-def program(structure, backend="standalone", progress=False):
-    """The network of a complete ``structure`` as a Program (enter it, or ``open()`` it, to build)."""
-    return Program(build, structure, backend=backend, name="burbank-if", dt=DT, progress=progress)
+def program(structure, backend="standalone", progress=False, copies=1):
+    """The network of a complete ``structure`` as a Program of ``copies`` networks (enter it, or ``open()`` it,
+    to build)."""
+    return Program(build, structure, backend=backend, copies=copies, name="burbank-if", dt=DT, progress=progress)
 
 
 def run_chunk(runner, state, strengths, params, generator_seed, extra=None):
-    """Run one chunk of the open program ``runner`` from ``state`` ({name: SI array}); returns (state, outputs)
-    at its end. ``strengths``: {"lower": array, ["higher": array]} (presentations x neurons);
-    ``extra``: more values (e.g. ``{"lower.input_cutoff": 50 * ms}``)."""
-    values = {**model_values(params, runner.structure), **runner.with_units(state), **(extra or {}),
-              **{f"{side}_strength": array for side, array in strengths.items()}}
-    outputs = {name: value[0] for name, value in runner.run(values, generator_seed=generator_seed).items()}
-    return {name: outputs[name] for name in state_names(runner)}, outputs
+    """Run one chunk of the open one-copy program ``runner`` from ``state`` ({name: SI array}); returns (state,
+    outputs) at its end. ``strengths``: {"lower": array, ["higher": array]} (presentations x neurons);
+    ``extra``: more values (e.g. ``{"lower.input_cutoff": 50 * ms}``). ``generator_seed`` seeds the chunk's
+    normal numbers (Brian2's generator, or with ``gaussian="copy"`` the copy's)."""
+    states, outputs = run_copies(runner, [state], [strengths], [params], [generator_seed], extra)
+    return states[0], outputs[0]
+
+
+def run_copies(runner, states, strengths, params, seeds, extra=None):
+    """Run one chunk of the open program ``runner``, copy k from ``states[k]`` with ``strengths[k]``,
+    ``params[k]`` and chunk seed ``seeds[k]`` (one of each per copy); returns ([state], [outputs]), one per copy.
+
+    A state lacks nothing: names it does not carry yet start from rest (v = V_rest, the rest 0), as a
+    new build would.
+    """
+    names = state_names(runner)
+    full = [{**fresh_state(runner, names), **state} for state in states]
+    values = stacked([model_values(Parameters.of(p), runner.structure) for p in params])
+    values.update(runner.with_units({name: np.concatenate([np.ravel(state[name]) for state in full]) for name in names}))
+    for side in strengths[0]:
+        values[f"{side}_strength"] = np.concatenate([chunk[side] for chunk in strengths], axis=1)
+    values.update(extra or {})
+    if runner.built.copy_streams:
+        outputs = runner.run(values, seed=[int(s) for s in seeds], generator_seed=int(seeds[0]))
+    else:
+        outputs = runner.run(values, generator_seed=int(seeds[0]))
+    per_copy = [{name: value[k] for name, value in outputs.items()} for k in range(runner.copies)]
+    return [{name: copy[name] for name in names} for copy in per_copy], per_copy
+
+
+def stacked(values):
+    """{name: one value per copy} from one {name: value} per copy (equal values stay one scalar)."""
+    result = {}
+    for name in values[0]:
+        column = [v[name] for v in values]
+        result[name] = column[0] if all(np.all(c == column[0]) for c in column) else Quantity(column)
+    return result
+
+
+def fresh_state(runner, names):
+    """The state of one copy at rest: v = V_rest, every other carried variable 0 (SI magnitudes)."""
+    rest = float(REST / volt)
+    return {name: np.full(runner.size(name, runner.target(name)) // runner.copies,
+                          rest if name.endswith(".v") else 0.0) for name in names}
 
 
 def state_names(runner):

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from brian2 import Hz, Quantity, mV, ms
 
-from ...models.lif import G_PER_INPUT, NEGATIVE_COUNTS, TRIALS
+from ...models.lif import G_PER_INPUT, GAUSSIAN, NEGATIVE_COUNTS, TRIALS
 from ...parameters import ParameterError, resolve
 from ...rules import stdp
 from . import trials
@@ -92,8 +92,10 @@ DERIVED_FIELDS = ("n_lower", "n_higher", "delay", "tau_stdp", "higher_layer_inpu
 class Structure:
     """The compile-time choices of the network (their meaning: ``top_down.network`` and ``top_down.trials``).
 
-    ``n_lower``, ``n_higher``, ``delay`` and ``tau_stdp`` are filled in from the weights and the
-    parameters by :meth:`for_network` (``train`` does it).
+    ``n_lower``, ``n_higher``, ``delay`` and (per-synapse traces only: with neuron-level traces it is a
+    run-time value) ``tau_stdp`` are filled in from the weights and the parameters by :meth:`for_network`
+    (``train`` does it). ``gaussian``: where the normal numbers of the inputs come from, Brian2's
+    ``randn()`` or each copy's own generator (``models.lif.GAUSSIAN``; many copies in one program need "copy").
     """
 
     rule: str = "reverse"
@@ -108,6 +110,7 @@ class Structure:
     pair_window: Quantity = field(default_factory=lambda: trials.PAIR_WINDOW)  # None: no window
     update: str = "presentation"
     negative_counts: str = "clip"
+    gaussian: str = "brian2"
     n_lower: int = None
     n_higher: int = None
     delay: Quantity = None
@@ -116,7 +119,8 @@ class Structure:
     def __post_init__(self):
         for name, value, choices in (("rule", self.rule, stdp.VARIANTS), ("traces", self.traces, stdp.TRACES),
                                      ("trial", self.trial, TRIALS), ("update", self.update, tuple(trials.UPDATES)),
-                                     ("negative_counts", self.negative_counts, tuple(NEGATIVE_COUNTS))):
+                                     ("negative_counts", self.negative_counts, tuple(NEGATIVE_COUNTS)),
+                                     ("gaussian", self.gaussian, tuple(GAUSSIAN))):
             if value not in choices:
                 raise ParameterError(name, f"{OWNER}: unknown {name} {value!r}; choose one of {', '.join(choices)}")
         if self.bottom_up_rule is not None and self.bottom_up_rule not in stdp.VARIANTS:
@@ -137,13 +141,16 @@ class Structure:
         return tuple(item.name for item in fields(cls) if item.name not in DERIVED_FIELDS)
 
     def for_network(self, shape, params):
-        """This structure for weights of ``shape`` (lower x higher) and ``params``' delay and tau_stdp."""
+        """This structure for weights of ``shape`` (lower x higher), ``params``' delay and (per-synapse traces)
+        tau_stdp."""
         return replace(self, n_lower=int(shape[0]), n_higher=int(shape[1]), delay=params.delay,
-                       tau_stdp=params.tau_stdp, higher_layer_input=params.higher_input > 0)
+                       tau_stdp=params.tau_stdp if self.traces == "synapse" else None,
+                       higher_layer_input=params.higher_input > 0)
 
     @property
     def complete(self):
-        return None not in (self.n_lower, self.n_higher, self.delay, self.tau_stdp)
+        compiled_window = (self.tau_stdp,) if self.traces == "synapse" else ()
+        return None not in (self.n_lower, self.n_higher, self.delay, *compiled_window)
 
     def key(self):
         """The fields as hashable plain values (quantities in ms)."""
@@ -164,7 +171,12 @@ def model_values(params, structure):
               "V_th": params.threshold, "g_per_input": G_PER_INPUT * params.drive_scale,
               "g_per_spike": G_PER_INPUT * params.synaptic_scale}
     external = {"sigma_input": params.sigma_input, "peak_rate": PEAK_RATE * params.input_scale}
-    values = {f"lower.{name}": value for name, value in {**neuron, **external}.items()}
+    if structure.traces == "neuron":
+        neuron["tau_stdp"] = params.tau_stdp
+        values = {f"{group}_arrivals.tau_stdp": params.tau_stdp for group in ("lower", "higher")}
+    else:
+        values = {}
+    values.update({f"lower.{name}": value for name, value in {**neuron, **external}.items()})
     values.update({f"higher.{name}": value for name, value in neuron.items()})
     values.update({"top_down.mu": params.mu, "top_down.alpha": params.alpha, "top_down.w_min": -params.w_bound,
                    "top_down.w_max": params.w_bound})

@@ -68,6 +68,85 @@ def weight_matrix(w, n_lower, n_higher):
     return arrange(w, all_to_all(n_higher, n_lower), (n_higher, n_lower)).T
 
 
+class NetworkRun:
+    """One network's training, advanced chunk by chunk by whoever runs its program (:func:`train`, or
+    ``batch.train_many`` with many networks in one program).
+
+    Holds the network's inputs (a generator of the ``"inputs"`` stream), its
+    state, W snapshots, history and verdict; with ``checkpoint=`` the state is
+    written atomically after every ``checkpoint_every``-th chunk and a new
+    NetworkRun resumes from it. Arguments as :func:`train`'s.
+    """
+
+    def __init__(self, q, c, seed, params, structure=None, max_presentations=NETWORK_MAX_PRESENTATIONS, c_higher=None,
+                 checkpoint=None, keep_snapshots=(), checkpoint_every=1):
+        self.seed = streams.check_seed(seed, OWNER)
+        self.max_presentations = positive_int("max_presentations", max_presentations, OWNER)
+        self.checkpoint_every = positive_int("checkpoint_every", checkpoint_every, OWNER)
+        self.params = Parameters.of(params)
+        q = np.asarray(q, float)
+        if q.ndim != 2:
+            raise ParameterError("q", f"{OWNER}: q must be a 2-D matrix (lower x higher), got shape {q.shape}")
+        self.structure = (structure or Structure()).for_network(q.shape, self.params)
+        if self.structure.higher_layer_input and c_higher is None:
+            raise ParameterError("c_higher", f"{OWNER}: higher_input needs the higher layer's correlation matrix c_higher")
+        self.n_lower, self.n_higher = q.shape
+        if np.shape(c) != (self.n_lower, self.n_lower):
+            raise ParameterError("c", f"{OWNER}: c must be {self.n_lower} x {self.n_lower} like the lower layer, "
+                                      f"got {np.shape(c)}")
+        self.sides = {"lower": c, **({"higher": c_higher} if self.structure.higher_layer_input else {})}
+        self.input_rng = streams.generator(self.seed, "inputs")
+        self.checkpoint, self.keep_snapshots = checkpoint, keep_snapshots
+        self.state, self.done, self.rows, self.snapshots = initial_state(q, self.seed), 0, [], {}
+        saved = _load_checkpoint(checkpoint)
+        if saved:
+            self.state, self.done, self.rows, self.snapshots = saved
+            for _ in range(self.done // self.structure.chunk):
+                self._draw()  # keep the input stream where it was
+        self.target = np.linalg.pinv(q)  # Q^-1, compared with W (lower x higher)
+        self.outcome = _outcome(self.rows)
+        self.wall_time = 0.0
+
+    @property
+    def finished(self):
+        return self.outcome is not None or self.done >= self.max_presentations
+
+    def _draw(self):
+        return {side: input_strengths(matrix, self.structure.chunk, self.input_rng) for side, matrix in self.sides.items()}
+
+    def next_chunk(self):
+        """(state, strengths, chunk seed) of the next chunk (draws its inputs)."""
+        return self.state, self._draw(), streams.integer(self.seed, "chunk", self.done // self.structure.chunk)
+
+    def record(self, state, outputs, wall_time=0.0):
+        """Take the state and outputs at the end of a chunk: history row, verdict, checkpoint; returns the verdict."""
+        chunk, w_bound = self.structure.chunk, self.params.w_bound
+        counts = {side: self.state.get(f"{side}.spike_count", np.zeros(n))
+                  for side, n in (("lower", self.n_lower), ("higher", self.n_higher))}
+        self.state, self.done = state, self.done + chunk
+        self.wall_time += wall_time
+        w = weight_matrix(effective_weights(state, w_bound), self.n_lower, self.n_higher)
+        self.snapshots[self.done] = w
+        activity = {f"spikes_{side}": (state[f"{side}.spike_count"] - counts[side]).mean() / chunk for side in counts}
+        activity["pairs_top_down"] = _pairs(outputs, self.structure, self.n_lower * self.n_higher)
+        caption = classify_network(self.snapshots, w_bound, "absolute")
+        self.outcome = classify_network(self.snapshots, w_bound) or (
+            "did not converge" if self.done >= self.max_presentations else None)
+        self.rows.append(_history_row(self.done, w, self.snapshots, self.target, activity, w_bound, self.outcome, caption))
+        _forget_old(self.snapshots, self.done, self.keep_snapshots)
+        if self.finished or (self.done // chunk) % self.checkpoint_every == 0:
+            _save_checkpoint(self.checkpoint, self.state, self.done, self.rows, self.snapshots)
+        return self.outcome
+
+    def result(self):
+        """The :class:`Training` so far (a resumed run at or past its cap: "did not converge")."""
+        if self.outcome is None and self.rows and self.done >= self.max_presentations:
+            self.outcome = self.rows[-1]["outcome"] = "did not converge"
+        history = pd.DataFrame(self.rows, columns=HISTORY_COLUMNS)
+        kept = {k: v for k, v in self.snapshots.items() if k in self.keep_snapshots or k == self.done}
+        return Training(history, kept, self.outcome, self.done, self.state, self.wall_time)
+
+
 def train(q, c, seed, params, structure=None, max_presentations=NETWORK_MAX_PRESENTATIONS, backend="standalone",
           program=None, c_higher=None, checkpoint=None, progress=True, keep_snapshots=()):
     """Train top-down weights until the run is classified (or ``max_presentations``).
@@ -76,67 +155,31 @@ def train(q, c, seed, params, structure=None, max_presentations=NETWORK_MAX_PRES
     matrix of the lower layer (``c_higher`` for the higher layer's input).
     ``params``: :class:`.Parameters` (or a mapping of all of them);
     ``structure``: a :class:`.Structure` of options (rule, traces, chunk,
-    ...; its sizes, delay and tau_stdp follow from ``q`` and ``params``).
-    ``program``: an open Program of the same complete structure to reuse
+    ...; its sizes and delay follow from ``q`` and ``params``).
+    ``program``: an open one-copy Program of the same complete structure to reuse
     (e.g. a sweep's build); otherwise one is built and closed here.
     ``keep_snapshots``: presentations whose W (lower x higher) is returned
     besides the last one; every chunk's W is kept while needed for the verdict.
     """
-    seed = streams.check_seed(seed, OWNER)
-    max_presentations = positive_int("max_presentations", max_presentations, OWNER)
-    params = Parameters.of(params)
-    q = np.asarray(q, float)
-    if q.ndim != 2:
-        raise ParameterError("q", f"{OWNER}: q must be a 2-D matrix (lower x higher), got shape {q.shape}")
-    structure = (structure or Structure()).for_network(q.shape, params)
-    if structure.higher_layer_input and c_higher is None:
-        raise ParameterError("c_higher", f"{OWNER}: higher_input needs the higher layer's correlation matrix c_higher")
-    n_lower, n_higher = q.shape
-    if np.shape(c) != (n_lower, n_lower):
-        raise ParameterError("c", f"{OWNER}: c must be {n_lower} x {n_lower} like the lower layer, got {np.shape(c)}")
-    chunk = structure.chunk
-    input_rng = streams.generator(seed, "inputs")
-    sides = {"lower": c, **({"higher": c_higher} if structure.higher_layer_input else {})}
-
-    def draw(rows):
-        return {side: input_strengths(matrix, rows, input_rng) for side, matrix in sides.items()}
-
-    state, done, rows, snapshots = initial_state(q, seed), 0, [], {}
-    saved = _load_checkpoint(checkpoint)
-    if saved:
-        state, done, rows, snapshots = saved
-        for _ in range(done // chunk):
-            draw(chunk)  # keep the input stream where it was
+    run = NetworkRun(q, c, seed, params, structure, max_presentations, c_higher, checkpoint, keep_snapshots)
+    structure = run.structure
     reuse = program is not None and program.structure == structure and program.backend == backend
-    target = np.linalg.pinv(q)  # Q^-1, compared with W (lower x higher)
-    started, outcome, runner = time.perf_counter(), _outcome(rows), None
-    bar = tqdm(total=max_presentations, initial=done, desc=f"{structure.rule} alpha={params.alpha}",
+    runner = None
+    bar = tqdm(total=run.max_presentations, initial=run.done, desc=f"{structure.rule} alpha={run.params.alpha}",
                unit="presentation", disable=not progress, leave=False)
     try:
-        while outcome is None and done < max_presentations:
+        while not run.finished:
             runner = runner or (program if reuse else network_program(structure, backend).open())
-            counts = {side: state.get(f"{side}.spike_count", np.zeros(n)) for side, n in (("lower", n_lower), ("higher", n_higher))}
-            state, outputs = run_chunk(runner, state, draw(chunk), params, streams.integer(seed, "chunk", done // chunk))
-            done += chunk
-            w = weight_matrix(effective_weights(state, params.w_bound), n_lower, n_higher)
-            snapshots[done] = w
-            activity = {f"spikes_{side}": (state[f"{side}.spike_count"] - counts[side]).mean() / chunk for side in counts}
-            activity["pairs_top_down"] = _pairs(outputs, structure, n_lower * n_higher)
-            caption = classify_network(snapshots, params.w_bound, "absolute")
-            outcome = classify_network(snapshots, params.w_bound) or ("did not converge" if done >= max_presentations else None)
-            rows.append(_history_row(done, w, snapshots, target, activity, params.w_bound, outcome, caption))
-            _forget_old(snapshots, done, keep_snapshots)
-            _save_checkpoint(checkpoint, state, done, rows, snapshots)
-            bar.update(chunk)
+            started = time.perf_counter()
+            state, strengths, seed = run.next_chunk()
+            state, outputs = run_chunk(runner, state, strengths, run.params, seed)
+            run.record(state, outputs, time.perf_counter() - started)
+            bar.update(structure.chunk)
     finally:
         bar.close()
         if runner is not None and not reuse:
             runner.close()
-    if outcome is None and rows:  # resumed at (or past) its cap
-        outcome = rows[-1]["outcome"] = "did not converge"
-    history = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
-    kept = {k: v for k, v in snapshots.items() if k in keep_snapshots or k == done}
-    return Training(history, kept, outcome, done, state, time.perf_counter() - started)
+    return run.result()
 
 
 def effective_weights(state, w_bound):

@@ -1,0 +1,99 @@
+"""Many networks trained in one compiled program: B copies, each a network of its own, refilled as runs end.
+
+``train_many(runs, copies)`` opens one ``backends.Program`` of B copies
+(``Structure(gaussian="copy")``: each copy draws its own normal numbers) and
+gives every copy a :class:`.NetworkRun`: its own parameters (alpha, tau_syn,
+tau_stdp, noise S, sigmas, Q, C, W0, seeds), state and inputs. After each
+chunk every run takes its copy's outputs and is classified on its own
+(``NetworkRun.record``); a finished run hands its copy to the next run
+waiting, so the copies stay busy until the queue is empty (copies left
+without a run repeat another's values, and their outputs are dropped).
+A run's history is the same as alone in a one-copy program: its copy draws
+from its own chunk seeds, and nothing crosses between copies.
+
+The structure (rule, delay, trial options, sizes) is shared by all runs
+of one program; ``group_by_structure`` splits a landscape into programs.
+"""
+
+import time
+from collections import defaultdict
+
+from tqdm import tqdm
+
+from ...parameters import ParameterError
+from ..validation import positive_int
+from .runner import program as network_program, run_copies
+from .structure import OWNER
+
+
+def group_by_structure(runs):
+    """{complete Structure: [(index, run)]} of ``runs`` (one program per structure)."""
+    groups = defaultdict(list)
+    for index, run in enumerate(runs):
+        groups[run.structure].append((index, run))
+    return dict(groups)
+
+
+def train_many(runs, copies, backend="standalone", program=None, on_finish=None, progress=True):
+    """Train every :class:`.NetworkRun` of ``runs`` (one structure, ``gaussian="copy"``) in one program of
+    ``copies`` copies; returns {index in runs: Training}.
+
+    ``on_finish(index, training)`` is called as each run ends (e.g. to write its row atomically).
+    ``program``: an open Program of that structure and copies to reuse.
+    """
+    copies = positive_int("copies", copies, OWNER)
+    runs = list(runs)
+    if not runs:
+        return {}
+    structures = {run.structure for run in runs}
+    if len(structures) > 1:
+        raise ParameterError("runs", f"{OWNER}: one program runs one structure; got {len(structures)} "
+                                     "(split them with group_by_structure)")
+    structure = runs[0].structure
+    if structure.gaussian != "copy":
+        raise ParameterError("gaussian", f"{OWNER}: copies in one program need Structure(gaussian='copy')")
+    waiting = [(index, run) for index, run in enumerate(runs)]
+    results = {}
+    for index, run in [item for item in waiting if item[1].finished]:  # resumed at their verdict
+        results[index] = _finish(index, run, on_finish)
+    waiting = [item for item in waiting if not item[1].finished]
+    reuse = program is not None and program.structure == structure and program.copies == copies
+    runner = program if reuse else None
+    slots = [None] * copies
+    bar = tqdm(total=len(runs), initial=len(results), desc=f"{structure.rule} x{copies}", unit="run",
+               disable=not progress, leave=False)
+    try:
+        while waiting or any(slots):
+            for k in range(copies):
+                if slots[k] is None and waiting:
+                    slots[k] = waiting.pop(0)
+            runner = runner or network_program(structure, backend, copies=copies).open()
+            active = [slot for slot in slots if slot is not None]
+            chunks = [slot[1].next_chunk() if slot is not None else None for slot in slots]
+            filled = [chunk or chunks[slots.index(active[0])] for chunk in chunks]
+            params = [(slot or active[0])[1].params for slot in slots]
+            started = time.perf_counter()
+            states, outputs = run_copies(runner, [c[0] for c in filled], [c[1] for c in filled], params,
+                                         [c[2] for c in filled])
+            share = (time.perf_counter() - started) / len(active)
+            for k, slot in enumerate(slots):
+                if slot is None:
+                    continue
+                index, run = slot
+                run.record(states[k], outputs[k], share)
+                if run.finished:
+                    results[index] = _finish(index, run, on_finish)
+                    slots[k] = None
+                    bar.update()
+    finally:
+        bar.close()
+        if runner is not None and not reuse:
+            runner.close()
+    return results
+
+
+def _finish(index, run, on_finish):
+    training = run.result()
+    if on_finish is not None:
+        on_finish(index, training)
+    return training
