@@ -34,7 +34,11 @@ worker processes need no registry.
 import hashlib
 import importlib
 import json
+import multiprocessing
 import os
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
@@ -46,7 +50,8 @@ from tqdm import tqdm
 from .parameters import ParameterError, check_unit, to_json, unit_name
 from .results import atomic_write, code_version, package_versions
 from .streams import check_seed, repeat_seed
-from .workers import PREPARE_COUNT, RETRIES, execute, prepared, release, run_local  # noqa: F401 (re-exported)
+from .workers import (PREPARE_COUNT, RETRIES, execute, prepared, release, run_local,  # noqa: F401 (re-exported)
+                      structure_groups)
 
 TABLE = "table.parquet"
 PROVENANCE = "provenance.json"
@@ -61,8 +66,11 @@ class Experiment:
     structure(values) -> hashable: points with equal structure share what
     ``prepare(structure)`` made (e.g. a standalone build); an object it
     returns may have ``close()``, called before another structure is prepared
-    in the same process. All three must be module-level functions or classes
+    in the same process. All must be module-level functions or classes
     (local worker processes receive them pickled).
+    ``run_batch(group, record, copies, directory)`` (optional): run a group
+    [(point, key)] of one structure as copies of one program, calling
+    ``record(index, row)`` as each point ends (``run_sweep(copies=B)``).
     """
 
     name: str
@@ -71,6 +79,7 @@ class Experiment:
     structure: object = field(default=None)
     prepare: object = None
     description: str = ""
+    run_batch: object = None
 
     def structure_of(self, values):
         return self.structure(values) if self.structure else ()
@@ -225,11 +234,47 @@ def run_dask(todo, client, record):
         record(point, key, *future.result())
 
 
-def run_sweep(sweep_points, directory, executor="local", workers=None, progress=True):
+def run_batches(todo, store, copies, workers, record):
+    """Run ``todo`` as batches: the points of each structure split into ``workers`` groups (round robin), each
+    group one process running ``run_batch`` on ``copies`` copies and writing each point as it ends."""
+    groups = [part for group in structure_groups(todo).values()
+              for part in (group[k::workers] for k in range(min(workers, len(group))))]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(execute_batch, group, str(store.directory), copies): group for group in groups}
+        for future in as_completed(futures):
+            future.result()
+            for point, key in futures[future]:
+                outcome = "done" if key in store.keys("done") else "failed"
+                entry = json.loads((store.directory / outcome / f"{key}.json").read_text())
+                record(point, key, outcome, entry.get("row", entry.get("traceback")), entry["wall_time"], write=False)
+
+
+def execute_batch(group, directory, copies):
+    """Run one batch [(point, key)] in this process; each point is written to ``directory`` as it ends
+    (a batch that raises records its unfinished points as failed)."""
+    store, started = Store(directory), time.perf_counter()
+
+    def record(index, row):
+        point, key = group[index]
+        store.record(point, key, "done", {name: float(value) for name, value in row.items()},
+                     time.perf_counter() - started)
+
+    try:
+        group[0][0].experiment.run_batch(group, record, copies, directory)
+    except Exception:  # the sweep goes on; what finished is kept
+        failure, done = traceback.format_exc(), store.keys("done")
+        for point, key in group:
+            if key not in done:
+                store.record(point, key, "failed", failure, time.perf_counter() - started)
+
+
+def run_sweep(sweep_points, directory, executor="local", workers=None, progress=True, copies=None):
     """Run the points not finished yet in ``directory``; returns the table of all finished points.
 
     ``executor``: "local" (processes on this machine, ``workers`` of them,
     default all cores) or a Dask scheduler address / ``distributed.Client``.
+    ``copies``: run the points of an experiment with ``run_batch`` as up to
+    that many copies per program, on ``workers`` local processes (:func:`run_batches`).
     """
     if not sweep_points:
         raise ParameterError("points", "the sweep has no points")
@@ -242,13 +287,19 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     bar = tqdm(total=len(sweep_points), initial=counts["skipped"], unit="point", disable=not progress,
                desc=f"sweep {sweep_points[0].experiment.name}")
 
-    def record(point, key, outcome, payload, wall_time):
-        store.record(point, key, outcome, payload, wall_time)
+    def record(point, key, outcome, payload, wall_time, write=True):
+        if write:
+            store.record(point, key, outcome, payload, wall_time)
         counts[outcome] += 1
         bar.update()
         bar.set_postfix(counts)
 
-    if executor == "local":
+    if copies is not None:
+        if sweep_points[0].experiment.run_batch is None or executor != "local":
+            raise ParameterError("copies", f"sweep '{sweep_points[0].experiment.name}': copies need an experiment "
+                                           "with run_batch and the local executor")
+        run_batches(todo, store, copies, workers or os.cpu_count(), record)
+    elif executor == "local":
         run_local(todo, workers or os.cpu_count(), record)
     else:
         run_dask(todo, executor, record)

@@ -80,10 +80,12 @@ class Program:
         the process id are appended, so concurrent processes never build in one folder.
     dt : Quantity
         The default clock's time step.
+    profile : bool
+        Time every code object of each run (:meth:`profile_times`).
     """
 
     def __init__(self, build, structure=(), *, backend="standalone", copies=1, name=None, dt=0.1 * ms,
-                 progress=False):
+                 progress=False, profile=False):
         try:
             key = hash(structure)
         except TypeError:
@@ -95,7 +97,7 @@ class Program:
         self.backend = check_backend(backend)
         base = name or getattr(build, "__name__", "program").strip("_")
         self.name = f"{base}-{self.copies}x-{key & 0xFFFFFFFF:08x}-{os.getpid()}"
-        self.dt, self.progress = dt, progress
+        self.dt, self.progress, self.profile = dt, progress, profile
         self.built, self._stack = None, None
 
     @property
@@ -119,7 +121,7 @@ class Program:
             objects += [self.copy_seeder, reseed_copies]
         self.network = Network(objects)
         if self.standalone:
-            self.session.run_stage(self.built.duration, self.network)
+            self.session.run_stage(self.built.duration, self.network, profile=self.profile)
             self.session.finish(run=False)
         else:
             self.network.store("program")
@@ -157,7 +159,7 @@ class Program:
             assignments[self.copy_seeder.copy_seed] = copy_seeds
         if self.standalone:
             run_args = {**assignments, self.seeder.run_seed: generator_seed}
-            self.session.rerun(run_args, results_directory=f"results-{os.getpid()}")
+            self.session.rerun(run_args, results_directory=self.results_directory)
         else:
             self.network.restore("program")
             for target, value in assignments.items():
@@ -166,8 +168,24 @@ class Program:
                 else:
                     target[:] = value
             brian2_seed(generator_seed)
-            self.network.run(self.built.duration, namespace={})
+            self.network.run(self.built.duration, namespace={}, profile=self.profile)
         return {name: self.per_copy(name, self.read(output)) for name, output in self.built.outputs.items()}
+
+    @property
+    def results_directory(self):
+        """Where this process's standalone runs write their results (relative to the project)."""
+        return f"results-{os.getpid()}"
+
+    def profile_times(self):
+        """{code object: seconds} of the last run, longest first (needs ``profile=True``)."""
+        if not self.profile:
+            raise ParameterError("profile", f"{OWNER}: build with profile=True to time the code objects")
+        if self.standalone:
+            lines = (self.session.directory / self.results_directory / "profiling_info.txt").read_text().splitlines()
+            times = {name: float(seconds) for name, seconds in (line.split()[:2] for line in lines if line.strip())}
+        else:
+            times = {name: float(seconds) for name, seconds in self.network.profiling_info}
+        return dict(sorted(times.items(), key=lambda item: -item[1]))
 
     def copy_seeds(self, seed):
         """The seed of each copy's generator: the ``("copy", k)`` stream of one ``seed``, or the ``("copy", 0)``

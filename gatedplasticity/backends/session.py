@@ -143,17 +143,18 @@ class Session:
         self.run_stage(duration, network, description)
         return self.finish()
 
-    def run_stage(self, duration, network, description="simulating"):
+    def run_stage(self, duration, network, description="simulating", profile=False):
         """One of several consecutive runs of ``network`` (e.g. sessions of an experiment).
 
         Between stages, set variables as usual (standalone records the
         assignments). Under standalone nothing executes before :meth:`finish`.
+        ``profile``: time every code object (Brian2's profiling).
         """
         if not hasattr(self, "_started"):
             self._started = time.perf_counter()
         if self.standalone:
             check_standalone(network)
-            network.run(duration, report="text" if self.progress else None, namespace={})
+            network.run(duration, report="text" if self.progress else None, namespace={}, profile=profile)
         else:
             report = progress_report(description) if self.progress else None
             network.run(duration, report=report, namespace={})

@@ -13,6 +13,9 @@ tau_STDP), everything else through run_args. Row: outcome (as an index
 into ``analysis.convergence.OUTCOMES``), presentations, final std(W), rates.
 """
 
+from dataclasses import replace
+from pathlib import Path
+
 from brian2 import Hz, NeuronGroup, ms, second
 
 from ...analysis import stdp as closed_form
@@ -68,6 +71,8 @@ NETWORK_PARAMETERS = {
     "multiplicative": False, "bottom_up_rule": None, "homeostasis": False, "c_higher_seed": 2,
 }
 NETWORK_SIZE = VALUES["size"]
+#: Batched runs write their checkpoint every this many chunks (2 MB each; a few minutes of work).
+CHECKPOINT_EVERY = 10
 HOMEOSTASIS_CHUNK = 300
 
 
@@ -91,19 +96,47 @@ def prepare_network(structure):
     return top_down.program(structure).open()
 
 
-def network_row(values, seed, program):
+def network_inputs(values):
+    """(Q, C, C of the higher layer or None) of a point's values."""
     q = linear.q_matrix(NETWORK_SIZE, values["eps"], seed=int(values["q_seed"]), smooth=bool(values["smooth"]))
     c = top_down.correlation_matrix(NETWORK_SIZE, seed=int(values["c_seed"]))
+    higher = bool(values["higher_input"] > 0)
+    return q, c, top_down.correlation_matrix(NETWORK_SIZE, seed=int(values["c_higher_seed"])) if higher else None
+
+
+def network_row(values, seed, program):
+    q, c, c_higher = network_inputs(values)
     structure, params = network_setup(values)
-    c_higher = (top_down.correlation_matrix(NETWORK_SIZE, seed=int(values["c_higher_seed"]))
-                if structure.higher_layer_input else None)
     result = top_down.train(q, c, seed, params, structure, max_presentations=int(values["max_presentations"]),
                             program=program, c_higher=c_higher, progress=False)
+    return training_row(result)
+
+
+def training_row(result):
+    """A sweep row of a finished training: outcome (index into OUTCOMES), presentations, last-chunk diagnostics."""
     last = result.history.iloc[-1]
-    return {"outcome_code": OUTCOMES.index(result.outcome), "presentations": result.presentations, "std_w": last["std_w"],
-            "mean_w": last["mean_w"], "fraction_extreme": last["fraction_extreme"], "corr_lag": last["corr_lag"],
-            "corr_q_inverse": last["corr_q_inverse"], "rate_lower": last["rate_lower"],
-            "rate_higher": last["rate_higher"], "wall_time": result.wall_time}
+    return {"outcome_code": OUTCOMES.index(result.outcome), "presentations": result.presentations,
+            **{name: last[name] for name in ("std_w", "mean_w", "fraction_extreme", "corr_lag", "corr_q_inverse",
+                                             "rate_lower", "rate_higher", "spikes_lower", "spikes_higher")},
+            "wall_time": result.wall_time}
+
+
+def network_batch(group, record, copies, directory):
+    """Run the points of ``group`` [(point, key)] as copies of one program per (structure, tau_syn, tau_stdp)
+    (``protocols.top_down.batch``), each from its checkpoint ``directory/checkpoints/<key>.npz``;
+    ``record(index, row)`` as each run ends."""
+    runs = []
+    for point, key in group:
+        q, c, c_higher = network_inputs(point.values)
+        structure, params = network_setup(point.values)
+        runs.append(top_down.NetworkRun(q, c, point.seed, params, replace(structure, gaussian="copy"),
+                                        int(point.values["max_presentations"]), c_higher,
+                                        checkpoint=Path(directory) / "checkpoints" / f"{key}.npz",
+                                        checkpoint_every=CHECKPOINT_EVERY))
+    for members in top_down.group_by_program(runs).values():
+        indices = [index for index, _ in members]
+        top_down.train_many([run for _, run in members], min(copies, len(members)), progress=False,
+                            on_finish=lambda k, result, indices=indices: record(indices[k], training_row(result)))
 
 
 STDP_DRIFT = Experiment(
@@ -122,6 +155,7 @@ BURBANK_IF = Experiment(
     run=network_row,
     structure=network_structure,
     prepare=prepare_network,
+    run_batch=network_batch,
     description="two-layer integrate-and-fire network, top-down cSTDP/rSTDP trained until classified "
                 "(Burbank & Kreiman 2012, Figs 4-7); compiled once per (rule, extensions, delay, tau_STDP)",
 )

@@ -12,12 +12,15 @@ A run's history is the same as alone in a one-copy program: its copy draws
 from its own chunk seeds, and nothing crosses between copies.
 
 The structure (rule, delay, trial options, sizes) is shared by all runs
-of one program; ``group_by_structure`` splits a landscape into programs.
+of one program, and tau_syn and tau_stdp by all copies of one program run
+(:data:`ONE_PER_RUN`: their decays are then computed once per step, not
+once per neuron); :func:`group_by_program` splits a landscape accordingly.
 """
 
 import time
 from collections import defaultdict
 
+from brian2 import ms
 from tqdm import tqdm
 
 from ...parameters import ParameterError
@@ -26,17 +29,26 @@ from .runner import program as network_program, run_copies
 from .structure import OWNER
 
 
-def group_by_structure(runs):
-    """{complete Structure: [(index, run)]} of ``runs`` (one program per structure)."""
+#: Parameters every copy of one program run shares (``models.lif.ONE_FOR_ALL`` in the paper's names).
+ONE_PER_RUN = ("tau_syn", "tau_stdp")
+
+
+def program_key(run):
+    """What the runs trained together in one program share: the structure and the :data:`ONE_PER_RUN` values (ms)."""
+    return (run.structure, *(float(getattr(run.params, name) / ms) for name in ONE_PER_RUN))
+
+
+def group_by_program(runs):
+    """{program key: [(index, run)]} of ``runs``: each group can be trained by one :func:`train_many`."""
     groups = defaultdict(list)
     for index, run in enumerate(runs):
-        groups[run.structure].append((index, run))
+        groups[program_key(run)].append((index, run))
     return dict(groups)
 
 
 def train_many(runs, copies, backend="standalone", program=None, on_finish=None, progress=True):
-    """Train every :class:`.NetworkRun` of ``runs`` (one structure, ``gaussian="copy"``) in one program of
-    ``copies`` copies; returns {index in runs: Training}.
+    """Train every :class:`.NetworkRun` of ``runs`` (one :func:`program_key`, ``gaussian="copy"``) in one
+    program of ``copies`` copies; returns {index in runs: Training}.
 
     ``on_finish(index, training)`` is called as each run ends (e.g. to write its row atomically).
     ``program``: an open Program of that structure and copies to reuse.
@@ -45,10 +57,10 @@ def train_many(runs, copies, backend="standalone", program=None, on_finish=None,
     runs = list(runs)
     if not runs:
         return {}
-    structures = {run.structure for run in runs}
-    if len(structures) > 1:
-        raise ParameterError("runs", f"{OWNER}: one program runs one structure; got {len(structures)} "
-                                     "(split them with group_by_structure)")
+    keys = {program_key(run) for run in runs}
+    if len(keys) > 1:
+        raise ParameterError("runs", f"{OWNER}: the runs of one program share the structure, tau_syn and tau_stdp; "
+                                     f"got {len(keys)} combinations (split them with group_by_program)")
     structure = runs[0].structure
     if structure.gaussian != "copy":
         raise ParameterError("gaussian", f"{OWNER}: copies in one program need Structure(gaussian='copy')")

@@ -17,10 +17,11 @@ from .network import build
 from .structure import DT, Parameters, model_values
 
 
-def program(structure, backend="standalone", progress=False, copies=1):
+def program(structure, backend="standalone", progress=False, copies=1, profile=False):
     """The network of a complete ``structure`` as a Program of ``copies`` networks (enter it, or ``open()`` it,
-    to build)."""
-    return Program(build, structure, backend=backend, copies=copies, name="burbank-if", dt=DT, progress=progress)
+    to build); ``profile``: time its code objects (``Program.profile_times``)."""
+    return Program(build, structure, backend=backend, copies=copies, name="burbank-if", dt=DT, progress=progress,
+                   profile=profile)
 
 
 def run_chunk(runner, state, strengths, params, generator_seed, extra=None):
