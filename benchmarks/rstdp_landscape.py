@@ -1,0 +1,177 @@
+"""Benchmark: the rSTDP landscape's cost, many IF networks in one compiled program vs one network per program.
+
+Points: ``copies`` Table 1 points of one program (rSTDP, d = 15 ms, tau_syn =
+15 ms, tau_STDP = 20 ms; alpha, noise S, sigma_input, sigma_noise, Q, C and
+seeds vary, Fig 5's eps = 0.1 and bounds +-20), drawn from the
+``"benchmark points"`` stream.
+
+- ours: one program of ``copies`` copies (``protocols.top_down.batch``,
+  each copy's normal numbers from its own stream), one chunk of 500
+  presentations per rerun, timed after a first rerun;
+- baseline (named ``single_network_randn``): the same points, one network per
+  program with Brian2's ``randn()`` as training ran before, one chunk each
+  (quick: the first four points), in the same run.
+
+``ratio_vs_single_network`` = ours / baseline presentations per second per
+core (one process each). ``ns_per_gaussian_draw_*`` come from
+``gaussian_draws.py``'s program (3 draws per element and step, 20,000
+elements). ``projected_cpu_hours_full_landscape``: 6,912 runs, each rule
+type's runs taking the mean verdict time of its runs in the committed sample
+(``docs/data/burbank2012-landscape-sample.csv``; runs unclassified at the cap
+count at 625,000), weighted by Table 1's share of each rule type; without the
+sample every run counts at the cap (an upper bound). Where the time goes: a
+profile of one chunk of the copies' program (``Program(profile=True)``), per
+code object in ns per copy and time step, grouped into per-neuron work
+(state updates and input draws), synaptic work (pathways, spike queues) and
+the rest; the per-step overhead that copies share is the one-copy program's
+ns per step minus the B-copy program's ns per copy and step.
+
+    python benchmarks/rstdp_landscape.py [--quick]
+
+The last line is one JSON object.
+"""
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from brian2 import ms
+
+from gatedplasticity import streams
+from gatedplasticity.analysis.convergence import NETWORK_MAX_PRESENTATIONS
+from gatedplasticity.papers.burbank2012 import fig5
+from gatedplasticity.papers.burbank2012.sweeps import network_inputs, network_setup, NETWORK_PARAMETERS
+from gatedplasticity.protocols import top_down
+
+sys.path.insert(0, str(Path(__file__).parent))
+import gaussian_draws  # noqa: E402
+
+CHUNK = 500
+STEPS_PER_PRESENTATION = 160
+SAMPLE = Path(__file__).parents[1] / "docs" / "data" / "burbank2012-landscape-sample.csv"
+RUNS = {"dep-rSTDP": 2304, "dep-cSTDP": 2304, "pot-rSTDP": 1152, "pot-cSTDP": 1152}  # Table 1's runs per rule type
+FIXED = {"rule": "reverse", "delay": 15 * ms, "tau_syn": 15 * ms, "tau_stdp": 20 * ms}
+
+
+def benchmark_points(copies, seed=0):
+    """``copies`` sweep values of one program key: grid values drawn for alpha, S, sigmas, Q and C."""
+    rng = streams.generator(seed, "benchmark points")
+    varied = ("alpha", "noise_rate", "sigma_input", "sigma_noise", "q_seed", "c_seed")
+    points = []
+    for _ in range(copies):
+        choice = {name: fig5.GRID[name][rng.integers(len(fig5.GRID[name]))] for name in varied}
+        points.append({**NETWORK_PARAMETERS, **fig5.FIXED, **FIXED, **choice})
+    return points
+
+
+def chunk_inputs(points, seeds):
+    """(structure, [NetworkRun]) of the points with gaussian="copy"."""
+    runs = []
+    for values, seed in zip(points, seeds):
+        q, c, _ = network_inputs(values)
+        structure, params = network_setup(values)
+        runs.append(top_down.NetworkRun(q, c, seed, params, replace(structure, gaussian="copy")))
+    return runs[0].structure, runs
+
+
+def ours(points, chunks, profile=False):
+    """(presentations per s, profile or None, spikes per neuron per presentation [lower, higher]) of the copies."""
+    structure, runs = chunk_inputs(points, range(len(points)))
+    with top_down.program(structure, copies=len(points), profile=profile) as program:
+        inputs = [run.next_chunk() for run in runs]
+        arguments = ([i[0] for i in inputs], [i[1] for i in inputs], [run.params for run in runs], [i[2] for i in inputs])
+        top_down.run_copies(program, *arguments)  # warm file caches
+        started = time.perf_counter()
+        for _ in range(chunks):
+            states, _ = top_down.run_copies(program, *arguments)
+        elapsed = time.perf_counter() - started
+        times = program.profile_times() if profile else None
+    spikes = [np.mean([s[f"{side}.spike_count"].mean() / CHUNK for s in states]) for side in ("lower", "higher")]
+    return len(points) * CHUNK * chunks / elapsed, times, spikes
+
+
+def single_networks(points):
+    """Presentations per s of the points run one network per program with Brian2's randn() (one chunk each)."""
+    structure, runs = chunk_inputs(points, range(len(points)))
+    elapsed = 0.0
+    with top_down.program(replace(structure, gaussian="brian2")) as program:
+        for k, run in enumerate(runs):
+            state, strengths, seed = run.next_chunk()
+            if k == 0:
+                top_down.run_chunk(program, state, strengths, run.params, seed)  # warm file caches
+            started = time.perf_counter()
+            top_down.run_chunk(program, state, strengths, run.params, seed)
+            elapsed += time.perf_counter() - started
+    return len(points) * CHUNK / elapsed
+
+
+def one_copy_ns_per_step(point):
+    rate, _, _ = ours([point], 1)
+    return 1e9 / (rate * STEPS_PER_PRESENTATION)
+
+
+def where_time_goes(times, copies, chunks=1):
+    """{code object: ns per copy and step} and the grouped totals."""
+    steps = copies * CHUNK * STEPS_PER_PRESENTATION * chunks
+    per_object = {name: 1e9 * seconds / steps for name, seconds in times.items()}
+    groups = {"neurons (state updates, input draws)": ("stateupdater", "_step"),
+              "synapses (pathways, spike queues)": ("_pre", "_post", "push_spikes", "_feed")}
+    grouped = {label: sum(v for k, v in per_object.items() if any(part in k for part in parts))
+               for label, parts in groups.items()}
+    grouped["rest (thresholds, resets, trial structure)"] = sum(per_object.values()) - sum(grouped.values())
+    return per_object, grouped
+
+
+def projected_hours(presentations_per_s):
+    """(CPU-hours of the 6,912 runs, source of the verdict times)."""
+    if not SAMPLE.exists():
+        return sum(RUNS.values()) * NETWORK_MAX_PRESENTATIONS / presentations_per_s / 3600, "all at the cap"
+    sample = pd.read_csv(SAMPLE)
+    per_run = sample.assign(n=np.where(sample["outcome"] == "did not converge", NETWORK_MAX_PRESENTATIONS,
+                                       sample["presentations"])).groupby("rule_type")["n"].mean()
+    total = sum(runs * per_run.get(label, NETWORK_MAX_PRESENTATIONS) for label, runs in RUNS.items())
+    return total / presentations_per_s / 3600, f"sample ({len(sample)} runs)"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="16 copies, 1 timed chunk, 4 baseline points")
+    quick = parser.parse_args().quick
+    copies, chunks, baseline_points = (16, 1, 4) if quick else (32, 2, 8)
+    points = benchmark_points(copies)
+    rate, _, spikes = ours(points, chunks)
+    baseline = single_networks(points[:baseline_points])
+    _, times, _ = ours(points, 1, profile=True)
+    per_object, grouped = where_time_goes(times, copies)
+    shared_overhead = one_copy_ns_per_step(points[0]) - 1e9 / (rate * STEPS_PER_PRESENTATION)
+    draws = gaussian_draws.ELEMENTS * gaussian_draws.DRAWS_PER_STEP * 200
+    seconds = {name: gaussian_draws.run_time(name, 200) for name in ("none", "randn", "copy_randn")}
+    ns_draw = {name: 1e9 * (seconds[name] - seconds["none"]) / draws for name in ("randn", "copy_randn")}
+    hours, source = projected_hours(rate)
+    print(f"ours: {copies} copies, {rate:.0f} presentations/s/core (spikes per neuron per presentation: lower "
+          f"{spikes[0]:.2f}, higher {spikes[1]:.2f})")
+    print(f"single network per program, randn(): {baseline:.0f} presentations/s/core")
+    print("where the time goes (ns per copy and step, profiled chunk):")
+    for label, value in grouped.items():
+        print(f"  {label:45s} {value:8.0f}")
+    for name, value in list(per_object.items())[:10]:
+        print(f"    {name:43s} {value:8.0f}")
+    print(f"per-step overhead the copies share: {shared_overhead:.0f} ns per step of one network")
+    print(f"projected CPU-hours, 6,912 runs (verdict times: {source}): {hours:.0f}")
+    figures = {"presentations_per_s_per_core": round(rate, 1), "single_network_presentations_per_s": round(baseline, 1),
+               "ratio_vs_single_network": round(rate / baseline, 2), "copies": copies,
+               "projected_cpu_hours_full_landscape": round(hours, 1), "verdict_times": source,
+               "ns_per_gaussian_draw_copy_randn": round(ns_draw["copy_randn"], 2),
+               "ns_per_gaussian_draw_randn": round(ns_draw["randn"], 2),
+               **{f"ns_per_copy_step_{label.split(' ')[0]}": round(value) for label, value in grouped.items()},
+               "ns_per_step_shared_overhead": round(shared_overhead)}
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""The Table 1 landscape of Burbank & Kreiman 2012 (Fig 5): its grid, a stratified sample of it, and runs of it.
+
+The grid is Fig 5's (``fig5.GRID``): rule x alpha x delay x tau_STDP x noise S
+x tau_syn x sigma_input x sigma_noise (576) x 2 Q x 2 C, each run with three
+initial conditions (independent seeds: initial W, inputs, noise), eps = 0.1
+without smoothing, bounds +-20, to its verdict or 625,000 presentations.
+
+:func:`stratified_sample` draws the same number of grid points from each rule
+type (dep-/pot- x rSTDP/cSTDP) without replacement, from the ``"landscape
+sample"`` stream of a seed; :func:`run` trains them as copies of one program
+per (rule, delay, tau_syn, tau_STDP) through the ``burbank-if`` sweep
+(resumable; each run written as it ends); :func:`sample_table` is the per-run
+table committed as ``docs/data/burbank2012-landscape-sample.csv``.
+"""
+
+from itertools import product
+
+import numpy as np
+import pandas as pd
+
+from ... import streams, sweep
+from ...analysis.convergence import OUTCOMES, rule_type
+from .fig5 import FIXED, GRID, REPEATS, sweep_folder
+from .parameters import VALUES
+from .sweeps import BURBANK_IF
+
+RULE_TYPES = ("dep-rSTDP", "dep-cSTDP", "pot-rSTDP", "pot-cSTDP")
+#: Columns of the committed per-run table: Table 1 values (ms, Hz), Q and C, seed, outcome, verdict, activity.
+COLUMNS = ["rule_type", "rule", "alpha", "delay_ms", "tau_stdp_ms", "noise_rate_hz", "tau_syn_ms", "sigma_input",
+           "sigma_noise", "q_seed", "c_seed", "seed", "outcome", "presentations", "std_w", "fraction_extreme",
+           "spikes_lower", "spikes_higher"]
+
+
+def grid_points():
+    """Every point of Fig 5's grid (without repeats), as {name: value} in grid order."""
+    return [dict(zip(GRID, values)) for values in product(*GRID.values())]
+
+
+def stratified_sample(per_type, seed):
+    """``per_type`` grid points of each rule type, drawn without replacement (``"landscape sample"`` stream)."""
+    rng = streams.generator(streams.check_seed(seed, "landscape sample"), "landscape sample")
+    points = grid_points()
+    sample = []
+    for label in RULE_TYPES:
+        members = [point for point in points if rule_type(point["rule"], point["alpha"]) == label]
+        if not 0 < per_type <= len(members):
+            raise ValueError(f"per_type must lie in 1..{len(members)}, got {per_type}")
+        sample += [members[k] for k in np.sort(rng.choice(len(members), per_type, replace=False))]
+    return sample
+
+
+def sample_points(per_type, seed, max_presentations=VALUES["max_presentations"]):
+    """The ``burbank-if`` sweep points of the sample: each grid point x ``REPEATS`` initial conditions."""
+    rows = [{**point, **FIXED, "max_presentations": max_presentations} for point in stratified_sample(per_type, seed)]
+    return sweep.points(BURBANK_IF, rows=rows, repeats=REPEATS, seed=seed)
+
+
+def run(per_type, seed, copies=16, workers=None, max_presentations=VALUES["max_presentations"], progress=True):
+    """Train the sample (resumable: a rerun continues); returns the sweep table of the finished runs."""
+    folder = sweep_folder(f"burbank2012-landscape-sample-{per_type}", False, seed)
+    return sweep.run_sweep(sample_points(per_type, seed, max_presentations), folder, copies=copies, workers=workers,
+                           progress=progress)
+
+
+def sample_table(table):
+    """The per-run table (:data:`COLUMNS`) of a sweep table of the sample."""
+    def column(name, scale=1.0):  # sweep tables hold SI values
+        return sweep.column(table, name).to_numpy(float) * scale
+
+    rows = {"rule": table["rule"].to_numpy(), "alpha": column("alpha"), "delay_ms": column("delay", 1e3),
+            "tau_stdp_ms": column("tau_stdp", 1e3), "noise_rate_hz": column("noise_rate"),
+            "tau_syn_ms": column("tau_syn", 1e3), "sigma_input": column("sigma_input"),
+            "sigma_noise": column("sigma_noise"), "q_seed": column("q_seed"), "c_seed": column("c_seed"),
+            "seed": table["seed"].to_numpy(), "outcome": [OUTCOMES[int(code)] for code in table["outcome_code"]],
+            **{name: table[name].to_numpy() for name in ("presentations", "std_w", "fraction_extreme",
+                                                         "spikes_lower", "spikes_higher")}}
+    rows["rule_type"] = [rule_type(r, a) for r, a in zip(rows["rule"], rows["alpha"])]
+    return pd.DataFrame(rows)[COLUMNS]
