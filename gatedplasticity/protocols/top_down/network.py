@@ -33,7 +33,7 @@ step of the next one.
 """
 
 import numpy as np
-from brian2 import PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, ms
+from brian2 import PopulationRateMonitor, SpikeMonitor, Synapses, TimedArray, ms, second
 
 from ...backends import Built, copy_random
 from ...models.lif import ONE_FOR_ALL, TRIAL_RESET, arrival_relay, burbank_lif
@@ -61,7 +61,10 @@ def build(structure, copies=1):
     ``higher_strength``: presentations x neurons of all copies). Outputs: the
     state, and with neuron-level traces and one copy the population spike
     rates of the lower layer and of the higher layer's arrivals
-    (``lower_rate``, ``arrivals_rate``).
+    (``lower_rate``, ``arrivals_rate``). ``record_spikes``: the lower layer's
+    spikes (``lower_spike_i``, ``lower_spike_t``) of one copy, or of many
+    copies each layer's counts per neuron, presentation and 10-ms phase bin
+    (``lower_spike_bins``, ``higher_spike_bins``).
 
     Copies (``structure.gaussian="copy"``): every group holds the copies'
     neurons copy-major, synapses connect within a copy, each parameter is
@@ -70,9 +73,8 @@ def build(structure, copies=1):
     """
     if not structure.complete:
         raise ParameterError("structure", f"{OWNER}: give the sizes and the delay (structure.for_network)")
-    if copies > 1 and (structure.gaussian != "copy" or structure.record_spikes):
-        raise ParameterError("copies", f"{OWNER}: {copies} copies need gaussian='copy' (each copy its own "
-                                       "generator) and no record_spikes")
+    if copies > 1 and structure.gaussian != "copy":
+        raise ParameterError("copies", f"{OWNER}: {copies} copies need gaussian='copy' (each copy its own generator)")
     n_lower, n_higher, chunk = structure.n_lower, structure.n_higher, structure.chunk
     presentation_steps = trials.steps(PRESENTATION, DT)
     trace = structure.traces == "neuron"
@@ -144,11 +146,16 @@ def build(structure, copies=1):
         for synapses in plastic:
             trials.reset_at_presentation_start(synapses, stdp.APPLY_PENDING, PRESENTATION, name=f"{synapses.name}_apply")
     outputs = {}
-    if structure.record_spikes:
+    if structure.record_spikes and not per_copy:
         spikes = SpikeMonitor(lower, name="lower_spikes")
         objects.append(spikes)
         outputs.update({"lower_spike_i": lambda: np.asarray(spikes.i[:], float),
                         "lower_spike_t": lambda: np.asarray(spikes.t_[:])})
+    elif structure.record_spikes:
+        for group in (lower, higher):
+            spikes = SpikeMonitor(group, name=f"{group.name}_spikes")
+            objects.append(spikes)
+            outputs[f"{group.name}_spike_bins"] = lambda spikes=spikes, n=len(group): spike_bins(spikes, n, chunk)
     if trace and not per_copy:
         rates = {"lower_rate": PopulationRateMonitor(lower, name="lower_population"),
                  "arrivals_rate": PopulationRateMonitor(higher_source, name="higher_arrival_population")}
@@ -179,6 +186,19 @@ def build(structure, copies=1):
 #: The run-time parameters of the network's groups and synapses (where they have them).
 PARAMETERS = ("noise_rate", "sigma_noise", "tau_syn", "V_th", "g_per_input", "g_per_spike", "sigma_input", "peak_rate",
               "input_cutoff", "tau_stdp", "mu", "alpha", "w_min", "w_max", "homeostasis_rate", "target_rate")
+
+
+#: Width of the phase bins of ``<layer>_spike_bins`` (copies with record_spikes).
+BIN = 10 * ms
+
+
+def spike_bins(monitor, neurons, presentations):
+    """Spike counts per (neuron, presentation, phase bin of :data:`BIN`) of ``monitor``'s group."""
+    steps, per_bin = trials.steps(PRESENTATION, DT), trials.steps(BIN, DT)
+    step = np.rint(np.asarray(monitor.t_[:]) / float(DT / second)).astype(int)
+    counts = np.zeros((neurons, presentations, steps // per_bin))
+    np.add.at(counts, (np.asarray(monitor.i[:], int), step // steps, (step % steps) // per_bin), 1)
+    return counts
 
 
 def within_copies(n_pre, n_post):
