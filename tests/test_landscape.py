@@ -1,0 +1,153 @@
+"""Many integrate-and-fire networks in one program (top_down.batch), their verdicts, the loop gain and the
+landscape sample (Burbank & Kreiman 2012, issue: the rSTDP landscape at the paper's scale)."""
+
+import numpy as np
+import pytest
+from brian2 import Hz, mV, ms
+
+from gatedplasticity.analysis.convergence import NETWORK_EXTREME_MARGIN, rule_type
+from gatedplasticity.analysis.loop_gain import bound_loop_gain, fixed_point_direction, gain_fit, loop_gain
+from gatedplasticity.models import linear
+from gatedplasticity.parameters import ParameterError
+from gatedplasticity.papers.burbank2012 import landscape, loop_calibration
+from gatedplasticity.papers.burbank2012.training import setup
+from gatedplasticity.protocols import top_down as td
+
+N = 12
+#: A dense regime where a 12-neuron network fires (the calibrated defaults keep it nearly silent).
+DENSE = {"threshold": -54 * mV, "drive_scale": 1.0, "synaptic_scale": 1.0}
+#: Two different Table 1 points of one program (tau_syn and tau_stdp are shared by a program run's copies).
+POINT_A = {"alpha": 1.2}
+POINT_B = {"alpha": 3.0, "noise_rate": 1000 * Hz, "sigma_input": 2.0, "sigma_noise": 1.0}
+
+
+def make_runs(points, seeds, caps=(300,), chunk=100):
+    q = linear.q_matrix(N, 1.0, seed=3)
+    c = td.correlation_matrix(N, seed=4, rank=3)
+    result = []
+    for point, seed, cap in zip(points, seeds, np.broadcast_to(caps, len(points))):
+        structure, params = setup(gaussian="copy", chunk=chunk, **DENSE, **point)
+        result.append(td.NetworkRun(q, c, seed, params, structure, int(cap)))
+    return result
+
+
+def history(training):
+    return training.history[["presentation", "std_w", "mean_w", "spikes_lower", "spikes_higher"]].to_numpy()
+
+
+def test_a_copy_trains_as_it_does_alone_whatever_its_neighbours():
+    """Two Table 1 points side by side in one program: each history equals its one-copy program's, and a
+    different neighbour (other values, other seed) changes nothing; three runs on two copies refill the copy
+    that finished first."""
+    alone = [td.train_many(make_runs([point], [seed]), 1, progress=False)[0] for point, seed in ((POINT_A, 5), (POINT_B, 6))]
+    assert history(alone[0])[:, 3].mean() > 0.1 and history(alone[1])[:, 3].mean() > 0.1  # both fire
+    assert not np.allclose(history(alone[0])[:, 1:], history(alone[1])[:, 1:])
+    side_by_side = td.train_many(make_runs([POINT_A, POINT_B], [5, 6]), 2, progress=False)
+    np.testing.assert_array_equal(history(side_by_side[0]), history(alone[0]))
+    np.testing.assert_array_equal(history(side_by_side[1]), history(alone[1]))
+    np.testing.assert_array_equal(side_by_side[0].final_state["w"], alone[0].final_state["w"])
+    other_neighbour = td.train_many(make_runs([POINT_A, {"alpha": 0.9}], [5, 99]), 2, progress=False)
+    np.testing.assert_array_equal(history(other_neighbour[0]), history(alone[0]))
+    refilled = td.train_many(make_runs([POINT_A, POINT_A, POINT_B], [7, 5, 6], caps=(100, 300, 300)), 2,
+                             progress=False)  # run 0 ends after one chunk; run 2 takes its copy
+    assert refilled[0].presentations == 100
+    np.testing.assert_array_equal(history(refilled[1]), history(alone[0]))
+    np.testing.assert_array_equal(history(refilled[2]), history(alone[1]))
+
+
+def test_batch_needs_copy_streams_and_one_program_key():
+    with pytest.raises(ParameterError, match="gaussian"):
+        td.train_many([brian2_draws(make_runs([POINT_A], [1])[0])], 1)
+    with pytest.raises(ParameterError, match="runs"):
+        td.train_many(make_runs([POINT_A, {"tau_syn": 5 * ms}], [1, 2]), 2)
+    structure, params = setup(**DENSE)
+    with pytest.raises(ParameterError, match="copies"):
+        td.build(structure.for_network((N, N), params), copies=2)
+
+
+def brian2_draws(run):
+    structure, params = setup(**DENSE)
+    run.structure = structure.for_network((N, N), params)
+    return run
+
+
+def test_each_copy_is_classified_on_its_own():
+    """Constructed histories through NetworkRun.record, as train_many gives each copy its outputs: fixed
+    diverse weights converge, weights at the bounds are extreme, fixed near-equal weights are too similar,
+    drifting weights are not classified before the cap."""
+    bound = setup()[1].w_bound
+    rng = np.random.default_rng(0)
+    fixed = rng.normal(0, 1.0, N * N)
+    weights = {"converged": lambda k: fixed, "extreme weights": lambda k: np.full(N * N, bound - NETWORK_EXTREME_MARGIN / 2),
+               "weights too similar": lambda k: fixed * 0.01, "did not converge": lambda k: rng.normal(0, 1.0 + k, N * N)}
+    outcomes = {}
+    for expected, w_of in weights.items():
+        run = make_runs([POINT_A], [1], caps=(20_000,), chunk=500)[0]
+        k = 0
+        while not run.finished:
+            state = {**run.state, "w": w_of(k), "w_pending": np.zeros(N * N), "lower.spike_count": np.zeros(N),
+                     "higher.spike_count": np.zeros(N)}
+            run.record(state, {})
+            k += 1
+        outcomes[expected] = (run.result().outcome, run.done)
+    assert {name: outcome for name, (outcome, _) in outcomes.items()} == {name: name for name in weights}
+    assert outcomes["extreme weights"][1] == 500
+    assert outcomes["converged"][1] == outcomes["weights too similar"][1] == 6500  # lags 3,000 and 6,000 after 500
+    assert outcomes["did not converge"][1] == 20_000
+
+
+def test_gain_fit_recovers_a_linear_gain_and_flags_a_nonlinear_response():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 10, 20_000)
+    fit = gain_fit(x, 0.3 * x + 1 + rng.normal(0, 2.0, x.size))
+    assert fit.slope == pytest.approx(0.3, abs=0.01) and fit.intercept == pytest.approx(1, abs=0.1)
+    assert fit.r2_bins > 0.99
+    assert gain_fit(x, np.where(x > 8, 5.0, 0.0) + rng.normal(0, 0.1, x.size)).r2_bins < 0.7
+    assert np.isnan(gain_fit(np.ones(5), np.arange(5)).slope)
+
+
+def test_loop_gain_of_a_linear_toy_network_matches_the_closed_form():
+    """A linear rate toy: y = g_H Q^T x + noise, x' = g_L W y + noise. Gains measured with gain_fit give the
+    loop gain g_L g_H max|eig(W Q^T)|; at the rSTDP fixed point W* = Q^-T / alpha it is g_L g_H / alpha."""
+    rng = np.random.default_rng(2)
+    q = linear.q_matrix(20, 1.0, seed=0)
+    g_high, g_low, alpha = 0.02, 0.5, 1.2
+    w = fixed_point_direction(q) * 10.0
+    x = rng.uniform(0, 3, (20, 2000))
+    y = g_high * q.T @ x + rng.normal(0, 0.05, x.shape)
+    change = g_low * w @ y + rng.normal(0, 0.05, x.shape)
+    high, low = gain_fit(q.T @ x, y), gain_fit(w @ y, change)
+    assert high.slope == pytest.approx(g_high, rel=0.02) and low.slope == pytest.approx(g_low, rel=0.02)
+    w_star = np.linalg.inv(q).T / alpha
+    assert loop_gain(w_star, q) == pytest.approx(1 / alpha, rel=1e-9)
+    assert loop_gain(w_star, q, g_low, g_high) == pytest.approx(g_low * g_high / alpha, rel=1e-9)
+    assert bound_loop_gain(g_low, g_high, q, 50) == pytest.approx(loop_gain(50 * fixed_point_direction(q), q, g_low, g_high))
+
+
+def test_the_landscape_sample_is_stratified_and_reproducible():
+    sample = landscape.stratified_sample(25, 20261203)
+    assert len(sample) == 100
+    labels = [rule_type(p["rule"], p["alpha"]) for p in sample]
+    assert {label: labels.count(label) for label in landscape.RULE_TYPES} == dict.fromkeys(landscape.RULE_TYPES, 25)
+    keys = [tuple(float(v) if not isinstance(v, str) else v for v in p.values()) for p in sample]
+    assert len(set(keys)) == 100
+    grid = {tuple(float(v) if not isinstance(v, str) else v for v in p.values()) for p in landscape.grid_points()}
+    assert set(keys) <= grid and len(grid) == 2304
+    assert keys == [tuple(float(v) if not isinstance(v, str) else v for v in p.values())
+                    for p in landscape.stratified_sample(25, 20261203)]
+    assert keys != [tuple(float(v) if not isinstance(v, str) else v for v in p.values())
+                    for p in landscape.stratified_sample(25, 1)]
+    points = landscape.sample_points(1, 0, max_presentations=1000)
+    assert len(points) == 4 * 3 and len({p.seed for p in points}) == 3
+
+
+def test_calibration_probes_cover_every_configuration():
+    configurations = loop_calibration.configurations()
+    assert len(configurations) == 64 and len(loop_calibration.candidates()) == 80
+    pairs = [pair for _, batch in loop_calibration.batches() for pair in batch]
+    assert len(pairs) == 80 * 64 == len(set(pairs))
+    for tau, batch in loop_calibration.batches():
+        assert all(configurations[j]["tau_syn"] == tau * ms for _, j in batch)
+    q, *_ = loop_calibration.configuration_inputs(0)
+    w = np.random.default_rng(0).normal(size=q.shape)
+    np.testing.assert_array_equal(td.weight_matrix(loop_calibration.synapse_order(w), *q.shape), w)
