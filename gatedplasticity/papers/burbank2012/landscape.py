@@ -13,18 +13,23 @@ per (rule, delay, tau_syn, tau_STDP) through the ``burbank-if`` sweep
 table committed as ``docs/data/burbank2012-landscape-sample.csv``.
 """
 
+import argparse
 from itertools import product
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ... import streams, sweep
 from ...analysis.convergence import OUTCOMES, rule_type
+from ...results import atomic_write
 from .fig5 import FIXED, GRID, REPEATS, sweep_folder
 from .parameters import VALUES
 from .sweeps import BURBANK_IF
 
 RULE_TYPES = ("dep-rSTDP", "dep-cSTDP", "pot-rSTDP", "pot-cSTDP")
+#: The pre-registered held-out sample (docs/burbank2012-calibration.md, third calibration).
+SAMPLE_PER_TYPE, SAMPLE_SEED = 25, 20261203
 #: Columns of the committed per-run table: Table 1 values (ms, Hz), Q and C, seed, outcome, verdict, activity.
 COLUMNS = ["rule_type", "rule", "alpha", "delay_ms", "tau_stdp_ms", "noise_rate_hz", "tau_syn_ms", "sigma_input",
            "sigma_noise", "q_seed", "c_seed", "seed", "outcome", "presentations", "std_w", "fraction_extreme",
@@ -55,11 +60,14 @@ def sample_points(per_type, seed, max_presentations=VALUES["max_presentations"])
     return sweep.points(BURBANK_IF, rows=rows, repeats=REPEATS, seed=seed)
 
 
+def sample_folder(per_type, seed):
+    return sweep_folder(f"burbank2012-landscape-sample-{per_type}", False, seed)
+
+
 def run(per_type, seed, copies=16, workers=None, max_presentations=VALUES["max_presentations"], progress=True):
     """Train the sample (resumable: a rerun continues); returns the sweep table of the finished runs."""
-    folder = sweep_folder(f"burbank2012-landscape-sample-{per_type}", False, seed)
-    return sweep.run_sweep(sample_points(per_type, seed, max_presentations), folder, copies=copies, workers=workers,
-                           progress=progress)
+    return sweep.run_sweep(sample_points(per_type, seed, max_presentations), sample_folder(per_type, seed),
+                           copies=copies, workers=workers, progress=progress)
 
 
 def sample_table(table):
@@ -76,3 +84,34 @@ def sample_table(table):
                                                          "spikes_lower", "spikes_higher")}}
     rows["rule_type"] = [rule_type(r, a) for r, a in zip(rows["rule"], rows["alpha"])]
     return pd.DataFrame(rows)[COLUMNS]
+
+
+def outcome_fractions(table):
+    """Fraction of runs per (rule type, outcome) of a per-run table, with the runs per rule type."""
+    counts = pd.crosstab(table["rule_type"], table["outcome"]).reindex(index=list(RULE_TYPES), columns=list(OUTCOMES),
+                                                                       fill_value=0)
+    return counts.div(counts.sum(axis=1).replace(0, np.nan), axis=0).assign(runs=counts.sum(axis=1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Run (or resume) the stratified landscape sample and write its table")
+    parser.add_argument("--per-type", type=int, default=SAMPLE_PER_TYPE)
+    parser.add_argument("--seed", type=int, default=SAMPLE_SEED)
+    parser.add_argument("--copies", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--export", default=None, help="write the per-run table (CSV) of the runs finished so far")
+    parser.add_argument("--no-run", action="store_true", help="only export what has finished")
+    args = parser.parse_args()
+    folder = sample_folder(args.per_type, args.seed)
+    table = (sweep.Store(folder).table() if args.no_run
+             else run(args.per_type, args.seed, copies=args.copies, workers=args.workers))
+    runs = sample_table(table)
+    if args.export:
+        atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
+    print(f"{len(runs)} of {args.per_type * len(RULE_TYPES) * REPEATS} runs finished")
+    print(outcome_fractions(runs).round(3).to_string())
+    print("paper (Fig 5): dep-rSTDP > 0.9 converged; dep-cSTDP, pot-rSTDP, pot-cSTDP 0 converged")
+
+
+if __name__ == "__main__":
+    main()
