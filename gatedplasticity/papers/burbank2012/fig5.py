@@ -28,9 +28,11 @@ from brian2 import Hz, ms
 
 from ... import sweep
 from ...analysis.convergence import OUTCOMES, rule_type
-from ...backends import cache_root
+from ...parameters import ParameterError
 from ...results import Result
 from ..figure import check, check_bound, comparison, style
+from . import landscape
+from .landscape import FIXED, GRID, REPEATS, sweep_folder  # noqa: F401  (the grid lives with the landscape)
 from .parameters import VALUES
 from .sweeps import BURBANK_IF
 
@@ -38,13 +40,6 @@ PAPER = "Burbank & Kreiman 2012, PLoS Comput Biol 8:e1002393"
 DESCRIPTION = "Landscape of the IF network over Table 1: only depression-biased rSTDP converges (Fig 5)"
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
-FIXED = {"eps": 0.1, "smooth": False, "w_bound": 20.0}
-GRID = {
-    "rule": ["reverse", "classical"], "alpha": [0.9, 1.2, 3.0], "delay": [1 * ms, 15 * ms],
-    "tau_stdp": [5 * ms, 10 * ms, 20 * ms], "noise_rate": [1000 * Hz, 2000 * Hz], "tau_syn": [5 * ms, 15 * ms],
-    "sigma_input": [1.0, 2.0], "sigma_noise": [1.0, 2.0], "q_seed": [0, 1], "c_seed": [10, 11],
-}
-REPEATS = 3
 QUICK_GRID = {"rule": ["reverse", "classical"], "alpha": [0.9, 1.2, 3.0], "noise_rate": [1000 * Hz, 2000 * Hz],
               "tau_syn": [5 * ms, 15 * ms]}
 QUICK_FIXED = {"delay": 15 * ms, "tau_stdp": 20 * ms, "sigma_input": 1.0, "sigma_noise": 1.0, "q_seed": 0,
@@ -52,10 +47,6 @@ QUICK_FIXED = {"delay": 15 * ms, "tau_stdp": 20 * ms, "sigma_input": 1.0, "sigma
 PUBLISHED_COUNTS = {"dep-rSTDP": 2298, "dep-cSTDP": 2304, "pot-rSTDP": 1148, "pot-cSTDP": 1152}
 COLORS = {"converged": "#55a868", "extreme weights": "#c44e52", "weights too similar": "#4c72b0",
           "did not converge": "#8fbbd9"}
-
-
-def sweep_folder(name, quick, seed):
-    return cache_root() / "sweeps" / f"{name}-{'quick' if quick else 'full'}-seed{seed}"
 
 
 def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, workers=None):
@@ -67,12 +58,32 @@ def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, 
                         outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]])
 
 
-def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None):
-    """The landscape: one sweep point per run; ``scheduler`` a Dask address for the full grid."""
-    grid, fixed, repeats = (QUICK_GRID, {**FIXED, **QUICK_FIXED}, 1) if quick else (GRID, FIXED, REPEATS)
-    runs = run_grid("burbank2012-fig5", grid, fixed, repeats, quick, seed, progress, scheduler, workers)
-    return Result(name="burbank2012-fig5", tables={"runs": runs, "fractions": fractions(runs)},
-                  params={"grid": grid, "fixed": fixed, "repeats": repeats})
+def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None, grid="sample",
+             copies=16):
+    """The landscape: one sweep point per run.
+
+    Full form: ``grid="sample"`` (default) the pre-registered stratified sample (``landscape``: 25 grid
+    points per rule type x 3 initial conditions, to the verdict or 625,000; seed 0 is the registered
+    sample seed 20261203, another seed draws another sample), as copies of one program per structure,
+    resumable; ``grid="full"`` all 6,912 runs (``scheduler``: a Dask address, one point per task).
+    """
+    if quick:
+        runs = run_grid("burbank2012-fig5", QUICK_GRID, {**FIXED, **QUICK_FIXED}, 1, quick, seed, progress, scheduler,
+                        workers)
+        params = {"grid": QUICK_GRID, "fixed": {**FIXED, **QUICK_FIXED}, "repeats": 1}
+    elif grid == "sample":
+        sample_seed = landscape.SAMPLE_SEED if seed == 0 else seed
+        table = landscape.run(landscape.SAMPLE_PER_TYPE, sample_seed, copies=copies, workers=workers, progress=progress)
+        runs = table.assign(rule_type=[rule_type(r, a) for r, a in zip(table["rule"], table["alpha"])],
+                            outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]])
+        params = {"sample": f"{landscape.SAMPLE_PER_TYPE} points per rule type, seed {sample_seed}", "fixed": FIXED,
+                  "repeats": REPEATS}
+    elif grid == "full":
+        runs = run_grid("burbank2012-fig5", GRID, FIXED, REPEATS, quick, seed, progress, scheduler, workers)
+        params = {"grid": GRID, "fixed": FIXED, "repeats": REPEATS}
+    else:
+        raise ParameterError("grid", f"burbank2012-fig5: grid is 'sample' or 'full', got {grid!r}")
+    return Result(name="burbank2012-fig5", tables={"runs": runs, "fractions": fractions(runs)}, params=params)
 
 
 def fractions(runs):

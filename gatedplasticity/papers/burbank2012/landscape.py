@@ -1,6 +1,6 @@
 """The Table 1 landscape of Burbank & Kreiman 2012 (Fig 5): its grid, a stratified sample of it, and runs of it.
 
-The grid is Fig 5's (``fig5.GRID``): rule x alpha x delay x tau_STDP x noise S
+The grid is Fig 5's (:data:`GRID`): rule x alpha x delay x tau_STDP x noise S
 x tau_syn x sigma_input x sigma_noise (576) x 2 Q x 2 C, each run with three
 initial conditions (independent seeds: initial W, inputs, noise), eps = 0.1
 without smoothing, bounds +-20, to its verdict or 625,000 presentations.
@@ -19,14 +19,23 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from brian2 import Hz, ms
 
 from ... import streams, sweep
 from ...analysis.convergence import OUTCOMES, rule_type
+from ...backends import cache_root
 from ...results import atomic_write
-from .fig5 import FIXED, GRID, REPEATS, sweep_folder
 from .parameters import VALUES
 from .sweeps import BURBANK_IF
 
+#: Fig 5's fixed values (eps = 0.1 without smoothing, bounds +-20), its grid and its initial conditions per point.
+FIXED = {"eps": 0.1, "smooth": False, "w_bound": 20.0}
+GRID = {
+    "rule": ["reverse", "classical"], "alpha": [0.9, 1.2, 3.0], "delay": [1 * ms, 15 * ms],
+    "tau_stdp": [5 * ms, 10 * ms, 20 * ms], "noise_rate": [1000 * Hz, 2000 * Hz], "tau_syn": [5 * ms, 15 * ms],
+    "sigma_input": [1.0, 2.0], "sigma_noise": [1.0, 2.0], "q_seed": [0, 1], "c_seed": [10, 11],
+}
+REPEATS = 3
 RULE_TYPES = ("dep-rSTDP", "dep-cSTDP", "pot-rSTDP", "pot-cSTDP")
 #: The pre-registered held-out sample (docs/burbank2012-calibration.md, third calibration).
 SAMPLE_PER_TYPE, SAMPLE_SEED = 25, 20261203
@@ -34,6 +43,11 @@ SAMPLE_PER_TYPE, SAMPLE_SEED = 25, 20261203
 COLUMNS = ["rule_type", "rule", "alpha", "delay_ms", "tau_stdp_ms", "noise_rate_hz", "tau_syn_ms", "sigma_input",
            "sigma_noise", "q_seed", "c_seed", "seed", "outcome", "presentations", "std_w", "fraction_extreme",
            "spikes_lower", "spikes_higher"]
+
+
+def sweep_folder(name, quick, seed):
+    """The cache folder of a landscape sweep."""
+    return cache_root() / "sweeps" / f"{name}-{'quick' if quick else 'full'}-seed{seed}"
 
 
 def grid_points():
