@@ -89,21 +89,32 @@ inline double gp_normal(GpXoshiro& generator, const GpZiggurat& z) {
     }
 }
 
-// One copy's stream: its generator and a block of its next normal numbers. Normal numbers are drawn a
-// block at a time in a tight loop (the generator's state stays in registers) and handed out in order, so
-// the sequence is the generator's own whichever code asks; uniform numbers come straight from the generator.
+// One copy's stream: its generator and blocks of its next uniform and normal numbers. Each block is
+// drawn in a tight loop (the generator's state stays in registers) and handed out in order, so a draw
+// inside generated code is a read; the numbers depend only on the seed and on the order of the calls.
 struct GpCopyStream {
     static constexpr int block = 256;
     GpXoshiro generator;
+    double uniform[block];
     double normal[block];
-    int next = block;
-    void seed(std::uint64_t value) { generator.seed(value); next = block; }
-    void refill() {
+    int next_uniform = block;
+    int next_normal = block;
+    void seed(std::uint64_t value) {
+        generator.seed(value);
+        next_uniform = next_normal = block;
+    }
+    void refill_uniform() {
+        GpXoshiro local = generator;
+        for (int k = 0; k < block; ++k) uniform[k] = gp_unit(local());
+        generator = local;
+        next_uniform = 0;
+    }
+    void refill_normal() {
         const GpZiggurat& z = gp_ziggurat();
         GpXoshiro local = generator;
         for (int k = 0; k < block; ++k) normal[k] = gp_normal(local, z);
         generator = local;
-        next = 0;
+        next_normal = 0;
     }
 };
 
@@ -120,13 +131,15 @@ inline double gp_seed_copy(int copy, double seed) {
 }
 
 inline double gp_copy_rand(int copy) {
-    return gp_unit(gp_copy_streams()[copy].generator());
+    GpCopyStream& stream = gp_copy_streams()[copy];
+    if (stream.next_uniform == GpCopyStream::block) stream.refill_uniform();
+    return stream.uniform[stream.next_uniform++];
 }
 
 // A standard normal number from the stream of copy ``copy``.
 inline double gp_copy_randn(int copy) {
     GpCopyStream& stream = gp_copy_streams()[copy];
-    if (stream.next == GpCopyStream::block) stream.refill();
-    return stream.normal[stream.next++];
+    if (stream.next_normal == GpCopyStream::block) stream.refill_normal();
+    return stream.normal[stream.next_normal++];
 }
 #endif
