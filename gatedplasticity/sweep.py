@@ -34,27 +34,20 @@ worker processes need no registry.
 import hashlib
 import importlib
 import json
-import multiprocessing
 import os
-import time
-import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from itertools import product
-from pathlib import Path
 
-import pandas as pd
 from brian2 import Quantity
 from tqdm import tqdm
 
+from .batches import run_batches
 from .parameters import ParameterError, check_unit, to_json, unit_name
-from .results import atomic_write, code_version, package_versions
+from .results import code_version, package_versions
+from .store import PROVENANCE, TABLE, Store  # noqa: F401 (re-exported)
 from .streams import check_seed, repeat_seed
-from .workers import (PREPARE_COUNT, RETRIES, execute, prepared, release, run_local,  # noqa: F401 (re-exported)
-                      structure_groups)
+from .workers import PREPARE_COUNT, RETRIES, execute, prepared, release, run_local  # noqa: F401 (re-exported)
 
-TABLE = "table.parquet"
-PROVENANCE = "provenance.json"
 
 
 @dataclass(frozen=True)
@@ -175,53 +168,6 @@ def column(table, name):
     return table[matches[0]]
 
 
-class Store:
-    """Results of one sweep folder: done/<key>.json, failed/<key>.json, table.parquet, provenance.json."""
-
-    def __init__(self, directory):
-        self.directory = Path(directory)
-
-    def keys(self, outcome="done"):
-        return {path.stem for path in (self.directory / outcome).glob("*.json")}
-
-    def record(self, point, key, outcome, payload, wall_time):
-        entry = {"experiment": point.experiment.name, "values": to_json(point.values), "seed": point.seed,
-                 "wall_time": wall_time, ("row" if outcome == "done" else "traceback"): payload}
-        atomic_write(self.directory / outcome / f"{key}.json", lambda tmp: Path(tmp).write_text(json.dumps(entry)))
-        if outcome == "done":
-            (self.directory / "failed" / f"{key}.json").unlink(missing_ok=True)
-
-    def entries(self, outcome="done"):
-        return [json.loads(path.read_text()) for path in sorted((self.directory / outcome).glob("*.json"))]
-
-    def table(self):
-        """One row per finished point: parameter columns "name [unit]", seed, wall time, results."""
-        rows = []
-        for entry in self.entries():
-            row = {}
-            for name, value in entry["values"].items():
-                if isinstance(value, dict):
-                    row[f"{name} [{value['unit']}]"] = value["value"]
-                else:
-                    row[name] = value
-            rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], **entry["row"]})
-        table = pd.DataFrame(rows)
-        if rows:
-            keys = list(rows[0])[: list(rows[0]).index("seed") + 1]  # parameters and seed; arrays cannot be sorted by
-            table = table.sort_values([c for c in keys if not table[c].map(lambda v: isinstance(v, list)).any()],
-                                      ignore_index=True)
-        return table
-
-    def status(self):
-        return {"done": len(self.keys("done")), "failed": len(self.keys("failed"))}
-
-    def save_table(self, provenance):
-        table = self.table()
-        atomic_write(self.directory / TABLE, lambda tmp: table.to_parquet(tmp, index=False))
-        atomic_write(self.directory / PROVENANCE, lambda tmp: Path(tmp).write_text(json.dumps(provenance, indent=2)))
-        return table
-
-
 def run_dask(todo, client, record):
     """Submit every point to a Dask cluster (workers that die are retried by Dask)."""
     from distributed import Client, as_completed as dask_completed
@@ -232,40 +178,6 @@ def run_dask(todo, client, record):
     for future in dask_completed(futures):
         point, key = futures[future]
         record(point, key, *future.result())
-
-
-def run_batches(todo, store, copies, workers, record):
-    """Run ``todo`` as batches: the points of each structure split into ``workers`` groups (round robin), each
-    group one process running ``run_batch`` on ``copies`` copies and writing each point as it ends."""
-    groups = [part for group in structure_groups(todo).values()
-              for part in (group[k::workers] for k in range(min(workers, len(group))))]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(execute_batch, group, str(store.directory), copies): group for group in groups}
-        for future in as_completed(futures):
-            future.result()
-            for point, key in futures[future]:
-                outcome = "done" if key in store.keys("done") else "failed"
-                entry = json.loads((store.directory / outcome / f"{key}.json").read_text())
-                record(point, key, outcome, entry.get("row", entry.get("traceback")), entry["wall_time"], write=False)
-
-
-def execute_batch(group, directory, copies):
-    """Run one batch [(point, key)] in this process; each point is written to ``directory`` as it ends
-    (a batch that raises records its unfinished points as failed)."""
-    store, started = Store(directory), time.perf_counter()
-
-    def record(index, row):
-        point, key = group[index]
-        store.record(point, key, "done", {name: float(value) for name, value in row.items()},
-                     time.perf_counter() - started)
-
-    try:
-        group[0][0].experiment.run_batch(group, record, copies, directory)
-    except Exception:  # the sweep goes on; what finished is kept
-        failure, done = traceback.format_exc(), store.keys("done")
-        for point, key in group:
-            if key not in done:
-                store.record(point, key, "failed", failure, time.perf_counter() - started)
 
 
 def run_sweep(sweep_points, directory, executor="local", workers=None, progress=True, copies=None):

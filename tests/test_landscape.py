@@ -151,3 +151,21 @@ def test_calibration_probes_cover_every_configuration():
     q, *_ = loop_calibration.configuration_inputs(0)
     w = np.random.default_rng(0).normal(size=q.shape)
     np.testing.assert_array_equal(td.weight_matrix(loop_calibration.synapse_order(w), *q.shape), w)
+
+
+def test_the_burbank_if_sweep_runs_points_as_copies_and_resumes(tmp_path):
+    """run_sweep(copies=B): the points of one structure train as copies in a spawned process, each written as
+    it ends; a second call finds them done and runs nothing."""
+    from gatedplasticity import sweep
+    from gatedplasticity.papers.burbank2012.sweeps import BURBANK_IF
+
+    points = sweep.points(BURBANK_IF, grid={"alpha": [1.2, 3.0], "tau_syn": [5 * ms, 15 * ms],
+                                            "max_presentations": [500]})
+    table = sweep.run_sweep(points, tmp_path / "s", copies=2, workers=1, progress=False)
+    assert len(table) == 4 and (table["presentations"] == 500).all()
+    assert sweep.Store(tmp_path / "s").status() == {"done": 4, "failed": 0}
+    assert len(list((tmp_path / "s" / "checkpoints").glob("*.npz"))) == 4
+    again = sweep.run_sweep(points, tmp_path / "s", copies=2, workers=1, progress=False)
+    assert again.equals(table)
+    with pytest.raises(ParameterError, match="copies"):
+        sweep.run_sweep(sweep.points("stdp-drift", grid={"mu": [0.01]}), tmp_path / "d", copies=2)

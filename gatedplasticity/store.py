@@ -1,0 +1,59 @@
+"""The results folder of one sweep: a file per finished or failed point, the gathered table and its provenance."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .parameters import to_json
+from .results import atomic_write
+
+TABLE = "table.parquet"
+PROVENANCE = "provenance.json"
+
+
+class Store:
+    """Results of one sweep folder: done/<key>.json, failed/<key>.json, table.parquet, provenance.json."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+
+    def keys(self, outcome="done"):
+        return {path.stem for path in (self.directory / outcome).glob("*.json")}
+
+    def record(self, point, key, outcome, payload, wall_time):
+        entry = {"experiment": point.experiment.name, "values": to_json(point.values), "seed": point.seed,
+                 "wall_time": wall_time, ("row" if outcome == "done" else "traceback"): payload}
+        atomic_write(self.directory / outcome / f"{key}.json", lambda tmp: Path(tmp).write_text(json.dumps(entry)))
+        if outcome == "done":
+            (self.directory / "failed" / f"{key}.json").unlink(missing_ok=True)
+
+    def entries(self, outcome="done"):
+        return [json.loads(path.read_text()) for path in sorted((self.directory / outcome).glob("*.json"))]
+
+    def table(self):
+        """One row per finished point: parameter columns "name [unit]", seed, wall time, results."""
+        rows = []
+        for entry in self.entries():
+            row = {}
+            for name, value in entry["values"].items():
+                if isinstance(value, dict):
+                    row[f"{name} [{value['unit']}]"] = value["value"]
+                else:
+                    row[name] = value
+            rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], **entry["row"]})
+        table = pd.DataFrame(rows)
+        if rows:
+            keys = list(rows[0])[: list(rows[0]).index("seed") + 1]  # parameters and seed; arrays cannot be sorted by
+            table = table.sort_values([c for c in keys if not table[c].map(lambda v: isinstance(v, list)).any()],
+                                      ignore_index=True)
+        return table
+
+    def status(self):
+        return {"done": len(self.keys("done")), "failed": len(self.keys("failed"))}
+
+    def save_table(self, provenance):
+        table = self.table()
+        atomic_write(self.directory / TABLE, lambda tmp: table.to_parquet(tmp, index=False))
+        atomic_write(self.directory / PROVENANCE, lambda tmp: Path(tmp).write_text(json.dumps(provenance, indent=2)))
+        return table
