@@ -8,7 +8,8 @@ plasticity off, run as copies of one compiled program per tau_syn
 F1-F5 and the layer gains of ``analysis.loop_gain``; :func:`summary` and
 :func:`choose` apply the pre-stated target and selection rule.
 
-    python -m gatedplasticity.papers.burbank2012.loop_calibration [--report]
+    python -m gatedplasticity.papers.burbank2012.loop_calibration [--tau-syn MS]   # run or resume
+    python -m gatedplasticity.papers.burbank2012.loop_calibration --report docs/burbank2012-calibration.md
 """
 
 import argparse
@@ -215,12 +216,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", default=str(FOLDER))
     parser.add_argument("--tau-syn", type=float, help="run only the batches of this tau_syn (ms)")
+    parser.add_argument("--report", metavar="DOC", help="write the outcome into DOC (the pre-registration)")
     args = parser.parse_args()
-    rows = run(args.folder, tau_syn=args.tau_syn)
+    rows = run(args.folder, tau_syn=args.tau_syn) if not args.report else load(args.folder)
     table = summary(rows)
     index, reason = choose(table)
     print(table.to_string())
     print(f"choice: candidate {index} ({reason})")
+    if args.report:
+        from .loop_calibration_report import write_report
+
+        write_report(rows, args.report)
 
 
 if __name__ == "__main__":
