@@ -4,13 +4,15 @@ Every combination of Table 1's Fig 5 column (rule x alpha x delay x
 tau_STDP x noise S x tau_syn x sigma_input x sigma_noise = 576) x 2 bottom-up
 matrices Q x 2 input correlation matrices C x 3 repeats = 6,912 runs, each
 trained until classified or 625,000 presentations (eps = 0.1, no
-smoothing, bounds +-20). Each run is a point of the ``burbank-if`` sweep:
-compiled once per (rule, delay, tau_STDP), resumable, local processes or a
-Dask cluster::
+smoothing, bounds +-20). Each run is a point of the ``burbank-if`` sweep,
+resumable. The full form runs the pre-registered held-out sample of that
+grid (``landscape``: 25 points per rule type x 3 initial conditions, 300
+runs, to the verdict or 625,000), the points of each structure as copies of
+one compiled program; ``grid="full"`` runs all 6,912, e.g. on a Dask cluster::
 
-    gatedplasticity reproduce burbank2012-fig5            # the full grid, all local cores
+    gatedplasticity reproduce burbank2012-fig5            # the sample, all local cores
     python -c "from gatedplasticity.figures import burbank2012_fig5 as f; \\
-               f.simulate(scheduler='tcp://HOST:8786')"    # the same on a Dask cluster
+               f.simulate(grid='full', scheduler='tcp://HOST:8786')"    # the whole grid on a Dask cluster
 
 ``--quick`` is a reduced grid that runs on 2 cores in under an hour: rule x
 alpha x S x tau_syn (24 runs; S and tau_syn set the firing regime), the
