@@ -145,9 +145,10 @@ def run_batch(pairs, program):
     return rows
 
 
-def run(folder=FOLDER, progress=True, tau_syn=None):
+def run(folder=FOLDER, progress=True, tau_syn=None, reverse=False):
     """Every batch not yet in ``folder`` (one table per batch, written atomically; ``tau_syn`` in ms: only its
-    batches, e.g. one process per tau_syn); returns all rows written."""
+    batches, e.g. one process per tau_syn; ``reverse``: last batch first, so that two processes can share the
+    work, each skipping what the other wrote); returns all rows written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     todo = [(k, batch) for k, batch in enumerate(batches()) if not (folder / f"batch-{k:04d}.parquet").exists()
@@ -157,7 +158,9 @@ def run(folder=FOLDER, progress=True, tau_syn=None):
         structure = top_down.Structure(chunk=PRESENTATIONS, record_spikes=True, gaussian="copy").for_network(
             (SIZE, SIZE), params.replace(tau_syn=tau * ms))
         with top_down.program(structure, copies=4 * PAIRS_PER_BATCH) as program:
-            for k, (_, pairs) in [(k, batch) for k, batch in todo if batch[0] == tau]:
+            for k, (_, pairs) in [(k, batch) for k, batch in todo if batch[0] == tau][::-1 if reverse else 1]:
+                if (folder / f"batch-{k:04d}.parquet").exists():
+                    continue  # written by another process meanwhile
                 table = pd.DataFrame(run_batch(pairs, program))
                 atomic_write(folder / f"batch-{k:04d}.parquet", lambda tmp, table=table: table.to_parquet(tmp))
                 if progress:
@@ -216,9 +219,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", default=str(FOLDER))
     parser.add_argument("--tau-syn", type=float, help="run only the batches of this tau_syn (ms)")
+    parser.add_argument("--reverse", action="store_true", help="last batch first (a second process sharing the work)")
     parser.add_argument("--report", metavar="DOC", help="write the outcome into DOC (the pre-registration)")
     args = parser.parse_args()
-    rows = run(args.folder, tau_syn=args.tau_syn) if not args.report else load(args.folder)
+    rows = run(args.folder, tau_syn=args.tau_syn, reverse=args.reverse) if not args.report else load(args.folder)
     table = summary(rows)
     index, reason = choose(table)
     print(table.to_string())
