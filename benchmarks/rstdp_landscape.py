@@ -1,9 +1,9 @@
 """Benchmark: the rSTDP landscape's cost, many IF networks in one compiled program vs one network per program.
 
-Points: ``copies`` Table 1 points of one program (rSTDP, d = 15 ms, tau_syn =
-15 ms, tau_STDP = 20 ms; alpha, noise S, sigma_input, sigma_noise, Q, C and
-seeds vary, Fig 5's eps = 0.1 and bounds +-20), drawn from the
-``"benchmark points"`` stream.
+Points: ``copies`` Table 1 points of one program (rSTDP, alpha 1.2, d = 15 ms,
+tau_syn = 15 ms, tau_STDP = 20 ms, shared by a program run's copies; noise S,
+sigma_input, sigma_noise, Q, C and seeds vary, Fig 5's eps = 0.1 and bounds
++-20), drawn from the ``"benchmark points"`` stream.
 
 - ours: one program of ``copies`` copies (``protocols.top_down.batch``,
   each copy's normal numbers from its own stream), one chunk of 500
@@ -55,13 +55,13 @@ CHUNK = 500
 STEPS_PER_PRESENTATION = 160
 SAMPLE = Path(__file__).parents[1] / "docs" / "data" / "burbank2012-landscape-sample.csv"
 RUNS = {"dep-rSTDP": 2304, "dep-cSTDP": 2304, "pot-rSTDP": 1152, "pot-cSTDP": 1152}  # Table 1's runs per rule type
-FIXED = {"rule": "reverse", "delay": 15 * ms, "tau_syn": 15 * ms, "tau_stdp": 20 * ms}
+FIXED = {"rule": "reverse", "alpha": 1.2, "delay": 15 * ms, "tau_syn": 15 * ms, "tau_stdp": 20 * ms}
 
 
 def benchmark_points(copies, seed=0):
     """``copies`` sweep values of one program key: grid values drawn for alpha, S, sigmas, Q and C."""
     rng = streams.generator(seed, "benchmark points")
-    varied = ("alpha", "noise_rate", "sigma_input", "sigma_noise", "q_seed", "c_seed")
+    varied = ("noise_rate", "sigma_input", "sigma_noise", "q_seed", "c_seed")
     points = []
     for _ in range(copies):
         choice = {name: fig5.GRID[name][rng.integers(len(fig5.GRID[name]))] for name in varied}

@@ -16,9 +16,9 @@ from gatedplasticity.protocols import top_down as td
 N = 12
 #: A dense regime where a 12-neuron network fires (the calibrated defaults keep it nearly silent).
 DENSE = {"threshold": -54 * mV, "drive_scale": 1.0, "synaptic_scale": 1.0}
-#: Two different Table 1 points of one program (tau_syn and tau_stdp are shared by a program run's copies).
+#: Two different Table 1 points of one program (tau_syn, tau_stdp and alpha are shared by a program run's copies).
 POINT_A = {"alpha": 1.2}
-POINT_B = {"alpha": 3.0, "noise_rate": 1000 * Hz, "sigma_input": 2.0, "sigma_noise": 1.0}
+POINT_B = {"alpha": 1.2, "noise_rate": 1000 * Hz, "sigma_input": 2.0, "sigma_noise": 1.0}
 
 
 def make_runs(points, seeds, caps=(300,), chunk=100):
@@ -46,7 +46,7 @@ def test_a_copy_trains_as_it_does_alone_whatever_its_neighbours():
     np.testing.assert_array_equal(history(side_by_side[0]), history(alone[0]))
     np.testing.assert_array_equal(history(side_by_side[1]), history(alone[1]))
     np.testing.assert_array_equal(side_by_side[0].final_state["w"], alone[0].final_state["w"])
-    other_neighbour = td.train_many(make_runs([POINT_A, {"alpha": 0.9}], [5, 99]), 2, progress=False)
+    other_neighbour = td.train_many(make_runs([POINT_A, {"noise_rate": 3000 * Hz}], [5, 99]), 2, progress=False)
     np.testing.assert_array_equal(history(other_neighbour[0]), history(alone[0]))
     refilled = td.train_many(make_runs([POINT_A, POINT_A, POINT_B], [7, 5, 6], caps=(100, 300, 300)), 2,
                              progress=False)  # run 0 ends after one chunk; run 2 takes its copy
@@ -58,8 +58,9 @@ def test_a_copy_trains_as_it_does_alone_whatever_its_neighbours():
 def test_batch_needs_copy_streams_and_one_program_key():
     with pytest.raises(ParameterError, match="gaussian"):
         td.train_many([brian2_draws(make_runs([POINT_A], [1])[0])], 1)
-    with pytest.raises(ParameterError, match="runs"):
-        td.train_many(make_runs([POINT_A, {"tau_syn": 5 * ms}], [1, 2]), 2)
+    for other in ({"tau_syn": 5 * ms}, {"alpha": 3.0}):
+        with pytest.raises(ParameterError, match="runs"):
+            td.train_many(make_runs([POINT_A, other], [1, 2]), 2)
     structure, params = setup(**DENSE)
     with pytest.raises(ParameterError, match="copies"):
         td.build(structure.for_network((N, N), params), copies=2)

@@ -12,15 +12,17 @@ A run's history is the same as alone in a one-copy program: its copy draws
 from its own chunk seeds, and nothing crosses between copies.
 
 The structure (rule, delay, trial options, sizes) is shared by all runs
-of one program, and tau_syn and tau_stdp by all copies of one program run
-(:data:`ONE_PER_RUN`: their decays are then computed once per step, not
-once per neuron); :func:`group_by_program` splits a landscape accordingly.
+of one program, and tau_syn, tau_stdp and the plasticity's values (alpha,
+mu, bounds) by all copies of one program run (:data:`ONE_PER_RUN`: decays
+are then computed once per step, not once per neuron, and a synaptic event
+reads no per-synapse parameter); :func:`group_by_program` splits a
+landscape accordingly. Copies share no per-step overhead worth batching in
+this network (``benchmarks/rstdp_landscape.py``), so small groups cost little.
 """
 
 import time
 from collections import defaultdict
 
-from brian2 import ms
 from tqdm import tqdm
 
 from ...parameters import ParameterError
@@ -29,13 +31,15 @@ from .runner import program as network_program, run_copies
 from .structure import OWNER
 
 
-#: Parameters every copy of one program run shares (``models.lif.ONE_FOR_ALL`` in the paper's names).
-ONE_PER_RUN = ("tau_syn", "tau_stdp")
+#: Parameters every copy of one program run shares: the decays (``models.lif.ONE_FOR_ALL`` in the paper's names)
+#: and the plasticity's values (the rules' shared variables; homeostasis and Q's rule included).
+ONE_PER_RUN = ("tau_syn", "tau_stdp", "alpha", "mu", "w_bound", "gamma", "target_rate", "zeta", "alpha_q")
 
 
 def program_key(run):
-    """What the runs trained together in one program share: the structure and the :data:`ONE_PER_RUN` values (ms)."""
-    return (run.structure, *(float(getattr(run.params, name) / ms) for name in ONE_PER_RUN))
+    """What the runs trained together in one program share: the structure and the :data:`ONE_PER_RUN` values
+    (plain numbers, SI)."""
+    return (run.structure, *(float(getattr(run.params, name)) for name in ONE_PER_RUN))
 
 
 def group_by_program(runs):
@@ -59,8 +63,9 @@ def train_many(runs, copies, backend="standalone", program=None, on_finish=None,
         return {}
     keys = {program_key(run) for run in runs}
     if len(keys) > 1:
-        raise ParameterError("runs", f"{OWNER}: the runs of one program share the structure, tau_syn and tau_stdp; "
-                                     f"got {len(keys)} combinations (split them with group_by_program)")
+        raise ParameterError("runs", f"{OWNER}: the runs of one program share the structure and "
+                                     f"{', '.join(ONE_PER_RUN)}; got {len(keys)} combinations (split them with "
+                                     "group_by_program)")
     structure = runs[0].structure
     if structure.gaussian != "copy":
         raise ParameterError("gaussian", f"{OWNER}: copies in one program need Structure(gaussian='copy')")

@@ -67,9 +67,12 @@ def build(structure, copies=1):
     (``lower_spike_bins``, ``higher_spike_bins``).
 
     Copies (``structure.gaussian="copy"``): every group holds the copies'
-    neurons copy-major, synapses connect within a copy, each parameter is
-    stored per neuron or synapse (one value per copy through
-    ``Program.run``), and J and S draw from the copy's own generator.
+    neurons copy-major, synapses connect within a copy, the neurons'
+    parameters are stored per neuron (one value per copy through
+    ``Program.run``; tau_syn, tau_stdp and input_cutoff stay shared, as do the
+    plasticity rules' mu, alpha and bounds: a per-synapse value would be one
+    more array read at every synaptic event), and J and S draw from the
+    copy's own generator.
     """
     if not structure.complete:
         raise ParameterError("structure", f"{OWNER}: give the sizes and the delay (structure.for_network)")
@@ -125,21 +128,20 @@ def build(structure, copies=1):
                     for group in (lower, higher, lower_source, higher_source)]
     stdp_rule = {"traces": structure.traces, "multiplicative": structure.multiplicative,
                  "update": trials.UPDATES[structure.update]}
-    tunable = ("mu", "alpha", "w_min", "w_max")
-    plastic_options = {"batched": tunable} if per_copy else {"tunable": tunable}
+    tunable = ("mu", "alpha", "w_min", "w_max")  # shared by a run's copies: no per-synapse array to read per event
     window = {} if trace else {"tau_stdp": structure.tau_stdp}
     connect = ({"lower": within_copies(n_higher, n_lower), "higher": within_copies(n_lower, n_higher)} if per_copy
                else {"lower": True, "higher": True})
     if structure.bottom_up_rule:
         bottom_up = stdp.rule(structure.bottom_up_rule, **stdp_rule).synapses(
             lower_source, higher, transmit=transmit, connect=connect["higher"], name="bottom_up",
-            **plastic_options, **window)
+            tunable=tunable, **window)
     else:
         bottom_up = Synapses(lower_source, higher, "w : 1", on_pre=transmit, name="bottom_up")
         bottom_up.connect(**(connect["higher"] if per_copy else {}))  # all pairs (within each copy)
     bottom_up.delay = delay
     top_down = stdp.rule(structure.rule, **stdp_rule).synapses(
-        higher_source, lower, transmit=transmit, connect=connect["lower"], name="top_down", **plastic_options, **window)
+        higher_source, lower, transmit=transmit, connect=connect["lower"], name="top_down", tunable=tunable, **window)
     top_down.delay = delay
     plastic = (top_down, bottom_up) if structure.bottom_up_rule else (top_down,)
     if structure.update == "presentation":
@@ -177,8 +179,6 @@ def build(structure, copies=1):
         parameters["higher.input_gain"] = higher.input_gain
     strengths = {f"{side}_strength": array for side, array in timed.items()}
     sizes = dict.fromkeys(["w", "q", *pending], synapse_count)  # synapse variables: unsized before a standalone run
-    if per_copy:
-        sizes.update({name: synapse_count for name in parameters if name.split(".")[0] in ("top_down", "bottom_up")})
     return Built(objects=objects, duration=chunk * PRESENTATION, values={**parameters, **state, **strengths},
                  outputs={**state, **outputs}, sizes=sizes, copy_streams=bool(copy_functions))
 
