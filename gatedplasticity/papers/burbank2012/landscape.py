@@ -119,7 +119,7 @@ def main():
     folder = sample_folder(args.per_type, args.seed)
     table = (sweep.Store(folder).table() if args.no_run
              else run(args.per_type, args.seed, copies=args.copies, workers=args.workers))
-    runs = sample_table(table)
+    runs = sample_table(table) if len(table) else pd.DataFrame(columns=COLUMNS)
     if args.export:
         atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
     print(f"{len(runs)} of {args.per_type * len(RULE_TYPES) * REPEATS} runs finished")
