@@ -100,9 +100,10 @@ def test_reconstruction_probe_subtracts_an_identical_baseline():
 
 @pytest.mark.standalone
 def test_burbank_if_sweep_points_share_one_build(tmp_path):
-    """Two parameter points of one structure: one build; each runs to its cap (too short to classify) or its verdict."""
+    """Points of one structure: one build; each runs to its cap (too short to classify) or its verdict. With mu = 0
+    the weights stay at their start (+-0.05): extreme for bounds +-0.06, undecided at 1,000 for +-50."""
     points = sweep.points(papers.experiment("burbank-if"), grid={"rule": ["reverse"], "alpha": [0.9, 1.2], "max_presentations": [1000],
-                                              "delay": [15 * ms], "w_bound": [0.06, 50.0]})
+                                              "delay": [15 * ms], "w_bound": [0.06, 50.0], "mu": [0.0]})
     before = sum(sweep.PREPARE_COUNT.values())
     table = sweep.run_sweep(points, tmp_path / "sweep", workers=1, progress=False)
     sweep.release()

@@ -29,6 +29,7 @@ from ...models import linear
 from ...protocols import top_down
 from ...results import atomic_write
 from .calibration_stages import CEILING, HIGHER_RESPONDS, NOISE_ALONE, SPEARMAN, WEAK_SHARE
+from .loop_calibration_report import report, write_report
 from .parameters import VALUES, network_parameters
 
 GRID = {"threshold": [-54 * mV, -50 * mV, -45 * mV, -40 * mV], "drive_scale": [0.05, 0.1, 0.2, 0.4],
@@ -228,9 +229,8 @@ def main():
     print(table.to_string())
     print(f"choice: candidate {index} ({reason})")
     if args.report:
-        from .loop_calibration_report import write_report
-
-        write_report(rows, args.report)
+        write_report(report(rows, table, (index, reason), len(configurations()), (LAMBDA_TARGET, R2_TARGET)),
+                     args.report)
 
 
 if __name__ == "__main__":
