@@ -186,7 +186,7 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     ``executor``: "local" (processes on this machine, ``workers`` of them,
     default all cores) or a Dask scheduler address / ``distributed.Client``.
     ``copies``: run the points of an experiment with ``run_batch`` as up to
-    that many copies per program, on ``workers`` local processes (:func:`run_batches`).
+    that many copies per program, on ``workers`` local processes (``batches.run_batches``).
     """
     if not sweep_points:
         raise ParameterError("points", "the sweep has no points")

@@ -81,7 +81,7 @@ class Program:
     dt : Quantity
         The default clock's time step.
     profile : bool
-        Time every code object of each run (:meth:`profile_times`).
+        Time every code object of each run (``profile_times()``).
     """
 
     def __init__(self, build, structure=(), *, backend="standalone", copies=1, name=None, dt=0.1 * ms,

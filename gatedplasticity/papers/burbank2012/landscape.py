@@ -1,6 +1,6 @@
 """The Table 1 landscape of Burbank & Kreiman 2012 (Fig 5): its grid, a stratified sample of it, and runs of it.
 
-The grid is Fig 5's (:data:`GRID`): rule x alpha x delay x tau_STDP x noise S
+The grid is Fig 5's (``GRID``): rule x alpha x delay x tau_STDP x noise S
 x tau_syn x sigma_input x sigma_noise (576) x 2 Q x 2 C, each run with three
 initial conditions (independent seeds: initial W, inputs, noise), eps = 0.1
 without smoothing, bounds +-20, to its verdict or 625,000 presentations.

@@ -13,7 +13,7 @@ from its own chunk seeds, and nothing crosses between copies.
 
 The structure (rule, delay, trial options, sizes) is shared by all runs
 of one program, and tau_syn, tau_stdp and the plasticity's values (alpha,
-mu, bounds) by all copies of one program run (:data:`ONE_PER_RUN`: decays
+mu, bounds) by all copies of one program run (``ONE_PER_RUN``: decays
 are then computed once per step, not once per neuron, and a synaptic event
 reads no per-synapse parameter); :func:`group_by_program` splits a
 landscape accordingly. Copies share no per-step overhead worth batching in
@@ -37,7 +37,7 @@ ONE_PER_RUN = ("tau_syn", "tau_stdp", "alpha", "mu", "w_bound", "gamma", "target
 
 
 def program_key(run):
-    """What the runs trained together in one program share: the structure and the :data:`ONE_PER_RUN` values
+    """What the runs trained together in one program share: the structure and the ``ONE_PER_RUN`` values
     (plain numbers, SI)."""
     return (run.structure, *(float(getattr(run.params, name)) for name in ONE_PER_RUN))
 
