@@ -63,7 +63,8 @@ def loop_gain(w, q, g_low=1.0, g_high=1.0):
 
 
 def fixed_point_direction(q):
-    """Q^-T scaled to max |entry| 1: the direction of the rSTDP fixed point W* = Q^-T / alpha (lower x higher)."""
+    """Q^-T scaled so that its largest absolute entry is 1: the direction of the rSTDP fixed point
+    W* = Q^-T / alpha (lower x higher)."""
     inverse = np.linalg.inv(np.asarray(q, float)).T
     return inverse / np.abs(inverse).max()
 
