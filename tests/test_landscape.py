@@ -35,6 +35,7 @@ def history(training):
     return training.history[["presentation", "std_w", "mean_w", "spikes_lower", "spikes_higher"]].to_numpy()
 
 
+@pytest.mark.standalone
 def test_a_copy_trains_as_it_does_alone_whatever_its_neighbours():
     """Two Table 1 points side by side in one program: each history equals its one-copy program's, and a
     different neighbour (other values, other seed) changes nothing; three runs on two copies refill the copy
@@ -154,6 +155,7 @@ def test_calibration_probes_cover_every_configuration():
     np.testing.assert_array_equal(td.weight_matrix(loop_calibration.synapse_order(w), *q.shape), w)
 
 
+@pytest.mark.standalone
 def test_the_burbank_if_sweep_runs_points_as_copies_and_resumes(tmp_path):
     """run_sweep(copies=B): the points of one structure train as copies in a spawned process, each written as
     it ends; a second call finds them done and runs nothing."""
