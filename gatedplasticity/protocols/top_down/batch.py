@@ -85,14 +85,13 @@ def train_many(runs, copies, backend="standalone", program=None, on_finish=None,
                 if slots[k] is None and waiting:
                     slots[k] = waiting.pop(0)
             runner = runner or network_program(structure, backend, copies=copies).open()
-            active = [slot for slot in slots if slot is not None]
-            chunks = [slot[1].next_chunk() if slot is not None else None for slot in slots]
-            filled = [chunk or chunks[slots.index(active[0])] for chunk in chunks]
-            params = [(slot or active[0])[1].params for slot in slots]
+            busy = [k for k, slot in enumerate(slots) if slot is not None]
+            chunks = {k: slots[k][1].next_chunk() for k in busy}
+            source = [k if k in chunks else busy[0] for k in range(copies)]  # an empty copy repeats a busy one
             started = time.perf_counter()
-            states, outputs = run_copies(runner, [c[0] for c in filled], [c[1] for c in filled], params,
-                                         [c[2] for c in filled])
-            share = (time.perf_counter() - started) / len(active)
+            states, outputs = run_copies(runner, [chunks[k][0] for k in source], [chunks[k][1] for k in source],
+                                         [slots[k][1].params for k in source], [chunks[k][2] for k in source])
+            share = (time.perf_counter() - started) / len(busy)
             for k, slot in enumerate(slots):
                 if slot is None:
                     continue
