@@ -16,7 +16,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from . import papers
-from .backends import BACKENDS
+from .fitting.fit import FIT_BACKENDS
 from .papers import figure as contract
 from .parameters import ParameterError
 from .results import atomic_write
@@ -168,7 +168,8 @@ def parser():
     fit.add_argument("--generations", type=positive_argument, default=30)
     fit.add_argument("--batch", type=positive_argument, help="candidates per compiled run (default: the population)")
     fit.add_argument("--seed", type=seed_argument, default=0)
-    fit.add_argument("--backend", choices=BACKENDS, default="standalone")
+    fit.add_argument("--backend", choices=FIT_BACKENDS, default="auto",
+                     help="how candidates are evaluated (auto: the closed form where it holds, else standalone)")
     fit.add_argument("--scheduler", help="Dask scheduler address (default: local processes)")
     fit.add_argument("--workers", type=positive_argument, default=1, help="local worker processes (batches in parallel)")
     return main

@@ -104,7 +104,12 @@ def test_quadratic_minimum_of_an_exact_quadratic():
     ("ramps", lambda t: t.assign(bin_cm=t["bin_cm"] * 10), "bin_cm"),
     ("paths", lambda t: t.assign(t_s=t["t_s"].where(t.index != 5)), "t_s"),
     ("paths", lambda t: t.rename(columns={"t_s": "t_ms"}), "t_s"),
-    ("paths", lambda t: t.assign(t_s=t["t_s"] + 1.0), "t_s"),
+    ("paths", lambda t: t.assign(t_s=t["t_s"].where(t.index != 5, np.inf)), "t_s"),
+    ("ramps", lambda t: pd.concat([t, t]), "bin_cm"),
+    ("paths", lambda t: pd.concat([t, t.iloc[:3]]), "t_s"),
+    ("plateaus", lambda t: pd.concat([t, t]), "onset_s"),
+    ("plateaus", lambda t: pd.concat([t, t.assign(onset_s=t["onset_s"] + 0.1)]), "onset_s"),
+    ("ramps", lambda t: t.assign(ramp_before_mV=t["ramp_before_mV"].astype(bool)), "ramp_before_mV"),
     ("plateaus", lambda t: t.assign(onset_s=1000.0), "onset_s"),
     ("plateaus", lambda t: t.assign(duration_ms=-5.0), "duration_ms"),
     ("plateaus", lambda t: t.assign(induction=7), "induction"),
@@ -128,7 +133,60 @@ def test_induction_tables_are_recognised_in_any_order_and_from_files(tmp_path):
         recorded.read(files[:2], "induction")
 
 
+def test_named_inductions_on_a_clock_with_a_lap_before_are_read_from_their_first_sample():
+    """Real ids are names; the shared data count time from the first induction lap (a lap before: negative)."""
+    ramps, path, plateaus = tables()
+    renamed = [table.assign(induction="cell7_ind1") for table in (ramps, path, plateaus)]
+    renamed[1] = renamed[1].assign(t_s=renamed[1]["t_s"] - 7.48)
+    renamed[2] = renamed[2].assign(onset_s=renamed[2]["onset_s"] - 7.48)
+    data = recorded.read_inductions(*renamed)
+    assert data.ids == ["cell7_ind1"]
+    _, shifted, events = data.of("cell7_ind1")
+    assert shifted["t_s"].iloc[0] == pytest.approx(0.0, abs=1e-12)
+    assert events["onset_s"].iloc[0] == pytest.approx(plateaus["onset_s"].iloc[0])
+    with pytest.raises(recorded.DataError, match="'cell7_ind1'") as error:
+        recorded.read_inductions(renamed[0], renamed[1], renamed[2].assign(duration_ms=-1.0))
+    assert error.value.parameter == "duration_ms"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "cannot read"), (bytes(range(256)) * 4, "cannot read"), (b"induction,bin_cm\n", "holds no rows"),
+])
+def test_unreadable_files_are_refused_naming_the_file(tmp_path, content, message):
+    path = tmp_path / "ramps.csv"
+    path.write_bytes(content)
+    with pytest.raises(recorded.DataError, match=message) as error:
+        recorded.read([path], "pooled")
+    assert str(path) in str(error.value) and error.value.parameter == "data"
+
+
+def test_a_folder_and_a_false_parquet_file_are_refused_naming_them(tmp_path):
+    fake = tmp_path / "ramps.parquet"
+    fake.write_text("induction,bin_cm\n0,1\n")
+    for source, message in ((tmp_path, "is a folder"), (fake, "as a Parquet table")):
+        with pytest.raises(recorded.DataError, match=message) as error:
+            recorded.read_table(source)
+        assert str(source) in str(error.value)
+
+
+def test_a_cells_table_is_recognised_and_must_list_every_induction(tmp_path):
+    files = []
+    for name, table in zip(("ramps", "paths", "plateaus"), tables()):
+        files.append(tmp_path / f"{name}.csv")
+        table.to_csv(files[-1], index=False)
+    cells = tmp_path / "cells.csv"
+    pd.DataFrame({"induction": [0], "cell": [3], "kind": ["induced"]}).to_csv(cells, index=False)
+    assert recorded.read([cells, *files], "induction").cell_of() == {0: 3}
+    pd.DataFrame({"induction": [5], "cell": [3]}).to_csv(cells, index=False)
+    with pytest.raises(recorded.DataError, match="induction 0 is not listed") as error:
+        recorded.read([*files, cells], "induction")
+    assert str(cells) in str(error.value)
+    with pytest.raises(recorded.DataError, match="a second ramps table"):
+        recorded.read([*files, files[0]], "induction")
+
+
 @pytest.mark.parametrize("change, column", [
+    (lambda t: t.assign(t=[-1.0, np.inf, 1.0]), "t"),
     (lambda t: t.drop(columns="delta_ramp"), "delta_ramp"),
     (lambda t: t.rename(columns={"t": "t_ms"}), "t"),
     (lambda t: t.assign(initial_ramp=np.nan), "initial_ramp"),

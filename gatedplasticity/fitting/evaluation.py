@@ -12,19 +12,23 @@ pickle), and the objective turns them into details in the fitting process.
 A short last batch is padded with copies of its first candidate. Every
 evaluated candidate is kept (:class:`History`), so a resumed fit never
 evaluates it again and the bootstrap can reuse it.
+
+Backend ``"closed-form"`` (lap integration, weights after only): no network
+run at all; the whole population goes through ``protocols.lap_sums`` in
+this process (the same weights as the compiled network to 1e-9).
 """
 
 import hashlib
 import shutil
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
 from brian2 import Quantity, get_dimensions
 
 from .. import sweep
-from ..protocols import inductions
+from ..protocols import inductions, lap_sums
 from ..results import atomic_write
 from ..rules.btsp import FITTABLE
 
@@ -35,7 +39,7 @@ class Batches:
 
     setup: inductions.InductionSetup
     batch: int
-    backend: str = "standalone"
+    backend: str = "standalone"  # or "runtime", or "closed-form" (protocols.lap_sums, no network)
 
     def values(self, matrix):
         """{name: Quantity per candidate} from a (candidates x fitted) matrix of SI magnitudes."""
@@ -77,9 +81,21 @@ def experiment(batches):
                             description="one batch of BTSP fit candidates: one compiled run")
 
 
+@lru_cache(maxsize=4)
+def closed_form(setup):
+    """The closed-form evaluator of ``setup`` (its traces computed once per process)."""
+    return lap_sums.LapSums(setup)
+
+
+def closed_form_weights(batches, matrix):
+    return closed_form(batches.setup).weights(batches.values(matrix), len(matrix))
+
+
 def candidate_weights(batches, row):
     """One candidate's simulated weights, from this process's program (built now only if it has none: with
     ``workers=1`` the fit built it here; with more local workers or Dask it was built elsewhere)."""
+    if batches.backend == "closed-form":
+        return closed_form_weights(batches, np.asarray(row, float)[None])[0]
     runs = sweep.prepared(experiment(batches), batches)
     weights = runs.weights(np.repeat(np.asarray(row, float)[None], batches.batch, axis=0))[0]
     sweep.release()
@@ -89,6 +105,8 @@ def candidate_weights(batches, row):
 def evaluate(matrix, batches, objective, directory, executor="local", workers=1):
     """Details of every candidate (rows of ``matrix``), one run per ``batches.batch`` candidates."""
     matrix = np.asarray(matrix, float)
+    if batches.backend == "closed-form":
+        return objective.details(closed_form_weights(batches, matrix))
     folder = Path(directory) / "batches" / hashlib.sha256(matrix.tobytes()).hexdigest()[:16]
     spec, points, counts = experiment(batches), [], []
     for start in range(0, len(matrix), batches.batch):

@@ -94,12 +94,18 @@ class FitResult:
 
     def to_json(self):
         table = self.uncertainty.set_index("parameter")
-        return {"best": {name: {**to_json(value), "sd": float(table.loc[name, "sd"]),
+        return {"best": {name: {**with_unit(value), "sd": float(table.loc[name, "sd"]),
                                 "p2.5": float(table.loc[name, "p2.5"]), "p97.5": float(table.loc[name, "p97.5"]),
                                 "uncertainty_method": str(table.loc[name, "method"])}
                          for name, value in self.best.items()},
                 "loss_mV2": self.loss, "published_parameters_loss_mV2": self.published_loss,
                 "evaluations": self.evaluations, "wall_time_s": self.wall_time, "settings": to_json(self.settings)}
+
+
+def with_unit(value):
+    """{'value', 'unit'} of a fitted value; a dimensionless one (a plain number) has unit '1'."""
+    converted = to_json(value)
+    return converted if isinstance(converted, dict) else {"value": float(converted), "unit": "1"}
 
 
 def objective_for(data, **options):
@@ -117,7 +123,24 @@ def penalties(matrix, fitted, prior_weight):
     return total
 
 
-def fit(data, folder, fitted=None, population=64, generations=30, batch=None, seed=0, backend="standalone",
+#: How a fit evaluates candidates: "auto" (the closed form where it holds, else the standalone network),
+#: "closed-form" (``protocols.lap_sums``), "standalone" or "runtime" (one network run per batch).
+FIT_BACKENDS = ("auto", "closed-form", "standalone", "runtime")
+
+
+def resolve_backend(backend, objective):
+    """The backend a fit uses: "auto" is the closed form unless the objective records weights during the run."""
+    if backend not in FIT_BACKENDS:
+        raise ParameterError("backend", f"unknown fit backend {backend!r}; choose one of {', '.join(FIT_BACKENDS)}")
+    if backend == "auto":
+        return "closed-form" if objective.record_every is None else "standalone"
+    if backend == "closed-form" and objective.record_every is not None:
+        raise ParameterError("backend", f"the closed form gives the weights after only; {type(objective).__name__} "
+                                        "needs them during the run: use 'standalone'")
+    return backend
+
+
+def fit(data, folder, fitted=None, population=64, generations=30, batch=None, seed=0, backend="auto",
         executor="local", workers=1, prior_weight=0.1, bootstrap=200, tol=0.01, progress=True, objective=None):
     """Fit ``fitted`` (FitParameters; default :data:`DEFAULT_FITTED`) to ``data``; resumes from ``folder``."""
     started = time.perf_counter()
@@ -125,6 +148,7 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     objective = objective or objective_for(data)
+    backend = resolve_backend(backend, objective)
     n = len(fitted)
     popsize = max(1, population // n)
     batch = batch or popsize * n

@@ -1,0 +1,72 @@
+"""The closed form of lap-integrated BTSP (protocols.lap_sums) against the compiled network, and fits with it."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from brian2 import ms, second
+
+from gatedplasticity import streams
+from gatedplasticity.fitting import fit, synthetic
+from gatedplasticity.papers.milstein2021 import real
+from gatedplasticity.parameters import ParameterError
+from gatedplasticity.protocols import inductions, lap_sums
+
+EVERYTHING = ("k_plus", "k_minus", "th_plus", "th_minus", "h_plus", "h_minus", "tau_IS")
+
+
+def candidates(count, seed=1):
+    rng = np.random.default_rng(seed)
+    return {"k_plus": rng.uniform(0.5, 3, count) / second, "k_minus": rng.uniform(0.1, 1, count) / second,
+            "th_plus": rng.uniform(0.2, 0.6, count), "th_minus": rng.uniform(0.01, 0.2, count),
+            "h_plus": rng.uniform(0.2, 0.8, count), "h_minus": rng.uniform(0.05, 0.3, count),
+            "tau_IS": rng.uniform(200, 900, count) * ms}
+
+
+def test_closed_form_equals_the_compiled_network_for_every_fittable_parameter():
+    """Variable speed, pauses, 1-4 plateaus of 100-1000 ms, laps joined as recorded: weights equal to 1e-9."""
+    rng = streams.generator(7, "synthetic-layout")
+    setup = inductions.InductionSetup([synthetic.layout(rng, (1, 4), True, 0.5) for _ in range(3)], fitted=EVERYTHING)
+    values = candidates(3)
+    network = inductions.simulate(setup, values, 3, backend="runtime")
+    closed = lap_sums.LapSums(setup).weights(values, 3)
+    initial = np.stack([induction.initial_weights for induction in setup.inductions])
+    assert np.abs(network - initial).max() > 0.3  # the plateaus changed the weights
+    np.testing.assert_allclose(closed, network, atol=1e-9)
+
+
+def test_closed_form_refuses_what_it_cannot_give():
+    rng = streams.generator(8, "synthetic-layout")
+    induction = synthetic.layout(rng, (1, 1), True, 0.5)
+    with pytest.raises(ParameterError) as error:
+        lap_sums.LapSums(inductions.InductionSetup([induction], integration="continuous"))
+    assert error.value.parameter == "integration"
+    with pytest.raises(ParameterError) as error:
+        lap_sums.LapSums(inductions.InductionSetup([induction])).weights({"tau_ET": [1.0]})
+    assert error.value.parameter == "tau_ET"
+
+
+def test_one_plateau_changes_weights_only_through_its_own_gate():
+    """A plateau whose gate (5 s) ends before the lap does: the same weights whatever follows in that lap."""
+    rng = streams.generator(9, "synthetic-layout")
+    induction = synthetic.layout(rng, (1, 1), False, 1.0)
+    closed = lap_sums.LapSums(inductions.InductionSetup([induction])).weights()
+    assert closed.shape == (1, 1, inductions.N_INPUTS)
+    assert closed.max() > 0.5 and closed.min() >= 0
+
+
+@pytest.mark.skipif(real.missing() is not None, reason=real.missing() or "")
+def test_cli_fits_the_default_parameters_on_the_real_inductions(tmp_path):
+    """All four shared tables on the command line, every default parameter (dimensionless ones included)."""
+    out = tmp_path / "fit"
+    command = [sys.executable, "-m", "gatedplasticity.cli", "fit", "btsp", *map(str, real.paths()),
+               "--format", "induction", "--out", str(out), "--population", "8", "--generations", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    fitted = json.loads((out / "fitted.json").read_text())
+    assert set(fitted["best"]) == set(fit.DEFAULT_FITTED)
+    assert fitted["best"]["th_plus"]["unit"] == "1" and fitted["settings"]["backend"] == "closed-form"
+    assert fitted["loss_mV2"] <= fitted["published_parameters_loss_mV2"]  # the published candidate is evaluated too
+    assert fitted["published_parameters_loss_mV2"] == pytest.approx(6.62, abs=0.01)  # as the compiled network gave
