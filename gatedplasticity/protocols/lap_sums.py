@@ -29,7 +29,7 @@ from .inductions import OWNER, input_centers, sample_path
 from .track import DT, eligibility_max
 
 #: Candidates evaluated together (bounds the memory: candidates x gated steps x inputs doubles).
-CHUNK = 8
+CHUNK = 2
 
 
 def plateau_steps(induction, steps, dt_s, gate_s):
@@ -80,8 +80,10 @@ class LapSums:
             active, gate = plateau_steps(induction, steps, dt_s, float(gate_duration / second))
             window, n_windows = lap_windows(laps)
             open_steps = np.flatnonzero(gate & (window < n_windows))  # after the last lap change: never applied
+            starts = np.flatnonzero(np.diff(window[open_steps], prepend=-1))
             self.parts.append({"active": active.astype(float), "steps": open_steps,
-                               "eligibility": eligibility[open_steps], "window": window[open_steps],
+                               "eligibility": eligibility[open_steps], "window_starts": starts,
+                               "window_steps": np.diff(np.append(starts, len(open_steps))),
                                "initial": np.asarray(induction.initial_weights, float)})
 
     def instructive(self, active, tau_is):
@@ -109,20 +111,23 @@ class LapSums:
         return result
 
     def _induction(self, part, chunk):
-        size = len(chunk["k_plus"])
-        weights = np.tile(part["initial"], (size, 1))
+        weights = np.tile(part["initial"], (len(chunk["k_plus"]), 1))
         if len(part["steps"]) == 0:
             return weights
         instructive = self.instructive(part["active"], chunk["tau_IS"])[part["steps"]].T  # candidate x open step
-        signal = part["eligibility"][None, :, :] * instructive[:, :, None]
-        sums = {}
+        size, (steps, inputs) = len(instructive), part["eligibility"].shape
+        half_tanh, sums = np.empty((size, steps, inputs)), {}
         for sign in ("plus", "minus"):
-            slope = 2 / chunk[f"h_{sign}"][:, None, None]
+            # q = (y(s) - y(0)) / (y(1) - y(0)) is affine in the logistic y(s) = (1 + tanh((s - th) / h)) / 2
+            # (y(x) = 1 / (1 + exp(-2 (x - th) / h))), s = ET IS: sum tanh over the lap's open steps, then normalise
+            width = chunk[f"h_{sign}"][:, None, None]
             threshold = chunk[f"th_{sign}"][:, None, None]
-            y0, y1 = (1 / (1 + np.exp(-slope * (end - threshold))) for end in (0.0, 1.0))
-            q = (1 / (1 + np.exp(-slope * (signal - threshold))) - y0) / (y1 - y0)
-            starts = np.flatnonzero(np.diff(part["window"], prepend=-1))
-            sums[sign] = np.add.reduceat(q, starts, axis=1) * self.dt_s  # candidate x window x input
+            np.multiply(part["eligibility"][None], instructive[:, :, None] / width, out=half_tanh)
+            half_tanh -= threshold / width
+            np.tanh(half_tanh, out=half_tanh)
+            y0, y1 = ((1 + np.tanh((end - threshold[:, :, 0]) / width[:, :, 0])) / 2 for end in (0.0, 1.0))
+            summed = (part["window_steps"][None, :, None] + np.add.reduceat(half_tanh, part["window_starts"], axis=1)) / 2
+            sums[sign] = (summed - part["window_steps"][None, :, None] * y0[:, :, None]) / (y1 - y0)[:, :, None] * self.dt_s
         k_plus, k_minus = chunk["k_plus"][:, None], chunk["k_minus"][:, None]
         for j in range(sums["plus"].shape[1]):
             change = k_plus * (1 - weights) * sums["plus"][:, j] - k_minus * weights * sums["minus"][:, j]
