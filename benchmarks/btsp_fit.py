@@ -4,7 +4,7 @@ Workload: 64 candidates (k_plus, k_minus, th_plus, th_minus drawn in the fit's
 search box) x the inductions of a synthetic dataset (``fitting.synthetic``,
 12 inductions; ``--quick``: 4), 100 inputs each, on their recorded paths.
 
-- ours: ``protocols.lap_sums`` (the lap-integrated rule in closed form, the
+- ours: ``protocols.btsp_closed_form`` (the lap-integrated rule in closed form, the
   fit's default backend), all 64 candidates in one call, traces computed
   once per fit (``closed_form_setup_s``, not in the per-generation time);
 - one run per candidate: the compiled network (``protocols.inductions``)
@@ -39,7 +39,7 @@ from brian2 import second
 from gatedplasticity import streams
 from gatedplasticity.fitting import fit, synthetic
 from gatedplasticity.papers.milstein2021 import real
-from gatedplasticity.protocols import inductions, lap_sums
+from gatedplasticity.protocols import inductions, btsp_closed_form
 
 TRUTH = {"k_plus": 1.6 / second, "k_minus": 0.3 / second, "th_plus": 0.35, "th_minus": 0.05}
 CANDIDATES = 64
@@ -75,7 +75,7 @@ def main():
     names = tuple(values)
 
     setup = inductions.InductionSetup(objective.inductions, fitted=names)
-    closed, setup_s = timed(lambda: lap_sums.LapSums(setup))
+    closed, setup_s = timed(lambda: btsp_closed_form.ClosedForm(setup))
     closed_weights = closed.weights(values, CANDIDATES)
     closed_s = min(timed(lambda: closed.weights(values, CANDIDATES))[1] for _ in range(2))
     with inductions.program(setup, CANDIDATES) as batched:

@@ -14,7 +14,7 @@ evaluated candidate is kept (:class:`History`), so a resumed fit never
 evaluates it again and the bootstrap can reuse it.
 
 Backend ``"closed-form"`` (lap integration, weights after only): no network
-run at all; the whole population goes through ``protocols.lap_sums`` in
+run at all; the whole population goes through ``protocols.btsp_closed_form`` in
 this process (the same weights as the compiled network to 1e-9).
 """
 
@@ -28,7 +28,7 @@ import numpy as np
 from brian2 import Quantity, get_dimensions
 
 from .. import sweep
-from ..protocols import inductions, lap_sums
+from ..protocols import inductions, btsp_closed_form
 from ..results import atomic_write
 from ..rules.btsp import FITTABLE
 
@@ -39,7 +39,7 @@ class Batches:
 
     setup: inductions.InductionSetup
     batch: int
-    backend: str = "standalone"  # or "runtime", or "closed-form" (protocols.lap_sums, no network)
+    backend: str = "standalone"  # or "runtime", or "closed-form" (protocols.btsp_closed_form, no network)
 
     def values(self, matrix):
         """{name: Quantity per candidate} from a (candidates x fitted) matrix of SI magnitudes."""
@@ -84,7 +84,7 @@ def experiment(batches):
 @lru_cache(maxsize=4)
 def closed_form(setup):
     """The closed-form evaluator of ``setup`` (its traces computed once per process)."""
-    return lap_sums.LapSums(setup)
+    return btsp_closed_form.ClosedForm(setup)
 
 
 def closed_form_weights(batches, matrix):

@@ -123,8 +123,8 @@ def penalties(matrix, fitted, prior_weight):
     return total
 
 
-#: How a fit evaluates candidates: "auto" (the closed form where it holds, else the standalone network),
-#: "closed-form" (``protocols.lap_sums``), "standalone" or "runtime" (one network run per batch).
+#: How a fit evaluates candidates: "auto" (the closed form unless weights are recorded during the run),
+#: "closed-form" (``protocols.btsp_closed_form``), "standalone" or "runtime" (one network run per batch).
 FIT_BACKENDS = ("auto", "closed-form", "standalone", "runtime")
 
 

@@ -37,6 +37,9 @@ N_INPUTS = 100
 #: ET is normalised by its largest value while running steadily at this speed (the model's definition), the
 #: same for every induction: a pause (the animal resting in a field) then drives ET above 1, as it would in vivo.
 REFERENCE_SPEED = 25 * cm / second
+#: How ET and IS are normalised: at the reference speed and plateau (the model's), or by their largest values
+#: over the inductions simulated together (``protocols.btsp_closed_form``).
+NORMALISATIONS = ("reference", "pooled")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class InductionSetup:
     integration: str = "lap"
     record_every: object = None
     reference_speed: object = None  # default REFERENCE_SPEED
+    normalisation: str = "reference"  # or "pooled" (``protocols.btsp_closed_form`` only)
 
     def __post_init__(self):
         object.__setattr__(self, "inductions", tuple(self.inductions))
@@ -103,6 +107,12 @@ class InductionSetup:
         for name in self.fitted:
             if name not in btsp.FITTABLE:
                 raise ParameterError(name, f"{OWNER}: cannot fit '{name}'; fittable: {', '.join(btsp.FITTABLE)}")
+        if self.integration not in btsp.INTEGRATIONS:
+            raise ParameterError("integration", f"{OWNER}: unknown integration {self.integration!r}; choose one of "
+                                                f"{', '.join(btsp.INTEGRATIONS)}")
+        if self.normalisation not in NORMALISATIONS:
+            raise ParameterError("normalisation", f"{OWNER}: unknown normalisation {self.normalisation!r}; choose "
+                                                  f"one of {', '.join(NORMALISATIONS)}")
         if any(len(i.initial_weights) != self.n_inputs for i in self.inductions):
             raise ParameterError("initial_weights", f"{OWNER}: every induction needs {self.n_inputs} initial weights")
         defaults = {"length": TRACK_LENGTH, "tau_et": path_input().defaults["tau_ET"], "reference_speed": REFERENCE_SPEED}
@@ -123,7 +133,7 @@ class InductionSetup:
         """Hash of everything the compiled program depends on (paths, plateaus, sizes, fitted names, options)."""
         digest = hashlib.sha256(repr((len(self.inductions), self.n_inputs, self.fitted, float(self.length / cm),
                                       float(self.tau_et / ms), float(self.reference_speed / (cm / second)),
-                                      self.integration, None if self.record_every is None
+                                      self.integration, self.normalisation, None if self.record_every is None
                                       else float(self.record_every / ms))).encode())
         for induction in self.inductions:
             for table in (induction.path, induction.plateaus):
@@ -140,6 +150,9 @@ class InductionSetup:
 
 def build(setup, copies):
     """The network of ``setup`` for ``copies`` candidates: shared inputs, one cell per (candidate, induction)."""
+    if setup.normalisation != "reference":
+        raise ParameterError("normalisation", f"{OWNER}: the network normalises ET and IS at the reference; "
+                                              "pooled normalisation exists in protocols.btsp_closed_form only")
     n_ind, n_in = len(setup.inductions), setup.n_inputs
     length_cm, dt_s, steps = float(setup.length / cm), float(DT / second), setup.steps
     sampled = [sample_path(i.path, steps, length_cm, dt_s) for i in setup.inductions]

@@ -1,4 +1,4 @@
-"""The closed form of lap-integrated BTSP (protocols.lap_sums) against the compiled network, and fits with it."""
+"""The closed form of lap-integrated BTSP (protocols.btsp_closed_form) against the compiled network, and fits with it."""
 
 import json
 import subprocess
@@ -12,7 +12,7 @@ from gatedplasticity import streams
 from gatedplasticity.fitting import fit, synthetic
 from gatedplasticity.papers.milstein2021 import real
 from gatedplasticity.parameters import ParameterError
-from gatedplasticity.protocols import inductions, lap_sums
+from gatedplasticity.protocols import inductions, btsp_closed_form
 
 EVERYTHING = ("k_plus", "k_minus", "th_plus", "th_minus", "h_plus", "h_minus", "tau_IS")
 
@@ -31,7 +31,7 @@ def test_closed_form_equals_the_compiled_network_for_every_fittable_parameter():
     setup = inductions.InductionSetup([synthetic.layout(rng, (1, 4), True, 0.5) for _ in range(3)], fitted=EVERYTHING)
     values = candidates(3)
     network = inductions.simulate(setup, values, 3, backend="runtime")
-    closed = lap_sums.LapSums(setup).weights(values, 3)
+    closed = btsp_closed_form.ClosedForm(setup).weights(values, 3)
     initial = np.stack([induction.initial_weights for induction in setup.inductions])
     assert np.abs(network - initial).max() > 0.3  # the plateaus changed the weights
     np.testing.assert_allclose(closed, network, atol=1e-9)
@@ -41,10 +41,13 @@ def test_closed_form_refuses_what_it_cannot_give():
     rng = streams.generator(8, "synthetic-layout")
     induction = synthetic.layout(rng, (1, 1), True, 0.5)
     with pytest.raises(ParameterError) as error:
-        lap_sums.LapSums(inductions.InductionSetup([induction], integration="continuous"))
+        inductions.InductionSetup([induction], integration="sometimes")
     assert error.value.parameter == "integration"
     with pytest.raises(ParameterError) as error:
-        lap_sums.LapSums(inductions.InductionSetup([induction])).weights({"tau_ET": [1.0]})
+        inductions.InductionSetup([induction], normalisation="by eye")
+    assert error.value.parameter == "normalisation"
+    with pytest.raises(ParameterError) as error:
+        btsp_closed_form.ClosedForm(inductions.InductionSetup([induction])).weights({"tau_ET": [1.0]})
     assert error.value.parameter == "tau_ET"
 
 
@@ -52,7 +55,7 @@ def test_one_plateau_changes_weights_only_through_its_own_gate():
     """A plateau whose gate (5 s) ends before the lap does: the same weights whatever follows in that lap."""
     rng = streams.generator(9, "synthetic-layout")
     induction = synthetic.layout(rng, (1, 1), False, 1.0)
-    closed = lap_sums.LapSums(inductions.InductionSetup([induction])).weights()
+    closed = btsp_closed_form.ClosedForm(inductions.InductionSetup([induction])).weights()
     assert closed.shape == (1, 1, inductions.N_INPUTS)
     assert closed.max() > 0.5 and closed.min() >= 0
 
@@ -70,3 +73,32 @@ def test_cli_fits_the_default_parameters_on_the_real_inductions(tmp_path):
     assert fitted["best"]["th_plus"]["unit"] == "1" and fitted["settings"]["backend"] == "closed-form"
     assert fitted["loss_mV2"] <= fitted["published_parameters_loss_mV2"]  # the published candidate is evaluated too
     assert fitted["published_parameters_loss_mV2"] == pytest.approx(6.62, abs=0.01)  # as the compiled network gave
+
+
+def test_continuous_closed_form_equals_the_compiled_network():
+    rng = streams.generator(11, "synthetic-layout")
+    setup = inductions.InductionSetup([synthetic.layout(rng, (1, 3), True, 0.5) for _ in range(2)],
+                                      fitted=EVERYTHING, integration="continuous")
+    values = candidates(2, seed=2)
+    network = inductions.simulate(setup, values, 2, backend="runtime")
+    closed = btsp_closed_form.ClosedForm(setup).weights(values, 2)
+    lap = btsp_closed_form.ClosedForm(inductions.InductionSetup(setup.inductions, fitted=EVERYTHING)).weights(values, 2)
+    assert np.abs(lap - network).max() > 0.05  # the two integrations differ
+    np.testing.assert_allclose(closed, network, atol=1e-9)
+
+
+def test_pooled_normalisation_divides_by_the_largest_traces_of_the_inductions():
+    """Pooled: IS peaks at exactly 1 over the inductions, ET at most 1 (its peak may lie outside a gate); both are the
+    reference's traces rescaled by one constant."""
+    rng = streams.generator(12, "synthetic-layout")
+    induction = synthetic.layout(rng, (2, 2), True, 1.0)
+    reference = btsp_closed_form.ClosedForm(inductions.InductionSetup([induction]))
+    pooled = btsp_closed_form.ClosedForm(inductions.InductionSetup([induction], normalisation="pooled"))
+    ratio = pooled.parts[0]["eligibility"] / reference.parts[0]["eligibility"]
+    assert pooled.parts[0]["eligibility"].max() <= 1 + 1e-12 and np.ptp(ratio) < 1e-9 * ratio.mean()
+    tau = np.array([0.437])
+    assert pooled.instructive(tau)[0].max() == pytest.approx(1.0)
+    assert reference.instructive(tau)[0].max() != pytest.approx(1.0)  # recorded plateaus are not 300 ms
+    with pytest.raises(ParameterError) as error:
+        inductions.simulate(inductions.InductionSetup([induction], normalisation="pooled"))
+    assert error.value.parameter == "normalisation"
