@@ -172,11 +172,68 @@ def parser():
                      help="how candidates are evaluated (auto: the closed form where it holds, else standalone)")
     fit.add_argument("--scheduler", help="Dask scheduler address (default: local processes)")
     fit.add_argument("--workers", type=positive_argument, default=1, help="local worker processes (batches in parallel)")
+    variant_arguments(fit, "default: 1", "default: lap", "default: reference")
+    predict = commands.add_parser("predict", help="predict recorded inductions from given parameters",
+                                  description="gatedplasticity predict btsp DATA... --params FILE|published --out DIR")
+    predict.add_argument("rule", choices=["btsp"], help="the rule")
+    predict.add_argument("data", nargs="+", help="the induction tables (ramps, paths, plateaus; cells optional)")
+    predict.add_argument("--params", required=True, help="a fit's fitted.json, or 'published'")
+    predict.add_argument("--out", required=True, help="output folder: predictions.csv, summary.csv")
+    variant_arguments(predict, *["default: the fit's"] * 3)
     return main
+
+
+def variant_arguments(command, *defaults):
+    """--ramp-scale, --integration, --normalisation: the model variant (``fitting.variants``)."""
+    command.add_argument("--ramp-scale", type=float, help=f"ramp per unit weight, relative ({defaults[0]})")
+    command.add_argument("--integration", choices=["lap", "continuous"], help=f"weight updates ({defaults[1]})")
+    command.add_argument("--normalisation", choices=["reference", "pooled"], help=f"ET and IS ({defaults[2]})")
+
+
+def variant_of(args, variant):
+    """``variant`` with the settings given on the command line."""
+    from dataclasses import replace
+
+    return replace(variant, **{name: getattr(args, name) for name in ("ramp_scale", "integration", "normalisation")
+                               if getattr(args, name) is not None})
+
+
+def predict_command(args):
+    from .fitting import data as recorded, predict
+
+    out = writable_folder(args.out)
+    values, variant = predict.read_parameters(args.params)
+    variant = variant_of(args, variant)
+    predictions, summary = predict.predict(recorded.read(args.data, "induction"), values, variant)
+    atomic_write(out / "predictions.csv", lambda tmp: predictions.to_csv(tmp, index=False))
+    atomic_write(out / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
+    with pd.option_context("display.width", 200, "display.precision", 3):
+        print(summary.to_string(index=False))
+    pooled = summary.iloc[-1]
+    print(f"{variant.label}: rmse {pooled['rmse_mV']:.3f} mV, r {pooled['r']:.3f} over {len(summary) - 1} "
+          f"inductions; results in {out}")
+    return 0
+
+
+def writable_folder(path):
+    """``path`` as a folder that exists and can be written, or UsageError (before anything runs)."""
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise UsageError(f"--out: cannot write to {path!r} ({error.strerror or error})") from None
+    return out
 
 
 def fit_command(args):
     from .fitting import data as recorded, fit, report
+    from .fitting.objective import InductionObjective
+    from .fitting.variants import Variant
+
+    writable_folder(args.out)
 
     priors = {}
     for assignment in args.prior:
@@ -189,10 +246,14 @@ def fit_command(args):
     unknown = set(priors) - {p.name for p in fitted}
     if unknown:
         raise UsageError(f"--prior: {sorted(unknown)[0]} is not among the fitted parameters (--fit)")
+    variant = variant_of(args, Variant())
     data = recorded.read(args.data, args.format)
+    if args.format == "pooled" and variant != Variant():
+        raise UsageError("--ramp-scale, --integration, --normalisation: the pooled format fits today's model only")
+    objective = InductionObjective(data, variant=variant) if args.format == "induction" else None
     result = fit.fit(data, Path(args.out) / "state", fitted=fitted, population=args.population,
                      generations=args.generations, batch=args.batch, seed=args.seed, backend=args.backend,
-                     executor=args.scheduler or "local", workers=args.workers)
+                     executor=args.scheduler or "local", workers=args.workers, objective=objective)
     report.write(result, args.out, sources=args.data)
     with pd.option_context("display.width", 200, "display.precision", 4):
         print(result.uncertainty.assign(best=[float(result.best[name]) for name in result.uncertainty["parameter"]])
@@ -262,6 +323,8 @@ def main(argv=None):
             return sweep_command(args)
         if args.command == "fit":
             return fit_command(args)
+        if args.command == "predict":
+            return predict_command(args)
         return reproduce(args.figure, args.quick, args.seed, args.out, args.backend)
     except (UsageError, ParameterError, papers.UnknownFigureError) as error:
         print(f"gatedplasticity: {error}", file=sys.stderr)

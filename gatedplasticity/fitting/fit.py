@@ -35,11 +35,11 @@ from tqdm import tqdm
 from .. import streams
 from ..parameters import ParameterError, to_json, unit_name
 from ..results import atomic_write
-from ..protocols.inductions import InductionSetup
 from ..rules.btsp import FITTABLE, PUBLISHED
 from .evaluation import Batches, History, candidate_weights, evaluate
 from .objective import InductionObjective
 from .pooled import PooledObjective
+from .variants import Variant
 
 DEFAULT_FITTED = ("k_plus", "k_minus", "th_plus", "th_minus")
 
@@ -152,7 +152,7 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
     n = len(fitted)
     popsize = max(1, population // n)
     batch = batch or popsize * n
-    setup = InductionSetup(objective.inductions, fitted=tuple(p.name for p in fitted), record_every=objective.record_every)
+    setup = objective.setup(p.name for p in fitted)
     batches = Batches(setup, batch, backend)
     history = History(folder / "evaluations.npz")
     checkpoint = folder / "checkpoint.json"
@@ -200,7 +200,8 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
                      settings={"fitted": [p.name for p in fitted], "population": popsize * n, "generations": generations,
                                "batch": batch, "seed": seed, "backend": backend, "prior_weight": prior_weight,
                                "bounds": {p.name: [p.low, p.high] for p in fitted}, "bootstrap": bootstrap,
-                               "objective": type(objective).__name__})
+                               "objective": type(objective).__name__,
+                               "variant": getattr(objective, "variant", Variant()).to_json()})
 
 
 def quadratic_fit(points, losses):

@@ -20,8 +20,9 @@ from brian2 import cm
 
 from ..analysis import place_fields
 from ..models.btsp import FIELD_SD
-from ..protocols.inductions import N_INPUTS, Induction, input_centers
+from ..protocols.inductions import N_INPUTS, Induction, InductionSetup, input_centers
 from ..rules.btsp import W_MAX
+from .variants import Variant
 
 FIELD_MV = 1.0
 
@@ -32,9 +33,10 @@ def processed(ramp):
     return ramp - place_fields.baseline(ramp)
 
 
-def model_ramps(weights, centers, positions, length_cm):
-    """Baseline-subtracted model ramps (mV) of weight rows (..., inputs) at ``positions``."""
-    kernel = place_fields.ramp_kernel(centers, float(FIELD_SD / cm), length_cm, positions)
+def model_ramps(weights, centers, positions, length_cm, scale=1.0):
+    """Baseline-subtracted model ramps (mV) of weight rows (..., inputs) at ``positions``; ``scale``: the
+    variant's ramp scale."""
+    kernel = scale * place_fields.ramp_kernel(centers, float(FIELD_SD / cm), length_cm, positions)
     ramps = (W_MAX * np.asarray(weights) - 1) @ kernel
     return ramps - place_fields.baseline(ramps)[..., None]
 
@@ -44,15 +46,17 @@ class InductionObjective:
 
     record_every = None
 
-    def __init__(self, data, n_inputs=N_INPUTS, field_mV=FIELD_MV):
-        self.data, self.length_cm = data, data.length_cm
+    def __init__(self, data, n_inputs=N_INPUTS, field_mV=FIELD_MV, variant=Variant()):
+        self.data, self.length_cm, self.variant = data, data.length_cm, variant
+        self.scale = variant.ramp_scale
         self.centers = input_centers(n_inputs, data.length_cm * cm)
         self.inductions, self.bins, self.deltas, self.fields, self.kernel_axes = [], [], [], [], []
         for induction in data.ids:
             ramps, path, plateaus = data.of(induction)
             bins_cm = ramps["bin_cm"].to_numpy(float)
             before, after = processed(ramps["ramp_before_mV"]), processed(ramps["ramp_after_mV"])
-            weights = place_fields.fit_weights(before, bins_cm, self.centers, float(FIELD_SD / cm), self.length_cm)
+            weights = place_fields.fit_weights(before / self.scale, bins_cm, self.centers, float(FIELD_SD / cm),
+                                               self.length_cm)
             self.inductions.append(Induction(path[["lap", "t_s", "position_cm"]], plateaus[["lap", "onset_s", "duration_ms"]],
                                              weights))
             self.bins.append(bins_cm)
@@ -63,9 +67,14 @@ class InductionObjective:
 
     def changes(self, weights):
         """Model ramp changes (candidate x bins) of each induction from the weights after."""
-        return [model_ramps(weights[:, k], self.centers, bins, self.length_cm)
-                - model_ramps(induction.initial_weights, self.centers, bins, self.length_cm)
+        return [model_ramps(weights[:, k], self.centers, bins, self.length_cm, self.scale)
+                - model_ramps(induction.initial_weights, self.centers, bins, self.length_cm, self.scale)
                 for k, (induction, bins) in enumerate(zip(self.inductions, self.bins))]
+
+    def setup(self, fitted=()):
+        """The ``InductionSetup`` of these inductions under the variant, with ``fitted`` parameters per candidate."""
+        return InductionSetup(self.inductions, fitted=tuple(fitted), record_every=self.record_every,
+                              integration=self.variant.integration, normalisation=self.variant.normalisation)
 
     def details(self, weights):
         """Per-induction losses (candidate x induction, mV^2)."""

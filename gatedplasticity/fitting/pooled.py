@@ -30,7 +30,7 @@ from brian2 import cm, second
 
 from ..analysis import place_fields
 from ..models.btsp import FIELD_SD
-from ..protocols.inductions import N_INPUTS, Induction, input_centers
+from ..protocols.inductions import N_INPUTS, Induction, InductionSetup, input_centers
 from .data import DataError
 from .objective import model_ramps
 
@@ -85,6 +85,10 @@ class PooledObjective:
         self.t_step, self.ramp_step = t_step, ramp_step
         self.data_cells = self.cell_of(self.rows["t"].to_numpy(float), self.rows["initial_ramp"].to_numpy(float))
         self.shared_cells = None if self.per_induction else self.grid_cells()
+
+    def setup(self, fitted=()):
+        """The ``InductionSetup`` of the reference cells, weights recorded every lap."""
+        return InductionSetup(self.inductions, fitted=tuple(fitted), record_every=self.record_every)
 
     def recorded_priors(self):
         """One prior ramp per recorded induction, on the grid, from its rows placed at t x speed."""

@@ -29,6 +29,19 @@ def binned(table, column):
         return t_edges, ramp_edges, np.where(counts > 0, sums / counts, np.nan)
 
 
+def kernel_agreement(table, model, data, t_step=1.0, ramp_step=2.0, min_rows=20):
+    """(r, RMSE in mV, bins used) of the pooled kernel: the means of ``model`` and ``data`` (columns of
+    delta ramp) in ``t_step`` s x ``ramp_step`` mV bins of (``t_s``, ``initial_ramp_mV``) holding at least
+    ``min_rows`` rows, compared across bins."""
+    keys = [np.floor(table["t_s"] / t_step), np.floor(table["initial_ramp_mV"] / ramp_step)]
+    grouped = table.groupby(keys)[[model, data]].agg(["mean", "size"])
+    kept = grouped[grouped[(model, "size")] >= min_rows]
+    m, d = kept[(model, "mean")].to_numpy(), kept[(data, "mean")].to_numpy()
+    if len(kept) < 2:
+        return float("nan"), float("nan"), len(kept)
+    return float(np.corrcoef(m, d)[0, 1]), float(np.sqrt(np.mean((m - d) ** 2))), len(kept)
+
+
 def plot(result):
     """Data kernel, model kernel, residual (heat maps over t x initial ramp) and the loss history."""
     figure, axes = plt.subplots(1, 4, figsize=(17, 3.8))
