@@ -102,3 +102,15 @@ def test_pooled_normalisation_divides_by_the_largest_traces_of_the_inductions():
     with pytest.raises(ParameterError) as error:
         inductions.simulate(inductions.InductionSetup([induction], normalisation="pooled"))
     assert error.value.parameter == "normalisation"
+
+
+def test_pooled_normalisation_can_come_from_other_inductions():
+    """Predicting cells left out of a fit: their signals are normalised by the fitted cells' largest ET and IS."""
+    rng = streams.generator(13, "synthetic-layout")
+    first, second_ = (synthetic.layout(rng, (1, 3), True, 0.5) for _ in range(2))
+    own = btsp_closed_form.ClosedForm(inductions.InductionSetup([first], normalisation="pooled"))
+    both = btsp_closed_form.ClosedForm(inductions.InductionSetup([first, second_], normalisation="pooled"))
+    borrowed = btsp_closed_form.ClosedForm(inductions.InductionSetup([first], normalisation="pooled"),
+                                           pooled_over=[first, second_])
+    np.testing.assert_allclose(borrowed.weights(), both.weights()[:, :1], atol=1e-12)
+    assert np.abs(own.weights() - borrowed.weights()).max() > 1e-4

@@ -6,7 +6,9 @@ each induction is its own cell) into ``k`` folds at random (stream
 training cells (``fit.fit``, seed ``streams.integer(seed, "cv-fit", fold)``)
 and predicts its held-out inductions with the fitted values, with the
 published values under the same model variant, and with the published
-values under today's model (``Variant()``). Each fold's fit resumes from
+values under today's model (``Variant()``); with pooled normalisation the
+held-out cells are normalised by the training cells' largest ET and IS, as
+the fit was. Each fold's fit resumes from
 ``folder/fold-<j>`` and its result is written there atomically
 (``result.json``, ``predictions.csv``), so an interrupted cross-validation
 loses at most the fold in flight. Returns one row per held-out induction.
@@ -60,7 +62,8 @@ def run_fold(data, held_out, place, variant, fitted, population, generations, bo
                          seed=seed, bootstrap=bootstrap, progress=progress,
                          objective=fitting.InductionObjective(training, variant=variant))
     test = data.subset(held_out)
-    scored = {"fitted": predict(test, result.best, variant), "published": predict(test, dict(PUBLISHED), variant),
+    scored = {"fitted": predict(test, result.best, variant, fitted_on=training),
+              "published": predict(test, dict(PUBLISHED), variant, fitted_on=training),
               "published_today": predict(test, dict(PUBLISHED), Variant())}
     predictions = scored["fitted"][0].assign(
         ramp_after_published_mV=scored["published_today"][0]["ramp_after_predicted_mV"].to_numpy())

@@ -52,21 +52,26 @@ def read_parameters(source):
     return values, Variant.from_json(saved.get("settings", {}).get("variant", {}))
 
 
-def simulate(objective, values, backend="closed-form"):
-    """Weights after every induction (induction x input) for one set of ``values`` {name: Quantity}."""
+def simulate(objective, values, backend="closed-form", pooled_over=None):
+    """Weights after every induction (induction x input) for one set of ``values`` {name: Quantity};
+    ``pooled_over``: see :func:`predict`."""
     setup = objective.setup(values)
     per_candidate = {name: [value] for name, value in values.items()}
     if backend == "closed-form":
-        return btsp_closed_form.ClosedForm(setup).weights(per_candidate)[0]
+        return btsp_closed_form.ClosedForm(setup, pooled_over=pooled_over).weights(per_candidate)[0]
     if backend not in ("standalone", "runtime"):
         raise ParameterError("backend", f"unknown backend {backend!r}; choose closed-form, standalone or runtime")
     return inductions.simulate(setup, per_candidate, backend=backend)[0]
 
 
-def predict(data, values, variant=Variant(), backend="closed-form"):
-    """(predictions, summary) DataFrames of ``data`` under ``values`` and ``variant`` (see the module)."""
+def predict(data, values, variant=Variant(), backend="closed-form", fitted_on=None):
+    """(predictions, summary) DataFrames of ``data`` under ``values`` and ``variant`` (see the module).
+
+    ``fitted_on``: the data the values were fitted to; with pooled normalisation their largest ET and IS
+    normalise the predictions (as in the fit), else those of ``data`` itself."""
     objective = InductionObjective(data, variant=variant)
-    weights = simulate(objective, values, backend)
+    pooled_over = None if fitted_on is None else InductionObjective(fitted_on, variant=variant).inductions
+    weights = simulate(objective, values, backend, pooled_over)
     changes = objective.changes(weights[None])
     frames = []
     for k, induction in enumerate(data.ids):

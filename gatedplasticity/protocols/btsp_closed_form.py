@@ -27,6 +27,8 @@ together; here: over the setup's inductions]. Pooled normalisation exists
 in this closed form only.
 """
 
+from dataclasses import replace
+
 import numpy as np
 from brian2 import cm, second
 from scipy.signal import lfilter
@@ -67,24 +69,33 @@ def lap_windows(laps):
     return np.searchsorted(changes, np.arange(len(laps))), len(changes)
 
 
-class ClosedForm:
-    """The rule of ``setup`` (an ``inductions.InductionSetup``) on its inductions, without a network run."""
+def eligibility(induction, setup):
+    """(raw ET per step x input, before normalisation; lap index per step) of one induction on ``setup``'s grid."""
+    dt_s, length_cm = float(DT / second), float(setup.length / cm)
+    positions, laps = sample_path(induction.path, setup.steps, length_cm, dt_s)
+    distance = np.abs(positions[:, None] - input_centers(setup.n_inputs, setup.length)[None, :])
+    distance = np.where(distance > length_cm / 2, length_cm - distance, distance)
+    rate = np.exp(-(distance / float(FIELD_SD / cm)) ** 2)
+    decay = np.exp(-dt_s / float(setup.tau_et / second))
+    return lfilter([0.0, 1 - decay], [1.0, -decay], rate, axis=0), laps  # values at the start of each step
 
-    def __init__(self, setup, gate_duration=btsp.GATE_DURATION):
+
+class ClosedForm:
+    """The rule of ``setup`` (an ``inductions.InductionSetup``) on its inductions, without a network run.
+
+    ``pooled_over``: with pooled normalisation, the inductions whose largest ET and IS normalise (default: the
+    setup's own; to predict cells left out of a fit, the fitted cells)."""
+
+    def __init__(self, setup, gate_duration=btsp.GATE_DURATION, pooled_over=None):
         if setup.record_every is not None:
             raise ParameterError("record_every", f"{OWNER}: the closed form gives the weights after only")
         self.setup, self.continuous = setup, setup.integration == "continuous"
-        dt_s, steps, length_cm = float(DT / second), setup.steps, float(setup.length / cm)
-        decay = np.exp(-dt_s / float(setup.tau_et / second))
-        centers = input_centers(setup.n_inputs, setup.length)
-        self.dt_s, self.parts, traces = dt_s, [], []
+        self.dt_s, self.parts, traces = float(DT / second), [], []
+        gate_s = float(gate_duration / second)
         for induction in setup.inductions:
-            positions, laps = sample_path(induction.path, steps, length_cm, dt_s)
-            distance = np.abs(positions[:, None] - centers[None, :])
-            distance = np.where(distance > length_cm / 2, length_cm - distance, distance)
-            rate = np.exp(-(distance / float(FIELD_SD / cm)) ** 2)
-            traces.append(lfilter([0.0, 1 - decay], [1.0, -decay], rate, axis=0))  # value at the start of each step
-            active, gate = plateau_steps(induction, steps, dt_s, float(gate_duration / second))
+            trace, laps = eligibility(induction, setup)
+            traces.append(trace)
+            active, gate = plateau_steps(induction, setup.steps, self.dt_s, gate_s)
             window, n_windows = lap_windows(laps)
             # lap integration: increments after the last lap change are never applied
             open_steps = np.flatnonzero(gate if self.continuous else gate & (window < n_windows))
@@ -92,9 +103,13 @@ class ClosedForm:
             self.parts.append({"active": active.astype(float), "steps": open_steps, "window_starts": starts,
                                "window_steps": np.diff(np.append(starts, len(open_steps))),
                                "initial": np.asarray(induction.initial_weights, float)})
-        pooled = setup.normalisation == "pooled"
-        et_max = max(trace.max() for trace in traces) if pooled else \
-            eligibility_max(setup.reference_speed, FIELD_SD, setup.tau_et, setup.length, DT)
+        if setup.normalisation == "pooled":
+            pool = setup if pooled_over is None else replace(setup, inductions=tuple(pooled_over), fitted=())
+            pool_traces = traces if pooled_over is None else [eligibility(i, pool)[0] for i in pool.inductions]
+            et_max = max(trace.max() for trace in pool_traces)
+            self.pool = [plateau_steps(i, pool.steps, self.dt_s, gate_s)[0].astype(float) for i in pool.inductions]
+        else:
+            et_max = eligibility_max(setup.reference_speed, FIELD_SD, setup.tau_et, setup.length, DT)
         for part, trace in zip(self.parts, traces):
             part["eligibility"] = trace[part["steps"]] / et_max
 
@@ -103,9 +118,10 @@ class ClosedForm:
         tau_IS dIS/dt = active / norm - IS, norm = 1 - exp(-d_ref / tau_IS) or the pooled maximum."""
         reference = float(scheduled_plateau_cell().defaults["plateau_duration"] / second)
         decay = np.exp(-self.dt_s / tau_is)
-        raw = [np.stack([lfilter([0.0, 1 - d], [1.0, -d], part["active"]) for d in decay]) for part in self.parts]
+        filtered = lambda active: np.stack([lfilter([0.0, 1 - d], [1.0, -d], active) for d in decay])
+        raw = [filtered(part["active"]) for part in self.parts]
         if self.setup.normalisation == "pooled":
-            norm = np.max([trace.max(axis=1) for trace in raw], axis=0)
+            norm = np.max([filtered(active).max(axis=1) for active in self.pool], axis=0)
         else:
             norm = 1 - np.exp(-reference / tau_is)
         return [trace[:, part["steps"]] / norm[:, None] for trace, part in zip(raw, self.parts)]

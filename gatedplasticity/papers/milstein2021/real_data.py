@@ -7,13 +7,14 @@ ends), printing each result as it comes out:
     python -m gatedplasticity.papers.milstein2021.real_data [--folder DIR] [--export docs]
 
 ``--export DIR`` writes the tables ``DIR/data/btsp-real-*.csv`` and the
-figure ``DIR/_static/btsp-real-kernel.png``.
+figure ``DIR/gallery/btsp-real-kernel.png``.
 """
 
 import argparse
 from dataclasses import replace
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -100,7 +101,8 @@ def per_cell(data, folder, population, variant):
 
 
 def run(folder):
-    """Everything the page reports: (variants, population, cells, kernel) tables and the final variant."""
+    """Everything the page reports: ((variants, population, cells, kernel) tables, {title: kernel rows} for the
+    figure)."""
     data, folder = real.load(), Path(folder)
     summaries = []
     for name, variant in VARIANTS.items():
@@ -115,10 +117,15 @@ def run(folder):
     population = fit.fit(data, folder / "population" / final_name, population=POPULATION, generations=GENERATIONS,
                          seed=SEED, bootstrap=200, progress=False, objective=fit.InductionObjective(data, variant=final))
     cells = per_cell(data, folder / final_name, population, final)
-    kernel = kernel_table(data, population, final, held_out_predictions(folder, final_name))
+    held_out = held_out_predictions(folder, final_name)
+    kernel = kernel_table(data, population, final, held_out)
     print(kernel.round(3).to_string(index=False), flush=True)
     table = pd.DataFrame(summaries).assign(final=lambda t: t["variant"] == final_name)
-    return table, population_table(population, final_name), cells, kernel
+    published = kernel_rows(predict(data, dict(PUBLISHED))[0], "ramp_after_predicted_mV")
+    held = kernel_rows(held_out, "ramp_after_predicted_mV")
+    maps = {"data": held.assign(model=held["data"]), f"{final_name}, held-out predictions": held,
+            "published values, today's model": published}
+    return (table, population_table(population, final_name), cells, kernel), maps
 
 
 def one_line(row):
@@ -149,12 +156,35 @@ def population_table(result, variant_name):
     return table.assign(loss_mV2=result.loss, published_loss_mV2=result.published_loss)
 
 
-def export(tables, docs):
-    """Write the tables into ``docs/data`` and the kernel figure into ``docs/_static``."""
+def kernel_maps(tables, t_step=1.0, ramp_step=2.0, min_rows=5):
+    """Heat maps of the mean delta ramp per (time from plateau, initial ramp) bin: ``tables`` {title: kernel
+    rows}; bins with fewer than ``min_rows`` rows are left blank (the data's rows decide)."""
+    first = next(iter(tables.values()))
+    t_edges = np.arange(np.floor(first["t_s"].min() / t_step), np.ceil(first["t_s"].max() / t_step) + 1) * t_step
+    ramp_edges = np.arange(np.floor(first["initial_ramp_mV"].min() / ramp_step),
+                           np.ceil(first["initial_ramp_mV"].max() / ramp_step) + 1) * ramp_step
+    counts = np.histogram2d(first["initial_ramp_mV"], first["t_s"], [ramp_edges, t_edges])[0]
+    figure, axes = plt.subplots(1, len(tables), figsize=(5 * len(tables), 3.6), sharey=True)
+    for axis, (title, rows) in zip(axes, tables.items()):
+        sums = np.histogram2d(rows["initial_ramp_mV"], rows["t_s"], [ramp_edges, t_edges], weights=rows["model"])[0]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(counts >= min_rows, sums / counts, np.nan)
+        image = axis.pcolormesh(t_edges, ramp_edges, means, cmap="RdBu_r", vmin=-10, vmax=10)
+        axis.set(xlabel="time from the nearest plateau onset (s)", title=title)
+    axes[0].set_ylabel("initial ramp (mV)")
+    figure.colorbar(image, ax=axes, label="delta ramp (mV)")
+    return figure
+
+
+def export(tables, docs, maps):
+    """Write the tables into ``docs/data`` and the kernel figure into ``docs/gallery``."""
     docs = Path(docs)
     for name, table in zip(("variants", "population", "cells", "kernel"), tables):
         atomic_write(docs / "data" / f"btsp-real-{name}.csv",
                      lambda tmp, table=table: table.to_csv(tmp, index=False, float_format="%.4g"))
+    figure = kernel_maps(maps)
+    atomic_write(docs / "gallery" / "btsp-real-kernel.png", lambda tmp: figure.savefig(tmp, format="png", dpi=110))
+    plt.close(figure)
 
 
 def main(argv=None):
@@ -165,10 +195,10 @@ def main(argv=None):
     reason = real.missing()
     if reason:
         parser.exit(2, f"real_data: {reason}\n")
-    tables = run(args.folder)
+    tables, maps = run(args.folder)
     print(tables[0].round(3).to_string(index=False))
     if args.export:
-        export(tables, args.export)
+        export(tables, args.export, maps)
 
 
 if __name__ == "__main__":
