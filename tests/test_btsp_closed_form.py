@@ -3,8 +3,10 @@
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 from brian2 import ms, second
 
@@ -26,9 +28,15 @@ def candidates(count, seed=1):
 
 
 def test_closed_form_equals_the_compiled_network_for_every_fittable_parameter():
-    """Variable speed, pauses, 1-4 plateaus of 100-1000 ms, laps joined as recorded: weights equal to 1e-9."""
+    """Variable speed, pauses, 1-4 plateaus of 100-1000 ms (one in two pieces), laps joined as recorded: weights
+    equal to 1e-9."""
     rng = streams.generator(7, "synthetic-layout")
-    setup = inductions.InductionSetup([synthetic.layout(rng, (1, 4), True, 0.5) for _ in range(3)], fitted=EVERYTHING)
+    layouts = [synthetic.layout(rng, (1, 4), True, 0.5) for _ in range(3)]
+    first = layouts[0].plateaus.iloc[0]
+    piece = first.copy()
+    piece["onset_s"], piece["duration_ms"] = first["onset_s"] + first["duration_ms"] / 1000 + 0.05, 95.0
+    layouts[0] = replace(layouts[0], plateaus=pd.concat([layouts[0].plateaus, piece.to_frame().T]).sort_values("onset_s"))
+    setup = inductions.InductionSetup(layouts, fitted=EVERYTHING)
     values = candidates(3)
     network = inductions.simulate(setup, values, 3, backend="runtime")
     closed = btsp_closed_form.ClosedForm(setup).weights(values, 3)

@@ -223,3 +223,10 @@ def test_pooled_grid_mode_predicts_no_change_for_unchanged_weights_and_nothing_o
     np.testing.assert_allclose(details[0, :3], 0, atol=1e-9)
     assert np.isnan(details[0, 3])
     assert objective.loss(details)[0] == pytest.approx((1.0 + 4.0 + 0.25) / 3)  # three rows, three 2-D bins
+
+
+def test_a_plateau_in_two_pieces_within_one_lap_is_accepted():
+    ramps, path, plateaus = tables()
+    piece = plateaus.assign(onset_s=plateaus["onset_s"] + 0.35, duration_ms=95.0)
+    data = recorded.read_inductions(ramps, path, pd.concat([plateaus, piece], ignore_index=True))
+    assert len(data.of(0)[2]) == 2 and data.of(0)[2]["lap"].nunique() == 1
