@@ -110,7 +110,7 @@ def test_a_fit_on_a_dask_cluster_equals_the_local_fit(tmp_path):
     distributed = pytest.importorskip("distributed")
     small = synthetic.generate(TRUTH, n_inductions=2, seed=6, plateau_counts=(1, 2))
     settings = dict(fitted=fit.parameters(("k_plus",)), population=6, generations=2, batch=3, progress=False,
-                    bootstrap=10)
+                    bootstrap=10, backend="standalone")  # the network in batches (the closed form runs no batches)
     local = fit.fit(small, tmp_path / "local", **settings)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
