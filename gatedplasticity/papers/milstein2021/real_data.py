@@ -172,6 +172,7 @@ def kernel_maps(tables, t_step=1.0, ramp_step=2.0, min_rows=5):
         image = axis.pcolormesh(t_edges, ramp_edges, means, cmap="RdBu_r", vmin=-10, vmax=10)
         axis.set(xlabel="time from the nearest plateau onset (s)", title=title)
     axes[0].set_ylabel("initial ramp (mV)")
+    figure.subplots_adjust(bottom=0.17, left=0.05, right=0.9)
     figure.colorbar(image, ax=axes, label="delta ramp (mV)")
     return figure
 
