@@ -41,6 +41,7 @@ from .objective import InductionObjective
 from .pooled import PooledObjective
 from .variants import Variant
 
+#: The parameters a fit frees by default.
 DEFAULT_FITTED = ("k_plus", "k_minus", "th_plus", "th_minus")
 
 

@@ -63,4 +63,5 @@ class Variant:
         return cls(**values)
 
 
+#: The published choices: lap integration, ET and IS normalised by their largest values over the data.
 PUBLISHED = Variant(integration="lap", normalisation="pooled")
