@@ -93,12 +93,13 @@ def test_cli_fits_a_synthetic_dataset_end_to_end(tmp_path):
         getattr(small, name).to_csv(files[-1], index=False)
     out = tmp_path / "fit"
     command = [sys.executable, "-m", "gatedplasticity.cli", "fit", "btsp", *map(str, files), "--format", "induction",
-               "--out", str(out), "--fit", "k_plus", "--population", "6", "--generations", "2",
-               "--prior", "k_plus=1.1/second,1.0/second"]
+               "--out", str(out), "--population", "8", "--generations", "2",
+               "--prior", "k_plus=1.1/second,1.0/second"]  # the default parameters, dimensionless ones included
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     fitted = json.loads((out / "fitted.json").read_text())
     assert fitted["best"]["k_plus"]["unit"] == "hertz" and "sd" in fitted["best"]["k_plus"]
+    assert fitted["best"]["th_minus"]["unit"] == "1" and set(fitted["best"]) == set(fit.DEFAULT_FITTED)
     assert (out / "fit.png").stat().st_size > 10_000 and (out / "provenance.json").exists()
     bad = subprocess.run([*command[:5], str(files[0]), str(files[1]), "--format", "induction", "--out", str(out)],
                          capture_output=True, text=True, timeout=120)
