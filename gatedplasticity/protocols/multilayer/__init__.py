@@ -8,8 +8,8 @@ and stages of one method's network, methods, initial weights), ``training``
 
 from . import network, reference, tasks, training
 from .network import METHODS, Method, initial_weights
-from .tasks import Dataset, digits, validation_split, xor_clouds
+from .tasks import Dataset, class_tasks, digits, validation_split, xor_clouds
 from .training import TrainingRecord, schedule, train
 
-__all__ = ["network", "reference", "tasks", "training", "METHODS", "Method", "initial_weights", "Dataset", "digits",
+__all__ = ["network", "reference", "tasks", "training", "METHODS", "Method", "initial_weights", "Dataset", "class_tasks", "digits",
            "validation_split", "xor_clouds", "TrainingRecord", "schedule", "train"]

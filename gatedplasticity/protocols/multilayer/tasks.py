@@ -13,6 +13,8 @@ network appends a constant input of rate 1 (``network``).
   read-out stays near chance.
 - :func:`validation_split`: a stratified part of the training set held out
   for selecting hyperparameters (the test set is never used for that).
+- :func:`class_tasks`: a dataset split into tasks by groups of classes, for
+  learning one task after another (continual learning); any grouping.
 """
 
 from dataclasses import dataclass
@@ -123,3 +125,41 @@ def validation_split(dataset, fraction=0.2, seed=0):
     train, held = stratified_split(dataset.train_y, fraction, streams.generator(seed, "validation split"))
     return Dataset(f"{dataset.name} (validation)", dataset.train_x[train], dataset.train_y[train],
                    dataset.train_x[held], dataset.train_y[held], dataset.n_classes)
+
+
+def class_tasks(dataset, groups):
+    """One Dataset per group of classes (e.g. ``[(0, 1), (2, 3), ...]``), in the order given: the samples of those
+    classes, labels unchanged (one output per class of the whole dataset: class-incremental learning).
+
+    Refuses by name: no groups, an empty group, a class that is not an integer in [0, n_classes), a class in two
+    groups, a class without training or test samples.
+    """
+    owner = f"class_tasks of '{dataset.name}'"
+    groups = [tuple(group) if np.ndim(group) else (group,) for group in groups]
+    if not groups:
+        raise ParameterError("groups", f"{owner}: give at least one group of classes")
+    seen = {}
+    for index, group in enumerate(groups):
+        if not group:
+            raise ParameterError("groups", f"{owner}: group {index} is empty")
+        for label in group:
+            if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < dataset.n_classes:
+                raise ParameterError("groups", f"{owner}: group {index} holds {label!r}; classes are integers in "
+                                               f"[0, {dataset.n_classes})")
+            if int(label) in seen:
+                raise ParameterError("groups", f"{owner}: class {int(label)} is in groups {seen[int(label)]} and {index}")
+            seen[int(label)] = index
+    tasks = []
+    for index, group in enumerate(groups):
+        chosen = [int(label) for label in group]
+        for part in ("train", "test"):
+            labels = getattr(dataset, f"{part}_y")
+            empty = [label for label in chosen if not np.any(labels == label)]
+            if empty:
+                raise ParameterError("groups", f"{owner}: class {empty[0]} has no {part} samples")
+        pick = lambda part: np.isin(getattr(dataset, f"{part}_y"), chosen)
+        train, test = pick("train"), pick("test")
+        tasks.append(Dataset(f"{dataset.name} task {index} (classes {', '.join(map(str, chosen))})",
+                             dataset.train_x[train], dataset.train_y[train], dataset.test_x[test],
+                             dataset.test_y[test], dataset.n_classes))
+    return tasks
