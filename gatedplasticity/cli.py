@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from . import papers
 from .fitting.fit import FIT_BACKENDS
+from .fitting.variants import INTEGRATIONS, NORMALISATIONS
 from .papers import figure as contract
 from .parameters import ParameterError
 from .results import atomic_write
@@ -186,8 +187,8 @@ def parser():
 def variant_arguments(command, *defaults):
     """--ramp-scale, --integration, --normalisation: the model variant (``fitting.variants``)."""
     command.add_argument("--ramp-scale", type=float, help=f"ramp per unit weight, relative ({defaults[0]})")
-    command.add_argument("--integration", choices=["lap", "continuous"], help=f"weight updates ({defaults[1]})")
-    command.add_argument("--normalisation", choices=["reference", "pooled"], help=f"ET and IS ({defaults[2]})")
+    command.add_argument("--integration", choices=INTEGRATIONS, help=f"weight updates ({defaults[1]})")
+    command.add_argument("--normalisation", choices=NORMALISATIONS, help=f"ET and IS ({defaults[2]})")
 
 
 def variant_of(args, variant):

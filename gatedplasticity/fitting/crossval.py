@@ -68,9 +68,9 @@ def run_fold(data, held_out, place, variant, fitted, population, generations, bo
     predictions = scored["fitted"][0].assign(
         ramp_after_published_mV=scored["published_today"][0]["ramp_after_predicted_mV"].to_numpy())
     atomic_write(place / "predictions.csv", lambda tmp: predictions.to_csv(tmp, index=False))
-    rows = []
+    rows, cell_of = [], test.cell_of()
     for index, induction in enumerate(test.ids):
-        row = {"induction": induction, "cell": test.cell_of()[induction], "train_loss_mV2": result.loss}
+        row = {"induction": induction, "cell": cell_of[induction], "train_loss_mV2": result.loss}
         for name, (_, summary) in scored.items():
             row.update({f"{metric}_{name}": float(summary[metric].iloc[index]) for metric in ("loss_mV2", "rmse_mV", "r")})
         row.update({f"fitted_{name}": float(value) for name, value in result.best.items()})

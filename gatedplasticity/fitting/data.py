@@ -105,7 +105,7 @@ def refuse_duplicates(table, columns, name, what):
     repeated = table[table.duplicated(list(columns), keep=False)]
     if len(repeated):
         first = repeated.iloc[0]
-        raise DataError(columns[-1], f"{name}: induction {first['induction']!r} has {what} "
+        raise DataError(columns[-1], f"{name}: induction {label(first['induction'])} has {what} "
                                      f"{columns[-1]} = {first[columns[-1]]:g} more than once (a duplicated induction "
                                      "or row?)")
 
@@ -181,9 +181,8 @@ def read_inductions(ramps, paths, plateaus, length_cm=187.0, sources=None, cells
     refuse_duplicates(ramps, ("induction", "bin_cm"), names["ramps"], "the bin")
     refuse_duplicates(paths, ("induction", "t_s"), names["paths"], "the time")
     refuse_duplicates(plateaus, ("induction", "onset_s"), names["plateaus"], "a plateau at")
-    for column, role, low, high in (("bin_cm", "ramps", 0, length_cm), ("position_cm", "paths", 0, length_cm)):
-        table = {"ramps": ramps, "paths": paths}[role]
-        outside = table[(table[column] < low) | (table[column] >= high)]
+    for column, role, table in (("bin_cm", "ramps", ramps), ("position_cm", "paths", paths)):
+        outside = table[(table[column] < 0) | (table[column] >= length_cm)]
         if len(outside):
             raise DataError(column, f"{names[role]}: column '{column}' has values outside the track "
                                     f"[0, {length_cm:g}) cm, e.g. {outside[column].iloc[0]:g} "

@@ -21,7 +21,10 @@ from dataclasses import asdict, dataclass
 
 from ..parameters import ParameterError
 from ..protocols.inductions import NORMALISATIONS
+from ..protocols.validation import one_of
 from ..rules.btsp import INTEGRATIONS
+
+OWNER = "model variant"
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,8 @@ class Variant:
         if not 0 < scale < float("inf"):
             raise ParameterError("ramp_scale", f"ramp_scale must be positive and finite, got {self.ramp_scale!r}")
         object.__setattr__(self, "ramp_scale", scale)
-        if self.integration not in INTEGRATIONS:
-            raise ParameterError("integration", f"unknown integration {self.integration!r}; choose one of "
-                                                f"{', '.join(INTEGRATIONS)}")
-        if self.normalisation not in NORMALISATIONS:
-            raise ParameterError("normalisation", f"unknown normalisation {self.normalisation!r}; choose one of "
-                                                  f"{', '.join(NORMALISATIONS)}")
+        one_of("integration", self.integration, INTEGRATIONS, OWNER)
+        one_of("normalisation", self.normalisation, NORMALISATIONS, OWNER)
 
     @property
     def label(self):

@@ -103,10 +103,12 @@ class ClosedForm:
             self.parts.append({"active": active.astype(float), "steps": open_steps, "window_starts": starts,
                                "window_steps": np.diff(np.append(starts, len(open_steps))),
                                "initial": np.asarray(induction.initial_weights, float)})
-        if setup.normalisation == "pooled":
-            pool = setup if pooled_over is None else replace(setup, inductions=tuple(pooled_over), fitted=())
-            pool_traces = traces if pooled_over is None else [eligibility(i, pool)[0] for i in pool.inductions]
-            et_max = max(trace.max() for trace in pool_traces)
+        self.pool = None  # with pooled normalisation: the plateaus of other inductions (None: its own)
+        if setup.normalisation == "pooled" and pooled_over is None:
+            et_max = max(trace.max() for trace in traces)
+        elif setup.normalisation == "pooled":
+            pool = replace(setup, inductions=tuple(pooled_over), fitted=())
+            et_max = max(eligibility(induction, pool)[0].max() for induction in pool.inductions)
             self.pool = [plateau_steps(i, pool.steps, self.dt_s, gate_s)[0].astype(float) for i in pool.inductions]
         else:
             et_max = eligibility_max(setup.reference_speed, FIELD_SD, setup.tau_et, setup.length, DT)
@@ -121,7 +123,8 @@ class ClosedForm:
         filtered = lambda active: np.stack([lfilter([0.0, 1 - d], [1.0, -d], active) for d in decay])
         raw = [filtered(part["active"]) for part in self.parts]
         if self.setup.normalisation == "pooled":
-            norm = np.max([filtered(active).max(axis=1) for active in self.pool], axis=0)
+            pooled = raw if self.pool is None else [filtered(active) for active in self.pool]
+            norm = np.max([trace.max(axis=1) for trace in pooled], axis=0)
         else:
             norm = 1 - np.exp(-reference / tau_is)
         return [trace[:, part["steps"]] / norm[:, None] for trace, part in zip(raw, self.parts)]

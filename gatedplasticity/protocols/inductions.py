@@ -31,6 +31,7 @@ from ..models.btsp import FIELD_SD, TRACK_LENGTH, path_input, scheduled_plateau_
 from ..parameters import ParameterError
 from ..rules import btsp
 from .track import DT, eligibility_max
+from .validation import one_of
 
 OWNER = "inductions"
 N_INPUTS = 100
@@ -107,12 +108,8 @@ class InductionSetup:
         for name in self.fitted:
             if name not in btsp.FITTABLE:
                 raise ParameterError(name, f"{OWNER}: cannot fit '{name}'; fittable: {', '.join(btsp.FITTABLE)}")
-        if self.integration not in btsp.INTEGRATIONS:
-            raise ParameterError("integration", f"{OWNER}: unknown integration {self.integration!r}; choose one of "
-                                                f"{', '.join(btsp.INTEGRATIONS)}")
-        if self.normalisation not in NORMALISATIONS:
-            raise ParameterError("normalisation", f"{OWNER}: unknown normalisation {self.normalisation!r}; choose "
-                                                  f"one of {', '.join(NORMALISATIONS)}")
+        one_of("integration", self.integration, btsp.INTEGRATIONS, OWNER)
+        one_of("normalisation", self.normalisation, NORMALISATIONS, OWNER)
         if any(len(i.initial_weights) != self.n_inputs for i in self.inductions):
             raise ParameterError("initial_weights", f"{OWNER}: every induction needs {self.n_inputs} initial weights")
         defaults = {"length": TRACK_LENGTH, "tau_et": path_input().defaults["tau_ET"], "reference_speed": REFERENCE_SPEED}

@@ -35,6 +35,13 @@ def positive_int(name, value, owner):
     return int(value)
 
 
+def one_of(name, value, choices, owner):
+    """``value`` if it is one of ``choices``, else ParameterError naming ``name`` and listing them."""
+    if value not in choices:
+        raise ParameterError(name, f"{owner}: unknown {name} {value!r}; choose one of {', '.join(choices)}")
+    return value
+
+
 def seed_value(seed, owner):
     """Require an explicit non-negative integer seed (see ``streams.check_seed``)."""
     return check_seed(seed, owner)
