@@ -122,3 +122,15 @@ def test_pooled_normalisation_can_come_from_other_inductions():
                                            pooled_over=[first, second_])
     np.testing.assert_allclose(borrowed.weights(), both.weights()[:, :1], atol=1e-12)
     assert np.abs(own.weights() - borrowed.weights()).max() > 1e-4
+
+
+def test_a_fit_that_converged_early_is_finished_when_called_again(tmp_path):
+    """tol large enough to stop after the first generation: calling the fit again evaluates nothing new."""
+    data = synthetic.generate({"k_plus": 1.6 / second}, n_inductions=2, seed=14, plateau_counts=(1, 2),
+                              backend="runtime")
+    settings = dict(fitted=fit.parameters(("k_plus",)), population=6, generations=5, progress=False, tol=1e9,
+                    bootstrap=5)
+    first = fit.fit(data, tmp_path, **settings)
+    assert len(first.history) < 5  # converged early
+    again = fit.fit(data, tmp_path, **settings)
+    assert again.evaluations == first.evaluations and again.loss == first.loss

@@ -11,7 +11,9 @@ losses and every evaluated candidate are written atomically to the folder;
 calling ``fit`` again with the same folder resumes from there (the
 differential evolution restarts from the saved population with a seed
 derived from the generation reached, so a resumed fit is reproducible but
-not the same path as an uninterrupted one).
+not the same path as an uninterrupted one); a fit that converged (``tol``)
+before its generations is finished, and calling it again with as many
+generations evaluates nothing.
 
 Uncertainty: a bootstrap over inductions (pooled data: over its
 ``induction`` groups, or rows), re-optimised on a local quadratic surrogate
@@ -180,11 +182,14 @@ def fit(data, folder, fitted=None, population=64, generations=30, batch=None, se
 
     left = generations - state["generation"]
     bounds = [(float(p.low), float(p.high)) for p in fitted]
-    if left > 0:
+    if left > 0 and state.get("converged_for", 0) < generations:  # a fit that converged early is finished
         init = np.array(state["population"]) if "population" in state else "latinhypercube"
         differential_evolution(lambda x: losses_of(np.atleast_2d(x.T)), bounds, popsize=popsize, maxiter=left,
                                init=init, tol=tol, polish=False, vectorized=True, updating="deferred",
                                rng=streams.integer(seed, "fit-de", state["generation"]), callback=callback)
+        if state["generation"] < generations:  # stopped by tol before the generations asked for
+            state["converged_for"] = generations
+            atomic_write(checkpoint, lambda tmp: Path(tmp).write_text(json.dumps(state)))
     bar.close()
     published = np.array([[float(PUBLISHED[p.name]) for p in fitted]])
     published_loss = float(losses_of(published)[0])
