@@ -27,7 +27,15 @@ In the nudged phase the apical compartment emits the custom event
 sigmoid((|d| - theta_plateau) / plateau_width): a plateau event is what
 gates plasticity in ``rules.dendritic`` (``rule.gated("plateau")``).
 ``d`` is a stored variable (set by the ``dendrite`` stage), not a
-subexpression, so that synapses can read it.
+subexpression, so that synapses can read it. ``plateaus`` counts each
+neuron's plateau events (the gate's open fraction).
+
+``apical_neuron(context_gated=True)`` adds a second apical input,
+``context`` (summed by a context projection, ``rules.dendritic.context``):
+a plateau then needs the instructive drive (|d| > theta_plateau) and the
+top-down context together (context > theta_context), so each context opens
+the gate of its own subset of neurons (after Masse et al. 2018, PNAS:
+context-dependent gating, here of plasticity only).
 
 ``nudged_output``: output neurons r = f(h) whose rate in the nudged phase is
 moved towards the target, out = r + beta (target - r) (teacher input).
@@ -59,8 +67,12 @@ APICAL = Equations(
     r : 1
     r_dend : 1
     out : 1
+    plateaus : 1
     """
 ) + PHASES
+
+#: The context input of a context-gated apical dendrite (summed by the context projection).
+CONTEXT = Equations("context : 1")
 
 #: After the bottom-up drive: the somatic rate.
 SOMA = "r = 1 / (1 + exp(-h))"
@@ -75,6 +87,9 @@ out = r + nudged * (r_dend - r)
 
 #: One logistic draw per neuron and step: |d| - theta > width * L, L ~ Logistic(0, 1).
 PLATEAU = "nudged > 0.5 and learning > 0.5 and abs(d) > theta_plateau + plateau_width * log(1 / rand() - 1)"
+#: The condition a context-gated dendrite adds: its context input is on.
+CONTEXT_GATE = " and context > theta_context"
+COUNT = "plateaus += 1"
 
 OUTPUT = Equations(
     """
@@ -92,18 +107,23 @@ DESCRIPTIONS = {
     "inhibition": "1: dendrite-targeting inhibition cancels the top-down input of the forward phase; 0: none",
     "theta_plateau": "apical signal |d| above which a plateau occurs (normalised rate units)",
     "plateau_width": "0: deterministic plateau threshold; > 0: width of the logistic plateau probability",
+    "theta_context": "context input above which the dendrite may plateau (context-gated neurons only)",
 }
 
 
-def apical_neuron():
-    """Hidden-layer neuron: soma driven bottom-up, apical dendrite driven top-down, emitting ``plateau``."""
+def apical_neuron(context_gated=False):
+    """Hidden-layer neuron: soma driven bottom-up, apical dendrite driven top-down, emitting ``plateau``;
+    ``context_gated``: plateaus also need the context input (module docstring)."""
+    defaults = {"g_a": 1.0, "inhibition": 1.0, "theta_plateau": 0.1, "plateau_width": 0.0}
+    if context_gated:
+        defaults["theta_context"] = 0.5
     return Model(
-        name="two-compartment rate neuron (apical top-down feedback)",
-        equations=APICAL,
-        defaults={"g_a": 1.0, "inhibition": 1.0, "theta_plateau": 0.1, "plateau_width": 0.0},
+        name="two-compartment rate neuron (apical top-down feedback" + (", context-gated plateaus)" if context_gated else ")"),
+        equations=APICAL + CONTEXT if context_gated else APICAL,
+        defaults=defaults,
         step={"soma": SOMA, "dendrite": DENDRITE},
-        events={"plateau": (PLATEAU, "")},
-        descriptions=DESCRIPTIONS,
+        events={"plateau": (PLATEAU + CONTEXT_GATE if context_gated else PLATEAU, COUNT)},
+        descriptions={name: DESCRIPTIONS[name] for name in defaults},
         reference=REFERENCE,
     )
 

@@ -37,6 +37,10 @@ below; they transmit top_down_post = sum b out_pre):
   ``"target"``, so W - B^T shrinks by (1 - eta decay) per presentation and
   the top-down weights come to mirror the forward ones (Kolen & Pollack
   1994; Akrout et al. 2019, NeurIPS 32).
+
+Context projection (``c``, from context units onto the apical dendrites of
+context-gated neurons, ``models.apical_rate.apical_neuron(context_gated=True)``;
+transmits context_post = sum c r_pre): :func:`context`, fixed weights.
 """
 
 from brian2 import Equations
@@ -66,6 +70,13 @@ TOP_DOWN = Equations(
     """
     b : 1
     top_down_post = b * out_pre : 1 (summed)
+    """
+)
+
+CONTEXT = Equations(
+    """
+    c : 1
+    context_post = c * r_pre : 1 (summed)
     """
 )
 
@@ -127,3 +138,9 @@ def top_down(variant="kolen_pollack", **defaults):
         descriptions={name: DESCRIPTIONS[name] for name in names},
         reference=REFERENCE,
     )
+
+
+def context():
+    """Fixed context projection onto context-gated apical dendrites (module docstring)."""
+    return Rule(name="top-down context projection (fixed)", model=CONTEXT, requires=("context",), requires_pre=("r",),
+                reference="after Masse, Grant & Freedman 2018 (PNAS 115:E10467), context-dependent gating [R]")

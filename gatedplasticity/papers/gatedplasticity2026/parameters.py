@@ -21,5 +21,14 @@ TABLE = {
     "theta_plateau": (0.02, "R", "selected with eta_plateau by the plateau-gated rule on validation (round 2, step 2)"),
     "eta_plateau": (0.2, "R", "selected with theta_plateau (round 2, step 2); the grid's largest value"),
     "ungated_eta_plateau": (0.2, "R", "the ablation's own selection (round 2, step 3); the grid's largest value"),
+    # Continual learning (docs/continual-study.md): fixed design, then selection on validation tasks.
+    "task_groups": (((0, 1), (2, 3), (4, 5), (6, 7), (8, 9)), "R", "design: split digits, five tasks of two classes"),
+    "context_fraction": (0.2, "R", "design: P(a hidden neuron receives a task's context); 80% gated off per task, "
+                                   "the value Masse et al. 2018 found best; not tuned"),
+    "continual_eta": (0.2, "R", "selected by backprop's task-incremental validation score from "
+                                "{0.02, 0.05, 0.1, 0.2, 0.5, 1} (continual step 1); used by every method"),
+    "continual_eta_plateau": ({"plateau_context": 0.5, "plateau": 1.0, "plateau_ungated": 1.0}, "R",
+                              "each plateau method's own choice from the same grid (continual step 2); "
+                              "1.0 is the grid's largest value"),
 }
 VALUES = values_of(TABLE)

@@ -104,18 +104,23 @@ def summary(table, names):
                          "per seed %": grouped.apply(lambda v: " ".join(f"{100 * x:.1f}" for x in v))}).reset_index()
 
 
-def write_report(path, tables, chosen):
-    """Replace the Outcome section (up to the next "## " heading) with every candidate and the chosen values."""
+def replace_outcome(path, outcome):
+    """Replace the Outcome section of a design document (up to the next "## " heading) with ``outcome``."""
     path = Path(path)
     head, _, rest = path.read_text().partition("## Outcome")
     following = rest.find("\n## ")
     tail = rest[following:] if following >= 0 else ""
+    atomic_write(path, lambda tmp: Path(tmp).write_text(head + outcome + tail))
+
+
+def write_report(path, tables, chosen):
+    """Write every candidate and the chosen values into the Outcome section."""
     parts = [f"### Step {step} (validation accuracy after epoch {EPOCHS}, seeds {', '.join(map(str, SEEDS))})\n\n"
              + markdown_table(summary(tables[step], CHOSEN[step])) for step in STEPS]
     chosen_lines = "\n".join(f"- {name} = {value:g}" for name, value in chosen.items())
     outcome = ("## Outcome\n\n(written by `selection.py`: round 2, the graded plateau rule; step eta is the one run "
                "in round 1, resumed from its table)\n\n") + "\n\n".join(parts) + f"\n\n### Chosen\n\n{chosen_lines}\n"
-    atomic_write(path, lambda tmp: Path(tmp).write_text(head + outcome + tail))
+    replace_outcome(path, outcome)
 
 
 def main(argv=None):

@@ -12,7 +12,8 @@ Every step runs, in this order (one ``when="start"`` slot, explicit ``order``):
 the protocol's schedule (phase flags, input rates, targets), then for each
 layer from the bottom its summed bottom-up drive and ``soma`` stage, the
 output's ``nudge``, then for each hidden layer from the top its summed
-top-down drive and ``dendrite`` stage. Plateau events are detected in the
+top-down drive and ``dendrite`` stage (and, for a context-gated method,
+the context units' schedule and summed context drive first). Plateau events are detected in the
 thresholds slot and open the gates in the synapses slot; the weights
 change in the ``end`` slot.
 """
@@ -36,12 +37,15 @@ class Method:
     hidden: str  # "target", "plateau" or "frozen" (hidden weights fixed: only the output layer learns)
     gated: bool
     top_down: str  # "kolen_pollack" (learned) or "fixed" (feedback alignment)
+    context: bool = False  # plateaus also need the top-down context (``apical_neuron(context_gated=True)``)
 
 
 #: The compiled methods of the study; "backprop" is the NumPy baseline (``reference``).
 METHODS = {
     "target": Method("dendritic target propagation", "target", False, "kolen_pollack"),
     "plateau": Method("plateau-gated BTSP-like rule", "plateau", True, "kolen_pollack"),
+    "plateau_context": Method("plateau rule gated by instructive drive and context", "plateau", True, "kolen_pollack",
+                              context=True),
     "plateau_ungated": Method("plateau rule, gate removed", "plateau", False, "kolen_pollack"),
     "feedback_alignment": Method("feedback alignment (fixed random top-down)", "target", False, "fixed"),
     "output_only": Method("output layer only (hidden frozen)", "frozen", False, "fixed"),
@@ -101,25 +105,31 @@ class Stack:
     ``weights``: per block (forward, feedback) lists as from :func:`initial_weights`.
     ``rule_values`` / ``neuron_values``: per-block values of rule parameters
     (eta, decay, eta_plateau) and hidden-neuron parameters (theta_plateau,
-    plateau_width, g_a, inhibition); ``functions``: the protocol's TimedArrays
+    plateau_width, g_a, inhibition, theta_context); ``functions``: the protocol's TimedArrays
     and constants for the schedule code; ``schedule``: {"input": code,
-    "layers": code, "output": code}. ``gate_duration``: how long a plateau
-    opens the gate (less than one step).
+    "layers": code, "output": code, "context": code}. ``gate_duration``: how long a plateau
+    opens the gate (less than one step). ``context_weights`` (context-gated
+    methods): per block, per hidden layer, the (n_hidden, n_contexts) weights
+    of the context projection.
     """
 
     def __init__(self, key, sizes, method_spec, weights, *, rule_values, neuron_values, functions, schedule,
-                 gate_duration, beta=1.0):
+                 gate_duration, beta=1.0, context_weights=None):
         sizes = check_sizes(sizes)
         self.key, self.sizes, self.method, n_blocks = key, sizes, method_spec, len(weights)
         widths = [sizes[0] + 1, *sizes[1:]]
         self.input = rate_input().neurons(n_blocks * widths[0], name=f"{key}_input", functions=functions)
         self.input_schedule = self.input.run_regularly(schedule["input"], name=f"{key}_input_schedule")
         hidden_values = {name: per_block(value, n_blocks, name) for name, value in neuron_values.items()}
+        if method_spec.context and context_weights is None:
+            raise ParameterError("contexts", f"method {method_spec.label!r} needs contexts (a context projection)")
+        hidden_model = apical_neuron(context_gated=method_spec.context)
         self.layers = []
         for index, width in enumerate(widths[1:-1]):
-            values = {name: np.repeat(value, width) for name, value in hidden_values.items()}
-            self.layers.append(apical_neuron().neurons(n_blocks * width, name=f"{key}_hidden{index + 1}",
-                                                       functions=functions, batched=tuple(values), **values))
+            values = {name: np.repeat(value, width) for name, value in hidden_values.items()
+                      if name in hidden_model.defaults}
+            self.layers.append(hidden_model.neurons(n_blocks * width, name=f"{key}_hidden{index + 1}",
+                                                    functions=functions, batched=tuple(values), **values))
         self.layers.append(nudged_output().neurons(n_blocks * widths[-1], name=f"{key}_output", functions=functions,
                                                    beta=beta))
         self.schedules = [group.run_regularly(schedule["layers"], name=f"{group.name}_schedule") for group in self.layers]
@@ -139,6 +149,15 @@ class Stack:
             self.top_down.append(self.connect(dendritic.top_down(method_spec.top_down), groups[layer + 2],
                                               groups[layer + 1], f"top_down{layer + 1}", rule_values, "b",
                                               [w[1][layer] for w in weights]))
+        self.context, self.context_schedule, self.context_projections = None, None, []
+        if method_spec.context:
+            n_contexts = context_weights[0][0].shape[1]
+            self.context = rate_input().neurons(n_blocks * n_contexts, name=f"{key}_context", functions=functions)
+            self.context_schedule = self.context.run_regularly(schedule["context"], name=f"{key}_context_schedule")
+            self.context_projections = [
+                self.connect(dendritic.context(), self.context, layer, f"context{index + 1}", {}, "c",
+                             [masks[index] for masks in context_weights])
+                for index, layer in enumerate(self.layers[:-1])]
         self.order_stages()
 
     def connect(self, rule, pre, post, name, rule_values, variable, matrices, frozen=False):
@@ -158,6 +177,8 @@ class Stack:
     def order_stages(self):
         """Schedule every stage of a step (module docstring): ``start`` slot in sequence, learning at the ``end``."""
         sequence = [self.input_schedule, *self.schedules]
+        if self.context is not None:
+            sequence += [self.context_schedule, *(c.summed_updaters["context_post"] for c in self.context_projections)]
         for layer, group in enumerate(self.layers):
             sequence += [self.bottom_up[layer].summed_updaters["h_post"], group.operations["soma"]]
         sequence.append(self.layers[-1].operations["nudge"])
@@ -171,4 +192,5 @@ class Stack:
 
     @property
     def objects(self):
-        return [self.input, *self.layers, *self.bottom_up, *self.top_down]
+        context = [self.context, *self.context_projections] if self.context is not None else []
+        return [self.input, *self.layers, *self.bottom_up, *self.top_down, *context]
