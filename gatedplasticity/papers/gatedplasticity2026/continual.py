@@ -5,7 +5,8 @@ step size, ``method_parameters``); backprop and backprop with context run
 in NumPy. All share a seed's initial weights, sample order and context
 projection. :func:`run` returns the raw outputs and plateau counts;
 :func:`tables` turns them into the accuracy matrix, the summary (average
-accuracy A and forgetting F per scenario) and the gate's open fraction.
+accuracy A and forgetting F per scenario) and the gate's open fraction
+(the share of hidden neuron-presentations whose weights change: 1 without a gate).
 """
 
 import time
@@ -36,13 +37,14 @@ def check_methods(methods):
 
 
 def run(dataset, sizes, seeds, values, methods=ALL_METHODS, groups=GROUPS, backend="standalone", name="continual",
-        fraction=CONTEXT_FRACTION):
+        fraction=CONTEXT_FRACTION, plan=None):
     """Train ``methods`` on the tasks of ``groups`` in turn. ``values``: {method: {"eta": ..., "eta_plateau": ...}}
-    (scalars or one per block), added to :data:`FIXED`. Returns {"plan", "labels", "outputs": {method:
-    (presentations, blocks, classes)}, "plateaus": {method: counts}, "walls": {run: s}}."""
+    (scalars or one per block), added to :data:`FIXED`; ``plan``: another schedule (contexts still from
+    ``groups``). Returns {"plan", "labels", "outputs": {method: (presentations, blocks, classes)},
+    "plateaus": {method: counts}, "walls": {run: s}, "groups", "seeds"}."""
     check_methods(methods)
     seeds = tuple(seeds)
-    plan = continual.sequential_schedule(dataset, groups, seeds)
+    plan = plan or continual.sequential_schedule(dataset, groups, seeds)
     contexts = continual.contexts(dataset, groups, fraction)
     outputs, plateaus, walls = {}, {}, {}
     compiled = [m for m in methods if m in METHODS]
@@ -57,7 +59,7 @@ def run(dataset, sizes, seeds, values, methods=ALL_METHODS, groups=GROUPS, backe
         started = time.perf_counter()
         parameters = {**{k: v for k, v in FIXED.items() if k == "decay"}, **values[key]}
         outputs[key] = np.stack([reference.train(dataset, sizes, key, seed, parameters=scalar_values(parameters, b),
-                                                 plan=continual.sequential_schedule(dataset, groups, [seed]),
+                                                 plan=plan.block(b),
                                                  contexts=contexts)["outputs"] for b, seed in enumerate(seeds)], 1)
         walls[f"{key} (NumPy)"] = time.perf_counter() - started
     return {"plan": plan, "labels": dataset.labels, "outputs": outputs, "plateaus": plateaus, "walls": walls,
@@ -94,7 +96,9 @@ def tables(raw):
     summary = summary.reset_index().assign(seeds=grouped.size().values)
     plan, gate = raw["plan"], []
     for method, counts in raw["plateaus"].items():
-        fractions = metrics.open_fraction(counts, plan.epoch, plan.part)
+        # Without a gate every neuron changes at every presentation: open throughout (its plateaus gate nothing).
+        fractions = metrics.open_fraction(counts, plan.epoch, plan.part) if METHODS[method].gated else \
+            np.ones((len(raw["groups"]), len(raw["seeds"])))
         gate += [{"method": method, "seed": seed, "task": task, "open_fraction": float(fractions[task, block])}
                  for task in range(len(fractions)) for block, seed in enumerate(raw["seeds"])]
     return {"matrix": pd.DataFrame(rows), "per_seed": per_seed, "summary": summary, "gate": pd.DataFrame(gate),

@@ -80,7 +80,7 @@ def plot(data):
             stats = first[first["method"] == method].groupby("after_task")["accuracy_%"].agg(["mean", "std"])
             axes[2].errorbar(stats.index, stats["mean"], stats["std"], color=continual.COLOURS[method],
                              label=continual.LABELS[method], capsize=2)
-        axes[2].set(xlabel="tasks learnt - 1", ylabel="accuracy on task 0 (%)", title="what task 0 keeps")
+        axes[2].set(xlabel="after learning task", ylabel="accuracy on task 0 (%)", title="what task 0 keeps")
         axes[2].legend(fontsize=6)
         task_rows = per_seed[per_seed["scenario"] == "task"]
         for x, method in enumerate(methods):
@@ -97,7 +97,7 @@ def plot(data):
             axes[4].errorbar(stats.index, stats["mean"], stats["std"], marker="o", color=continual.COLOURS[method],
                              label=continual.LABELS[method], capsize=2)
         axes[4].axhline(0.5, color="0.7", ls=":")
-        axes[4].set(xlabel="task", ylabel="gate open fraction", ylim=(0, 1), title="plateaus per neuron-presentation")
+        axes[4].set(xlabel="task", ylabel="gate open fraction", ylim=(0, 1.05), title="weights change (gate open)")
         axes[4].legend(fontsize=6)
         figure.tight_layout()
     return figure

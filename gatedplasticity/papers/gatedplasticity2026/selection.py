@@ -104,10 +104,12 @@ def summary(table, names):
                          "per seed %": grouped.apply(lambda v: " ".join(f"{100 * x:.1f}" for x in v))}).reset_index()
 
 
-def replace_outcome(path, outcome):
-    """Replace the Outcome section of a design document (up to the next "## " heading) with ``outcome``."""
+def replace_outcome(path, outcome, heading="## Outcome"):
+    """Replace the section ``heading`` of a design document (up to the next "## " heading) with ``outcome``."""
     path = Path(path)
-    head, _, rest = path.read_text().partition("## Outcome")
+    head, found, rest = path.read_text().partition(heading)
+    if not found:
+        raise ValueError(f"{path} has no section {heading!r}")
     following = rest.find("\n## ")
     tail = rest[following:] if following >= 0 else ""
     atomic_write(path, lambda tmp: Path(tmp).write_text(head + outcome + tail))

@@ -1,9 +1,12 @@
-"""Learning tasks one after another: the sequential schedule and the top-down context of each task.
+"""Learning tasks one after another, or from a few examples: schedules and the top-down context of each task.
 
 - :func:`sequential_schedule`: one pass over each task's training samples
   in turn (shuffled per task and seed), the whole test set before the first
   task and after each one; ``epoch`` of the schedule is the number of tasks
   learnt (0 before the first).
+- :func:`few_shot_schedule`: ``shots`` training samples per class, drawn
+  per seed (stream "few-shot", shots), presented once in shuffled order,
+  the whole test set before and after (``epoch`` 0 and 1).
 - :class:`Contexts`: the context (task identity) of every image, as one-hot
   context units, and the fixed binary context projection onto the apical
   dendrites of context-gated hidden neurons: each (neuron, context) weight
@@ -17,6 +20,7 @@ import numpy as np
 
 from ... import streams
 from ...parameters import ParameterError
+from ..validation import positive_int
 from .tasks import class_tasks
 from .training import Schedule
 
@@ -41,6 +45,26 @@ def sequential_schedule(dataset, groups, seeds):
         labels += ["train", "test"]
     return Schedule(order=np.concatenate(parts), learning=np.repeat([float(p == "train") for p in labels], sizes),
                     epoch=np.repeat([0] + [t + 1 for t in range(len(groups)) for _ in (0, 1)], sizes),
+                    part=np.repeat(labels, sizes), n_train=n_train, n_test=n_test)
+
+
+def few_shot_schedule(dataset, shots, seeds):
+    """The :class:`training.Schedule` of one pass over ``shots`` samples per class (module docstring)."""
+    shots = positive_int("shots", shots, "few_shot_schedule")
+    n_train, n_test = len(dataset.train_y), len(dataset.test_y)
+    classes = [np.flatnonzero(dataset.train_y == label) for label in range(dataset.n_classes)]
+    short = [label for label, members in enumerate(classes) if len(members) < shots]
+    if short:
+        raise ParameterError("shots", f"few_shot_schedule: class {short[0]} has fewer than {shots} training samples")
+    chosen = []
+    for seed in seeds:
+        generator = streams.generator(seed, "few-shot", shots)
+        picked = np.concatenate([generator.choice(members, shots, replace=False) for members in classes])
+        chosen.append(generator.permutation(picked))
+    test = np.repeat(np.arange(n_train, n_train + n_test)[:, None], len(seeds), 1)
+    sizes, labels = [n_test, len(chosen[0]), n_test], ["test", "train", "test"]
+    return Schedule(order=np.concatenate([test, np.stack(chosen, 1), test]),
+                    learning=np.repeat([0.0, 1.0, 0.0], sizes), epoch=np.repeat([0, 1, 1], sizes),
                     part=np.repeat(labels, sizes), n_train=n_train, n_test=n_test)
 
 

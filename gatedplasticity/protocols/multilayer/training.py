@@ -8,7 +8,7 @@ holds the learning curve. The training order of block b comes from stream
 the same order and starts from the same weights (``network.initial_weights``).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from brian2 import Network, StateMonitor, TimedArray, ms
@@ -55,6 +55,10 @@ class Schedule:
     @property
     def epoch_length(self):
         return self.n_train + self.n_test
+
+    def block(self, index):
+        """The schedule of block ``index`` alone (for a one-network loop such as ``reference.train``)."""
+        return replace(self, order=self.order[:, index:index + 1])
 
     @property
     def test_starts(self):

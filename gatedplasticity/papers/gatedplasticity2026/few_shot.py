@@ -1,0 +1,127 @@
+"""Learning digits from k examples per class, presented once (docs/continual-study.md, few-shot)::
+
+    python -m gatedplasticity.papers.gatedplasticity2026.few_shot [--report docs/continual-study.md]
+
+runs the pre-registered selection on validation data (per k: backprop's
+eta, then each plateau method's eta_plateau with that eta; every candidate
+printed, tables written atomically and resumed). :func:`run` trains every
+method from the random initial network of each seed; :func:`tables` gives
+the 10-way test accuracy and the gate's open fraction per method and seed.
+"""
+
+import argparse
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ...analysis import continual as metrics
+from ...analysis.classification import accuracy
+from ...backends import cache_root
+from ...protocols.multilayer import METHODS, continual as schedules
+from ...results import atomic_write
+from ..figure import markdown_table
+from . import continual
+from .parameters import VALUES
+from .selection import choose, replace_outcome, summary, validation_data
+
+SHOTS = (1, 5, 10)
+GRID = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
+SEEDS = (100, 101, 102)
+METHODS_FEW = ("backprop", "plateau_context", "plateau", "plateau_ungated", "output_only")
+PLATEAU_METHODS = ("plateau_context", "plateau", "plateau_ungated")
+#: One context for the whole task: the gate opens for a fixed random 20% of the hidden neurons.
+ONE_TASK = (tuple(range(10)),)
+HEADING = "## Few-shot outcome"
+
+
+def run(dataset, shots, seeds, values, methods=METHODS_FEW, backend="standalone", name="few-shot"):
+    """Train ``methods`` on ``shots`` examples per class (``continual.run`` with a few-shot schedule)."""
+    plan = schedules.few_shot_schedule(dataset, shots, seeds)
+    return continual.run(dataset, VALUES["digits_sizes"], seeds, values, methods=methods, groups=ONE_TASK,
+                         backend=backend, name=f"{name}-{shots}", fraction=VALUES["context_fraction"], plan=plan)
+
+
+def final_accuracy(raw, method):
+    """Per block: 10-way accuracy on the test after the shots (NaN where an output is not finite)."""
+    plan, outputs = raw["plan"], raw["outputs"][method]
+    rows = (plan.epoch == 1) & (plan.part == "test")
+    finite = np.all(np.isfinite(outputs), axis=(0, -1))
+    return np.where(finite, accuracy(outputs[rows], plan.order[rows], raw["labels"]), np.nan)
+
+
+def tables(raw, shots):
+    """Rows method, shots, seed, accuracy_% and open_fraction (1 without a gate, NaN for backprop)."""
+    rows = []
+    for method in raw["outputs"]:
+        gated = method in METHODS and METHODS[method].gated and method in raw["plateaus"]
+        fraction = metrics.open_fraction(raw["plateaus"][method], raw["plan"].epoch, raw["plan"].part)[0] if gated \
+            else np.full(len(raw["seeds"]), 1.0 if method in METHODS and METHODS[method].hidden != "frozen" else np.nan)
+        rows += [{"method": method, "shots": shots, "seed": seed, "accuracy_%": 100 * score,
+                  "open_fraction": float(fraction[block])}
+                 for block, (seed, score) in enumerate(zip(raw["seeds"], final_accuracy(raw, method)))]
+    return pd.DataFrame(rows)
+
+
+def step(data, shots, method_step, eta, backend):
+    """One selection step for ``shots``: backprop's eta (``eta`` None) or the plateau methods' eta_plateau."""
+    blocks = list(itertools.product(GRID, SEEDS))
+    grid = np.array([value for value, _ in blocks])
+    if method_step == "eta":
+        values, methods, name = {"backprop": {"eta": grid}}, ("backprop",), "eta"
+    else:
+        values, methods, name = dict.fromkeys(PLATEAU_METHODS, {"eta": eta, "eta_plateau": grid}), PLATEAU_METHODS, "eta_plateau"
+    raw = run(data, shots, [seed for _, seed in blocks], values, methods=methods, backend=backend,
+              name="few-shot-selection")
+    return pd.DataFrame([{"method": method, "shots": shots, name: value, "seed": seed, "validation": score}
+                         for method in methods
+                         for (value, seed), score in zip(blocks, final_accuracy(raw, method))])
+
+
+def select(folder=None, backend="standalone", progress=True):
+    """Run (or resume) the selection for every k; returns {(k, step): table} and {k: {method: {name: value}}}."""
+    folder = Path(folder or cache_root() / "few-shot-selection")
+    data = validation_data()
+    tables_, chosen = {}, {}
+    for shots, name in itertools.product(SHOTS, ("eta", "eta_plateau")):
+        path = folder / f"k{shots}-{name}.csv"
+        if path.exists():
+            table = pd.read_csv(path)
+        else:
+            eta = chosen.get(shots, {}).get("backprop", {}).get("eta")
+            table = step(data, shots, name, eta, backend)
+            atomic_write(path, lambda tmp, table=table: table.to_csv(tmp, index=False))
+        tables_[shots, name] = table
+        for method, rows in table.groupby("method", sort=False):
+            chosen.setdefault(shots, {})[method] = choose(rows, [name])
+            if progress:
+                print(f"k = {shots}, step {name}, {method}:\n{summary(rows, [name]).to_string(index=False)}\n"
+                      f"chosen: {chosen[shots][method]}", flush=True)
+    return tables_, chosen
+
+
+def write_report(path, tables_, chosen):
+    """Every candidate and the chosen values into the few-shot Outcome section of ``path``."""
+    parts = [f"### k = {shots}, step {name}: {method} (validation accuracy, seeds {', '.join(map(str, SEEDS))})\n\n"
+             + markdown_table(summary(rows, [name]))
+             for (shots, name), table in tables_.items() for method, rows in table.groupby("method", sort=False)]
+    edge = lambda v: " (edge of the grid)" if v in (GRID[0], GRID[-1]) else ""
+    lines = "\n".join(f"- k = {shots}, {method}: " + ", ".join(f"{n} = {v:g}{edge(v)}" for n, v in values.items())
+                      for shots, by_method in chosen.items() for method, values in by_method.items())
+    replace_outcome(path, f"{HEADING}\n\n(written by `few_shot.py`)\n\n" + "\n\n".join(parts)
+                    + f"\n\n### Chosen (few-shot)\n\n{lines}\n", heading=HEADING)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--report", help="design document whose few-shot Outcome section is rewritten")
+    parser.add_argument("--backend", default="standalone")
+    args = parser.parse_args(argv)
+    tables_, chosen = select(backend=args.backend)
+    if args.report:
+        write_report(args.report, tables_, chosen)
+
+
+if __name__ == "__main__":
+    main()
