@@ -37,10 +37,10 @@ def check_methods(methods):
 
 
 def run(dataset, sizes, seeds, values, methods=ALL_METHODS, groups=GROUPS, backend="standalone", name="continual",
-        fraction=CONTEXT_FRACTION, plan=None):
+        fraction=CONTEXT_FRACTION, plan=None, initial=None):
     """Train ``methods`` on the tasks of ``groups`` in turn. ``values``: {method: {"eta": ..., "eta_plateau": ...}}
     (scalars or one per block), added to :data:`FIXED`; ``plan``: another schedule (contexts still from
-    ``groups``). Returns {"plan", "labels", "outputs": {method: (presentations, blocks, classes)},
+    ``groups``); ``initial``: per block (forward, feedback) weights to start from. Returns {"plan", "labels", "outputs": {method: (presentations, blocks, classes)},
     "plateaus": {method: counts}, "walls": {run: s}, "groups", "seeds"}."""
     check_methods(methods)
     seeds = tuple(seeds)
@@ -51,7 +51,7 @@ def run(dataset, sizes, seeds, values, methods=ALL_METHODS, groups=GROUPS, backe
     if compiled:
         record = training.train(dataset, sizes, compiled, seeds, plan=plan, contexts=contexts, parameters=FIXED,
                                 method_parameters={m: values[m] for m in compiled}, backend=backend,
-                                record_plateaus=True, name=f"{name}-{'-'.join(compiled)}")
+                                record_plateaus=True, name=f"{name}-{'-'.join(compiled)}", initial=initial)
         outputs.update(record.outputs)
         plateaus.update({m: record.plateaus[m][0] for m in compiled if METHODS[m].hidden == "plateau"})
         walls[" + ".join(compiled)] = record.wall_time
@@ -60,7 +60,8 @@ def run(dataset, sizes, seeds, values, methods=ALL_METHODS, groups=GROUPS, backe
         parameters = {**{k: v for k, v in FIXED.items() if k == "decay"}, **values[key]}
         outputs[key] = np.stack([reference.train(dataset, sizes, key, seed, parameters=scalar_values(parameters, b),
                                                  plan=plan.block(b),
-                                                 contexts=contexts)["outputs"] for b, seed in enumerate(seeds)], 1)
+                                                 contexts=contexts, initial=None if initial is None else initial[b])["outputs"]
+                                 for b, seed in enumerate(seeds)], 1)
         walls[f"{key} (NumPy)"] = time.perf_counter() - started
     return {"plan": plan, "labels": dataset.labels, "outputs": outputs, "plateaus": plateaus, "walls": walls,
             "groups": groups, "seeds": seeds}

@@ -30,5 +30,12 @@ TABLE = {
     "continual_eta_plateau": ({"plateau_context": 0.5, "plateau": 1.0, "plateau_ungated": 1.0}, "R",
                               "each plateau method's own choice from the same grid (continual step 2); "
                               "1.0 is the grid's largest value"),
+    # Few-shot round 2 (docs/continual-study.md): per k, backprop's eta, then each plateau method's eta_plateau.
+    "few_shot_eta": ({1: 0.2, 5: 0.05, 10: 0.5}, "R", "backprop's best on validation per k from "
+                     "{0.05, 0.1, 0.2, 0.5, 1, 2, 5} (k = 5: the grid's smallest); every method's output-layer eta"),
+    "few_shot_eta_plateau": ({1: {"plateau_context": 0.5, "plateau": 0.2, "plateau_ungated": 0.2},
+                              5: {"plateau_context": 0.1, "plateau": 0.05, "plateau_ungated": 0.05},
+                              10: {"plateau_context": 0.1, "plateau": 0.5, "plateau_ungated": 0.5}}, "R",
+                             "each plateau method's own best on validation per k (k = 5: 0.05 is the grid's smallest)"),
 }
 VALUES = values_of(TABLE)

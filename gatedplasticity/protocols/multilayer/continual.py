@@ -4,7 +4,8 @@
   in turn (shuffled per task and seed), the whole test set before the first
   task and after each one; ``epoch`` of the schedule is the number of tasks
   learnt (0 before the first).
-- :func:`few_shot_schedule`: ``shots`` training samples per class, drawn
+- :func:`few_shot_schedule`: ``shots`` training samples per class (of
+  ``classes``, default all), drawn
   per seed (stream "few-shot", shots), presented once in shuffled order,
   the whole test set before and after (``epoch`` 0 and 1).
 - :class:`Contexts`: the context (task identity) of every image, as one-hot
@@ -48,14 +49,18 @@ def sequential_schedule(dataset, groups, seeds):
                     part=np.repeat(labels, sizes), n_train=n_train, n_test=n_test)
 
 
-def few_shot_schedule(dataset, shots, seeds):
+def few_shot_schedule(dataset, shots, seeds, classes=None):
     """The :class:`training.Schedule` of one pass over ``shots`` samples per class (module docstring)."""
     shots = positive_int("shots", shots, "few_shot_schedule")
     n_train, n_test = len(dataset.train_y), len(dataset.test_y)
-    classes = [np.flatnonzero(dataset.train_y == label) for label in range(dataset.n_classes)]
-    short = [label for label, members in enumerate(classes) if len(members) < shots]
+    if classes is not None:
+        class_tasks(dataset, [classes])  # refuses bad classes by name
+    labels = range(dataset.n_classes) if classes is None else classes
+    members_of = {label: np.flatnonzero(dataset.train_y == label) for label in labels}
+    short = [label for label, members in members_of.items() if len(members) < shots]
     if short:
         raise ParameterError("shots", f"few_shot_schedule: class {short[0]} has fewer than {shots} training samples")
+    classes = list(members_of.values())
     chosen = []
     for seed in seeds:
         generator = streams.generator(seed, "few-shot", shots)

@@ -79,12 +79,13 @@ def changes(name, forward, feedback, drives, rates, target, p, beta, context=Non
     return steps, decays, out
 
 
-def train(dataset, sizes, name, seed, epochs=None, parameters=None, beta=1.0, plan=None, contexts=None):
+def train(dataset, sizes, name, seed, epochs=None, parameters=None, beta=1.0, plan=None, contexts=None, initial=None):
     """Train one network with method ``name`` (``REFERENCE_METHODS``); returns outputs and weight snapshots.
 
     ``plan`` (a ``training.Schedule`` of one block) replaces ``epochs``;
     ``contexts`` (``continual.Contexts``): needed by context-gated methods
-    and ``"backprop_context"``. outputs: forward-phase output rates
+    and ``"backprop_context"``; ``initial``: (forward, feedback) weights to
+    start from (default ``initial_weights(sizes, seed)``). outputs: forward-phase output rates
     (presentations, classes) in the order of the schedule; forward /
     feedback: per layer, weights (snapshots, n_post, n_pre) at the start of
     every test block.
@@ -101,7 +102,7 @@ def train(dataset, sizes, name, seed, epochs=None, parameters=None, beta=1.0, pl
         raise ParameterError("epochs", "NumPy reference: give either 'epochs' or a schedule 'plan'")
     plan = plan or schedule(len(dataset.train_y), len(dataset.test_y), [seed], epochs)
     images, labels = dataset.images, dataset.labels
-    forward, feedback = (list(map(np.copy, part)) for part in initial_weights(sizes, seed))
+    forward, feedback = (list(map(np.copy, part)) for part in (initial or initial_weights(sizes, seed)))
     context_weights = [contexts.weights(seed, width, layer) for layer, width in enumerate(sizes[1:-1])] if uses_context else []
     if name == "backprop_context":
         fan_in = sizes[0] + contexts.n_contexts + 1

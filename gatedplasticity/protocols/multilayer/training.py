@@ -117,7 +117,8 @@ def check_block_values(values, n_blocks, allowed):
 
 
 def train(dataset, sizes, methods, seeds, epochs=None, *, parameters=None, backend="standalone", name=None,
-          progress=False, beta=1.0, plan=None, contexts=None, record_plateaus=False, method_parameters=None):
+          progress=False, beta=1.0, plan=None, contexts=None, record_plateaus=False, method_parameters=None,
+          initial=None):
     """Train every method of ``methods`` (keys of ``network.METHODS``) on ``dataset``, one block per seed.
 
     ``sizes``: (inputs, hidden..., classes), checked against the dataset;
@@ -127,7 +128,9 @@ def train(dataset, sizes, methods, seeds, epochs=None, *, parameters=None, backe
     one method (e.g. each rule's own step size). ``plan``: a :class:`Schedule`
     (e.g. ``continual.sequential_schedule``) instead of ``epochs`` epochs;
     ``contexts``: a ``continual.Contexts`` (needed by context-gated
-    methods); ``record_plateaus``: record the hidden plateau counts.
+    methods); ``record_plateaus``: record the hidden plateau counts;
+    ``initial``: per block (forward, feedback) weights to start from
+    (e.g. a pre-trained network; default ``network.initial_weights``).
     Returns a :class:`TrainingRecord`.
     """
     sizes = check_sizes(sizes)
@@ -153,7 +156,9 @@ def train(dataset, sizes, methods, seeds, epochs=None, *, parameters=None, backe
     if plan.order.shape[1] != len(seeds):
         raise ParameterError("plan", f"the schedule has {plan.order.shape[1]} blocks for {len(seeds)} seeds")
     images, labels = dataset.images, dataset.labels
-    weights = [initial_weights(sizes, seed) for seed in seeds]
+    weights = initial or [initial_weights(sizes, seed) for seed in seeds]
+    if len(weights) != len(seeds):
+        raise ParameterError("initial", f"'initial' holds {len(weights)} networks for {len(seeds)} seeds")
     context_weights = None if contexts is None else [
         [contexts.weights(seed, width, layer) for layer, width in enumerate(sizes[1:-1])] for seed in seeds]
     # Named TimedArrays: automatic names count up while earlier ones live, which would change the
