@@ -10,7 +10,7 @@ from gatedplasticity.analysis import classification
 from gatedplasticity.backends import Session
 from gatedplasticity.models.apical_rate import apical_neuron
 from gatedplasticity.parameters import ParameterError
-from gatedplasticity.protocols.multilayer import Dataset, initial_weights, reference, tasks, training
+from gatedplasticity.protocols.multilayer import Dataset, continual, initial_weights, reference, tasks, training
 from gatedplasticity.rules import dendritic
 
 SIZES = (3, 4, 2)
@@ -115,10 +115,12 @@ def test_compiled_training_equals_numpy_reference(sizes):
     """Forward outputs and weights of every method, one and two hidden layers, two seeds as blocks."""
     data = tasks.xor_clouds(n_train=12, n_test=6, tuning=None)
     methods = list(training.METHODS)
-    record = training.train(data, sizes, methods, [0, 5], 2, parameters={"theta_plateau": 0.02}, backend="runtime")
+    contexts = continual.contexts(data, [(0,), (1,)], fraction=0.5)  # the context-gated method: context = class
+    record = training.train(data, sizes, methods, [0, 5], 2, parameters={"theta_plateau": 0.02}, backend="runtime",
+                            contexts=contexts)
     for key in methods:
         for block, seed in enumerate(record.seeds):
-            ref = reference.train(data, sizes, key, seed, 2, {"theta_plateau": 0.02})
+            ref = reference.train(data, sizes, key, seed, 2, {"theta_plateau": 0.02}, contexts=contexts)
             np.testing.assert_allclose(record.outputs[key][:, block], ref["outputs"], atol=1e-12, err_msg=key)
             for compiled, numpy_values in zip(record.forward[key] + record.feedback[key], ref["forward"] + ref["feedback"]):
                 np.testing.assert_allclose(compiled[:, block], numpy_values, atol=1e-12, err_msg=key)
@@ -277,7 +279,7 @@ def test_study_runs_end_to_end_on_a_tiny_task():
 
     data = tasks.xor_clouds(n_train=10, n_test=4, tuning=None)
     result = study.run("tiny", data, (2, 4, 3, 2), (0, 1), 2, "runtime", True)
-    assert set(result.tables["summary"]["method"]) == {*training.METHODS, "backprop"}
+    assert set(result.tables["summary"]["method"]) == {*training.METHODS, "backprop"} - {"plateau_context"}
     assert set(result.tables["alignment"]["projection"]) == {"onto hidden 1", "onto hidden 2"}
     assert result.tables["curves"]["epoch"].max() == 2
     assert len(study.plot(result, "tiny").axes) == 3

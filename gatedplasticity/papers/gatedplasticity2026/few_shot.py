@@ -69,9 +69,9 @@ def final_accuracy(raw, method, classes=NEW):
     return np.where(finite, matrix[:, 0, 0], np.nan)
 
 
-def tables(raw, shots):
-    """Rows method, shots, seed, accuracy_% (5-way, new classes), accuracy_10_way_% and open_fraction (1 without
-    a gate, NaN for backprop and output-only)."""
+def tables(raw, shots, new=NEW):
+    """Rows method, shots, seed, accuracy_% (among the ``new`` classes), accuracy_10_way_% (all classes) and
+    open_fraction (1 without a gate, NaN for backprop and output-only)."""
     rows = []
     for method in raw["outputs"]:
         gated = method in METHODS and METHODS[method].gated and method in raw["plateaus"]
@@ -80,7 +80,7 @@ def tables(raw, shots):
         ten_way = final_accuracy(raw, method, classes=None)
         rows += [{"method": method, "shots": shots, "seed": seed, "accuracy_%": 100 * score,
                   "accuracy_10_way_%": 100 * ten_way[block], "open_fraction": float(fraction[block])}
-                 for block, (seed, score) in enumerate(zip(raw["seeds"], final_accuracy(raw, method)))]
+                 for block, (seed, score) in enumerate(zip(raw["seeds"], final_accuracy(raw, method, new)))]
     return pd.DataFrame(rows)
 
 

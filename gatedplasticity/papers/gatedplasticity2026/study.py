@@ -21,7 +21,8 @@ from .parameters import TABLE, VALUES
 #: Values chosen by ``selection`` (its Outcome in docs/multilayer-study.md): [R], selected on validation digits.
 SELECTED = {name: TABLE[name][0] for name in ("eta", "theta_plateau", "eta_plateau", "ungated_eta_plateau")}
 
-COMPILED = tuple(METHODS)
+#: The static study's compiled methods (a context-gated method needs tasks with contexts: fig4, fig5).
+COMPILED = tuple(key for key, spec in METHODS.items() if not spec.context)
 LABELS = {"backprop": "backprop (NumPy)", **{key: spec.label for key, spec in METHODS.items()}}
 #: Explicit colours ("C0" would resolve differently inside and outside the package's style).
 COLOURS = {"backprop": "#000000", "target": "#4c72b0", "plateau": "#c44e52", "plateau_ungated": "#dd8452",
