@@ -38,6 +38,11 @@ below; they transmit top_down_post = sum b out_pre):
   the top-down weights come to mirror the forward ones (Kolen & Pollack
   1994; Akrout et al. 2019, NeurIPS 32).
 
+Spiking networks (``models.apical_lif``; rates are spike counts per phase):
+:func:`spiking_rule` and :func:`spiking_top_down` are the same rules, with
+transmission by spikes (``I_post += w``, ``v_a_post += b``) and the weight
+change applied once per presentation, on the postsynaptic ``ending`` event.
+
 Context projection (``c``, from context units onto the apical dendrites of
 context-gated neurons, ``models.apical_rate.apical_neuron(context_gated=True)``;
 transmits context_post = sum c r_pre): :func:`context`, fixed weights.
@@ -79,6 +84,9 @@ CONTEXT = Equations(
     context_post = c * r_pre : 1 (summed)
     """
 )
+
+SPIKING_LEARN = "w += learning_post * (plasticity_gate * change - eta * decay * w)"
+SPIKING_LEARN_TOP_DOWN = "b += learning_post * eta * ((out_pre - r_pre) * r_post - decay * b)"
 
 LEARN_TOP_DOWN = "b += learning_post * nudged_post * eta * ((out_pre - r_pre) * r_post - decay * b)"
 
@@ -144,3 +152,21 @@ def context():
     """Fixed context projection onto context-gated apical dendrites (module docstring)."""
     return Rule(name="top-down context projection (fixed)", model=CONTEXT, requires=("context",), requires_pre=("r",),
                 reference="after Masse, Grant & Freedman 2018 (PNAS 115:E10467), context-dependent gating [R]")
+
+
+def spiking_rule(variant="target", **defaults):
+    """Bottom-up rule of spiking networks: ``"target"`` or ``"plateau"``, once per presentation (module docstring)."""
+    rate = rule(variant, **defaults)
+    return Rule(name=f"spiking {rate.name}", model=Equations("w : 1") + CHANGES[variant], on_pre="I_post += w",
+                on_event={"ending": SPIKING_LEARN}, defaults=rate.defaults, descriptions=rate.descriptions,
+                requires=("I", "r", "out", "learning"), requires_pre=("r",), reference=REFERENCE)
+
+
+def spiking_top_down(variant="kolen_pollack", **defaults):
+    """Top-down rule of spiking networks onto apical compartments: ``"fixed"`` or ``"kolen_pollack"``."""
+    rate = top_down(variant, **defaults)
+    learned = variant == "kolen_pollack"
+    return Rule(name=f"spiking {rate.name}", model=Equations("b : 1"), on_pre="v_a_post += b",
+                on_event={"ending": SPIKING_LEARN_TOP_DOWN} if learned else {}, defaults=rate.defaults,
+                descriptions=rate.descriptions, requires=("v_a",) + (("r", "learning") if learned else ()),
+                requires_pre=("out", "r") if learned else (), reference=REFERENCE)
