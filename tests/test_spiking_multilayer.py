@@ -99,3 +99,31 @@ def test_spiking_training_runs_end_to_end_and_refuses_bad_input_by_name():
         with pytest.raises(ParameterError) as error:
             call()
         assert error.value.parameter == name
+
+
+@pytest.mark.parametrize("method", ["plateau", "target", "plateau_ungated"])
+def test_compiled_spiking_training_equals_the_numpy_loop(method):
+    """Outputs of every presentation and the final weights, two seeds as blocks, learning strong enough to matter."""
+    from gatedplasticity.protocols.multilayer import spiking, spiking_reference, tasks
+
+    data = tasks.xor_clouds(n_train=6, n_test=3, tuning=None)
+    values = {"eta": 0.3, "eta_plateau": 0.5, "theta_plateau": 0.01, "decay": 0.01, "g_a": 1.0}
+    record = spiking.train(data, (2, 5, 2), [method], [0, 3], 2, parameters=values, backend="runtime")
+    for block, seed in enumerate(record.seeds):
+        reference = spiking_reference.train(data, (2, 5, 2), method, seed, 2, values)
+        np.testing.assert_allclose(record.outputs[method][:, block], reference["outputs"], atol=1e-12)
+        for compiled, looped in zip(record.weights[method][block], reference["weights"]):
+            np.testing.assert_allclose(compiled, looped, atol=1e-12)
+
+
+def test_without_learning_every_test_block_reads_the_same_outputs():
+    """The read-out bug of round 1: with eta = 0 the same test image must give the same output in every epoch."""
+    from gatedplasticity.protocols.multilayer import spiking, tasks
+
+    data = tasks.xor_clouds(n_train=5, n_test=4, tuning=None)
+    record = spiking.train(data, (2, 4, 2), ["target"], [1], 3, parameters={"eta": 0.0}, backend="runtime")
+    plan, outputs = record.schedule, record.outputs["target"][:, 0]
+    blocks = [outputs[(plan.epoch == e) & (plan.part == "test")] for e in range(4)]
+    assert blocks[0].max() > 0
+    for block in blocks[1:]:
+        np.testing.assert_array_equal(block, blocks[0])

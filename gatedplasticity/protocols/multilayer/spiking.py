@@ -117,7 +117,7 @@ def build(key, sizes, weights, functions, values):
     # After the restart stage, which copies the presentation just ended into rate_last / drive_last.
     monitors = [StateMonitor(groups[2], ("rate_last", "drive_last"), record=True, dt=PRESENTATION, when="start", order=2,
                              name=f"s{key}_outputs"),
-                StateMonitor(groups[1], "plateaus", record=True, dt=PRESENTATION, when="start", order=-1,
+                StateMonitor(groups[1], "plateaus", record=True, dt=PRESENTATION, when="start", order=2,
                              name=f"s{key}_plateaus")]
     return {"objects": [*groups, *bottom_up, top_down, *monitors], "bottom_up": bottom_up, "top_down": top_down,
             "monitors": monitors, "schedules": schedules}

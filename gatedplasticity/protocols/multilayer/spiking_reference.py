@@ -49,7 +49,8 @@ class Layer:
 
 def train(dataset, sizes, method, seed, epochs, parameters):
     """Forward-phase output rates (presentations, classes) and final (W1, W2, B) of one spiking network."""
-    sizes, c, p = check_sizes(sizes), constants(), dict(parameters)
+    sizes, c = check_sizes(sizes), constants()
+    p = {"g_a": 1.0, **parameters}
     hidden_rule, gated = SPIKING_METHODS[method]
     eta_hidden = p["eta_plateau"] if hidden_rule == "plateau" else p["eta"]
     plan = schedule(len(dataset.train_y), len(dataset.test_y), [seed], epochs)
