@@ -177,6 +177,7 @@ def test_context_input_of_backprop_keeps_the_other_weights():
     assert np.all(np.abs(first[:, 3:5]) <= 1 / np.sqrt(6)) and np.all(first[:, 3:5] != 0)
 
 
+@pytest.mark.slow
 def test_continual_study_runs_end_to_end_on_a_tiny_task():
     """Every method of fig4 on three tiny tasks: tables, the gate's open fraction, the plot; few-shot tables too."""
     from gatedplasticity.papers.gatedplasticity2026 import continual as study, fig4, few_shot

@@ -82,6 +82,7 @@ def test_spiking_plateau_rule_step_is_the_closed_form_from_spike_counts(plateau)
         assert float(synapses.w[0]) == pytest.approx(expected, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_spiking_training_runs_end_to_end_and_refuses_bad_input_by_name():
     from gatedplasticity.parameters import ParameterError
     from gatedplasticity.protocols.multilayer import spiking, tasks
@@ -101,6 +102,7 @@ def test_spiking_training_runs_end_to_end_and_refuses_bad_input_by_name():
         assert error.value.parameter == name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["plateau", "target", "plateau_ungated"])
 def test_compiled_spiking_training_equals_the_numpy_loop(method):
     """Outputs of every presentation and the final weights, two seeds as blocks, learning strong enough to matter."""
@@ -116,6 +118,7 @@ def test_compiled_spiking_training_equals_the_numpy_loop(method):
             np.testing.assert_allclose(compiled, looped, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_without_learning_every_test_block_reads_the_same_outputs():
     """The read-out bug of round 1: with eta = 0 the same test image must give the same output in every epoch."""
     from gatedplasticity.protocols.multilayer import spiking, tasks
