@@ -11,7 +11,6 @@ scored by its mean over seeds, a failed seed fails it). Every candidate is
 printed as it comes out and written to the report.
 """
 
-import argparse
 import itertools
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from ...results import atomic_write
 from ..figure import markdown_table
 from . import continual
 from .parameters import VALUES
-from .selection import choose, replace_outcome, summary, validation_data
+from .selection import choose, command, replace_outcome, summary, validation_data
 
 GRID = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 SEEDS = (100, 101, 102)
@@ -92,13 +91,7 @@ def write_report(path, tables, chosen):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--report", help="design document whose Outcome section is rewritten")
-    parser.add_argument("--backend", default="standalone")
-    args = parser.parse_args(argv)
-    tables, chosen = select(backend=args.backend)
-    if args.report:
-        write_report(args.report, tables, chosen)
+    command(__doc__.splitlines()[0], select, write_report, argv)
 
 
 if __name__ == "__main__":

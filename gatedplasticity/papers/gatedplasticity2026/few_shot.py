@@ -11,7 +11,6 @@ trains every method from it on k examples of each of classes 5-9;
 10-way accuracy, and the gate's open fraction per method and seed.
 """
 
-import argparse
 import itertools
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from ...results import atomic_write
 from ..figure import markdown_table
 from . import continual
 from .parameters import VALUES
-from .selection import choose, replace_outcome, summary, validation_data
+from .selection import choose, command, replace_outcome, summary, validation_data
 
 SHOTS = (1, 5, 10)
 GRID = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
@@ -136,13 +135,7 @@ def write_report(path, tables_, chosen):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--report", help="design document whose few-shot Outcome section is rewritten")
-    parser.add_argument("--backend", default="standalone")
-    args = parser.parse_args(argv)
-    tables_, chosen = select(backend=args.backend)
-    if args.report:
-        write_report(args.report, tables_, chosen)
+    command(__doc__.splitlines()[0], select, write_report, argv)
 
 
 if __name__ == "__main__":

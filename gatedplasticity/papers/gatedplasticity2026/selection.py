@@ -125,14 +125,19 @@ def write_report(path, tables, chosen):
     replace_outcome(path, outcome)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def command(description, select_, write_report_, argv=None):
+    """A selection's command line: run (or resume) ``select_``; ``--report FILE`` rewrites its Outcome section."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--report", help="design document whose Outcome section is rewritten")
     parser.add_argument("--backend", default="standalone")
     args = parser.parse_args(argv)
-    tables, chosen = select(backend=args.backend)
+    tables, chosen = select_(backend=args.backend)
     if args.report:
-        write_report(args.report, tables, chosen)
+        write_report_(args.report, tables, chosen)
+
+
+def main(argv=None):
+    command(__doc__.splitlines()[0], select, write_report, argv)
 
 
 if __name__ == "__main__":
