@@ -19,7 +19,7 @@ so that h and a average sum_j w_j r_j and sum_k b_k out_k, the rate
 model's drives. ``a_forward`` and ``a_nudged`` integrate a over each phase
 (their means); a_forward, held through the nudged phase, is the
 dendrite-targeting inhibition. At the last step a Ca2+ plateau (custom
-event ``plateau``) occurs when |a_nudged - a_forward| > theta_plateau; it
+event ``plateau``) occurs when ``abs(a_nudged - a_forward) > theta_plateau``; it
 gates plasticity (``rule.gated("plateau")``). ``drive`` = 1.8 makes h = 0
 fire at 100 Hz, the normalised rate 1/2 of the logistic unit at h = 0.
 

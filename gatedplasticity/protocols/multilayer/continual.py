@@ -35,7 +35,7 @@ def group_indices(dataset, groups, part):
 
 
 def sequential_schedule(dataset, groups, seeds):
-    """The :class:`training.Schedule` that learns the tasks of ``groups`` one after another (module docstring)."""
+    """The :class:`~gatedplasticity.protocols.multilayer.training.Schedule` that learns the tasks of ``groups`` one after another (module docstring)."""
     n_train, n_test = len(dataset.train_y), len(dataset.test_y)
     test = np.arange(n_train, n_train + n_test)
     parts, sizes, labels = [np.repeat(test[:, None], len(seeds), 1)], [n_test], ["test"]
@@ -50,7 +50,7 @@ def sequential_schedule(dataset, groups, seeds):
 
 
 def few_shot_schedule(dataset, shots, seeds, classes=None):
-    """The :class:`training.Schedule` of one pass over ``shots`` samples per class (module docstring)."""
+    """The :class:`~gatedplasticity.protocols.multilayer.training.Schedule` of one pass over ``shots`` samples per class (module docstring)."""
     shots = positive_int("shots", shots, "few_shot_schedule")
     n_train, n_test = len(dataset.train_y), len(dataset.test_y)
     if classes is not None:

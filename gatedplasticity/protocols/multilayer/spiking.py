@@ -124,7 +124,7 @@ def build(key, sizes, weights, functions, values):
 
 
 def train(dataset, sizes, methods, seeds, epochs, *, parameters=None, backend="standalone", name=None, progress=False):
-    """Train the spiking network of each of ``methods`` (keys of :data:`SPIKING_METHODS`) on ``dataset``, one block
+    """Train the spiking network of each of ``methods`` (keys of ``SPIKING_METHODS``) on ``dataset``, one block
     per seed, as ``training.train`` trains the rate network. Returns a :class:`SpikingRecord`."""
     sizes = check_sizes(sizes)
     if len(sizes) != 3:
