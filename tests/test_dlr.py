@@ -137,6 +137,25 @@ def test_spiking_dlr_converges_to_logistic_regression():
     assert np.mean(metrics.nll(metrics.dlr_predictions(history[0], features, fig2.BETA, fig2.U0), z)) - nll_lr > 0.1
 
 
+@pytest.mark.standalone
+def test_the_fig2_trainer_learns_the_task_it_is_given():
+    """Learners given the paper's clusters at half their spread, moved by 30 Hz along x1, predict that task
+    better than the same learners trained on the paper's task: the task is an argument, not a module global."""
+    from dataclasses import replace
+
+    from gatedplasticity.papers.rao2021 import parameters as fig2
+    from gatedplasticity.papers.rao2021.training import features, train_single_branch
+
+    moved = replace(fig2.MIXTURE, sds=fig2.MIXTURE.sds / 2, means=fig2.MIXTURE.means + [30.0, 0.0])
+    x, z = moved.sample(20_000, np.random.default_rng(0))
+    values = features(x)
+    loss = {}
+    for name, task in (("moved", moved), ("paper", fig2.MIXTURE)):
+        final = train_single_branch(10, 6000, 6000, seed=5, backend="standalone", progress=False, task=task)[-1]
+        loss[name] = np.mean(metrics.nll(metrics.dlr_predictions(final, values, fig2.BETA, fig2.U0), z))
+    assert loss["paper"] - loss["moved"] > 0.05, loss
+
+
 def test_metrics_against_hand_values():
     assert metrics.nll([0.8, 0.3], [1, 0]) == pytest.approx(-(np.log(0.8) + np.log(0.7)) / 2)
     assert metrics.error_rate([1, 0, 1, 1], [1, 1, 1, 0]) == 0.5
@@ -235,3 +254,13 @@ def test_fig4_comparison_follows_the_data():
     assert fig4.compare(result(0.02, 0.5))["passed"].all()
     failed = fig4.compare(result(0.08, -0.25))
     assert not failed["passed"].iloc[:9].any() and not failed["passed"].iloc[-1]
+
+
+@pytest.mark.standalone
+def test_the_fig4_trainer_takes_its_datasets():
+    """One labelling of one's own (the paper's clusters, a new labelling): one row of weights per dataset."""
+    from gatedplasticity.papers.rao2021.training import train_branches
+
+    weights = train_branches("2 soft-XOR", 20, 2, seed=1, backend="standalone", progress=False,
+                             datasets={"only cluster 3": [0, 0, 1, 0]})
+    assert weights.shape == (1, 2, 2, 3) and np.all(np.isfinite(weights))

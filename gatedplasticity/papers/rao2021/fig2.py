@@ -23,6 +23,7 @@ from scipy.special import expit
 
 from ... import streams
 from ...analysis import dlr as metrics
+from ...protocols import GaussianMixture
 from ...results import Result
 from ...rules import dlr
 from ..figure import check, check_bound, comparison, style
@@ -44,18 +45,20 @@ def setup(quick):
             "record_every": RECORD_EVERY}
 
 
-def simulate(seed=0, quick=False, backend="standalone", progress=True):
-    """Train DLR (spiking) and the perceptron; evaluate against logistic regression."""
+def simulate(seed=0, quick=False, backend="standalone", progress=True, task=None):
+    """Train DLR (spiking) and the perceptron; evaluate against logistic regression. ``task``: another
+    ``protocols.GaussianMixture`` of two labelled classes (default: the paper's clusters, ``MIXTURE``)."""
+    task = task or MIXTURE
     config = setup(quick)
     history = train_single_branch(config["runs"], config["presentations"], config["record_every"], seed, backend,
-                                  progress)
-    x_eval, z_eval = MIXTURE.sample(EVALUATION_SAMPLES, streams.generator(seed, "evaluation sample"))
+                                  progress, task=task)
+    x_eval, z_eval = task.sample(EVALUATION_SAMPLES, streams.generator(seed, "evaluation sample"))
     eval_features = features(x_eval)
     coefficients, intercept, nll_lr = metrics.fit_logistic_regression(eval_features[:, :2], z_eval)
-    posterior = MIXTURE.posterior(x_eval)
+    posterior = task.posterior(x_eval)
 
     runs, n = config["runs"], config["presentations"]
-    stream, labels = MIXTURE.sample(runs * n, streams.generator(seed, "perceptron stream"))
+    stream, labels = task.sample(runs * n, streams.generator(seed, "perceptron stream"))
     patterns = with_bias(stream).reshape(runs, n, 3)
     perceptron = metrics.perceptron(patterns, labels.reshape(runs, n), PERCEPTRON_ETA0, PERCEPTRON_ETA0 / 6,
                                     initial_weights(runs, seed), config["record_every"])
@@ -86,8 +89,18 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
         params={**config, "beta_per_mV": BETA, "u0_mV": U0, "rule": dict(dlr.DEFAULTS),
                 "perceptron_eta0": PERCEPTRON_ETA0, "bias": BIAS, "presentation": PRESENTATION, "dt": DT,
                 "evaluation_samples": EVALUATION_SAMPLES,
-                "mixture": {"means_Hz": MIXTURE.means, "sds_Hz": MIXTURE.sds, "angles_rad": MIXTURE.angles, "priors": MIXTURE.priors}},
+                "mixture": {"means_Hz": task.means, "sds_Hz": task.sds, "angles_rad": task.angles, "priors": task.priors,
+                            "labels": task.labels}},
     )
+
+
+def task_of(data):
+    """The mixture a result was trained on (its params; results saved before they held the labels: ``MIXTURE``)."""
+    stored = data.params.get("mixture", {})
+    if "labels" not in stored:
+        return MIXTURE
+    return GaussianMixture(means=stored["means_Hz"], sds=stored["sds_Hz"], angles=stored["angles_rad"],
+                           priors=stored["priors"], labels=stored["labels"])
 
 
 def final_summary(data):
@@ -122,7 +135,7 @@ def plot(data):
     patterns = np.column_stack([g1.ravel(), g2.ravel()])
     q_dlr = metrics.dlr_predictions(weights.mean(0), features(patterns), BETA, U0).reshape(g1.shape)
     q_lr = expit(features(patterns)[:, :2] @ logistic[["x1", "x2"]].to_numpy() + logistic["intercept"]).reshape(g1.shape)
-    x, z = MIXTURE.sample(600, streams.generator(data.seed or 0, "plotted sample"))
+    x, z = task_of(data).sample(600, streams.generator(data.seed or 0, "plotted sample"))
     with style():
         figure, axes = plt.subplots(1, 3, figsize=(11, 3.3))
         ax = axes[0]

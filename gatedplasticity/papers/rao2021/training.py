@@ -49,11 +49,13 @@ def initial_weights(runs, seed):
     return np.clip(draws, 0, None)
 
 
-def train_single_branch(runs, presentations, record_every, seed, backend, progress):
-    """Fig 2: spiking DLR on one branch, ``runs`` learners in one network; recorded weights (records, runs, 3) in mV."""
+def train_single_branch(runs, presentations, record_every, seed, backend, progress, task=MIXTURE):
+    """Fig 2: spiking DLR on one branch, ``runs`` learners in one network; recorded weights (records, runs, 3) in mV.
+
+    ``task``: the labelled clusters (a ``protocols.GaussianMixture``; default: the paper's two clusters)."""
     with Session(backend, seed=seed, name=f"rao2021-fig2-{runs}runs", dt=DT, progress=progress) as session:
         learner = dlr_neuron().neurons(runs, name="learner")
-        protocol = mixture_presentations(MIXTURE, learner, seed=streams.integer(seed, "presentations"),
+        protocol = mixture_presentations(task, learner, seed=streams.integer(seed, "presentations"),
                                          bias=VALUES["fig2_bias"], presentation=PRESENTATION, dt=DT)
         synapses = dlr.single_branch().synapses(
             protocol.inputs, learner, connect=protocol.connect, name="dlr_synapses",
@@ -106,16 +108,20 @@ def initial_branch_weights(runs, branches, u0, rng):
     return np.concatenate([slopes, bias[..., None]], -1)
 
 
-def train_branches(name, presentations, initialisations, seed, backend, progress):
-    """Fig 4: one configuration on all datasets x initialisations; weights (datasets, inits, branches, 3) in mV."""
+def train_branches(name, presentations, initialisations, seed, backend, progress, datasets=DATASETS, clusters=None):
+    """Fig 4: one configuration on all datasets x initialisations; weights (datasets, inits, branches, 3) in mV.
+
+    ``datasets``: {name: the label of each cluster} (default: OR, AND, XOR); ``clusters``: the
+    ``GaussianMixture`` whose cluster positions are presented (default: the paper's four clusters)."""
     branches, interaction, update, psi, _ = CONFIGURATIONS[name]
-    runs = len(DATASETS) * initialisations
-    labels = np.repeat([DATASETS[d] for d in DATASETS], initialisations, axis=0)
+    clusters = clusters or mixture("OR")
+    runs = len(datasets) * initialisations
+    labels = np.repeat([datasets[d] for d in datasets], initialisations, axis=0)
     tag = name.replace(" ", "").replace(",", "-").replace(".", "")
     eta0 = VALUES["fig4_eta0"]
     with Session(backend, seed=seed, name=f"rao2021-fig4-{tag}-{runs}runs", dt=DT, progress=progress) as session:
         learner = multi_branch_neuron(branches, interaction).neurons(runs, name="learner", **psi)
-        protocol = mixture_presentations(mixture("OR"), learner, seed=streams.integer(seed, "presentations"),
+        protocol = mixture_presentations(clusters, learner, seed=streams.integer(seed, "presentations"),
                                          bias=VALUES["fig4_bias"], presentation=PRESENTATION, dt=DT, labels=labels,
                                          readout_reset=branch_readout_reset(branches))
         connect, branch = protocol.branch_connect(branches)
@@ -128,4 +134,4 @@ def train_branches(name, presentations, initialisations, seed, backend, progress
         synapses.w = weights.transpose(1, 0, 2)[order] * mV
         session.run(presentations * PRESENTATION, [learner, *protocol.objects, synapses], description=f"Fig 4: {name}")
         final = arrange(np.asarray(synapses.w / mV), order, (branches, runs, 3)).transpose(1, 0, 2)
-    return final.reshape(len(DATASETS), initialisations, branches, 3)
+    return final.reshape(len(datasets), initialisations, branches, 3)
