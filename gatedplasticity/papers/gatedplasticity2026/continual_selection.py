@@ -19,11 +19,10 @@ import pandas as pd
 
 from ...analysis import continual as metrics
 from ...backends import cache_root
-from ...results import atomic_write
 from ..figure import markdown_table
 from . import continual
 from .parameters import VALUES
-from .selection import choose, command, replace_outcome, summary, validation_data
+from .selection import choose, command, replace_outcome, resumed, summary, validation_data
 
 GRID = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 SEEDS = (100, 101, 102)
@@ -62,12 +61,8 @@ def select(folder=None, backend="standalone", progress=True):
     data = validation_data()
     tables, chosen = {}, {}
     for step in STEPS:
-        path = folder / f"{step}.csv"
-        if path.exists():
-            tables[step] = pd.read_csv(path)
-        else:
-            tables[step] = step_eta(data) if step == "eta" else step_plateau(data, chosen["backprop"]["eta"], backend)
-            atomic_write(path, lambda tmp, table=tables[step]: table.to_csv(tmp, index=False))
+        tables[step] = resumed(folder / f"{step}.csv", lambda: step_eta(data) if step == "eta" else
+                               step_plateau(data, chosen["backprop"]["eta"], backend))
         for method, rows in tables[step].groupby("method", sort=False):
             chosen[method] = choose(rows, [step])
             if progress:

@@ -11,6 +11,7 @@ trains every method from it on k examples of each of classes 5-9;
 10-way accuracy, and the gate's open fraction per method and seed.
 """
 
+import functools
 import itertools
 from pathlib import Path
 
@@ -21,11 +22,10 @@ from ...analysis import continual as metrics
 from ...analysis.classification import accuracy
 from ...backends import cache_root
 from ...protocols.multilayer import METHODS, continual as schedules, tasks, training
-from ...results import atomic_write
 from ..figure import markdown_table
 from . import continual
 from .parameters import VALUES
-from .selection import choose, command, replace_outcome, summary, validation_data
+from .selection import choose, command, replace_outcome, resumed, summary, validation_data
 
 SHOTS = (1, 5, 10)
 GRID = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
@@ -103,16 +103,14 @@ def select(folder=None, backend="standalone", progress=True):
     """Run (or resume) the selection for every k; returns {(k, step): table} and {k: {method: {name: value}}}."""
     folder = Path(folder or cache_root() / "few-shot-selection-round2")
     data = validation_data()
-    tables_, chosen, initial = {}, {}, None
+    tables_, chosen = {}, {}
+    networks = functools.cache(lambda: pretrain(data, SEEDS, backend))  # once, and only when a step must run
+
+    def compute(shots, name):
+        return step(data, shots, name, chosen.get(shots, {}).get("backprop", {}).get("eta"), networks(), backend)
+
     for shots, name in itertools.product(SHOTS, ("eta", "eta_plateau")):
-        path = folder / f"k{shots}-{name}.csv"
-        if path.exists():
-            table = pd.read_csv(path)
-        else:
-            eta = chosen.get(shots, {}).get("backprop", {}).get("eta")
-            initial = initial or pretrain(data, SEEDS, backend)
-            table = step(data, shots, name, eta, initial, backend)
-            atomic_write(path, lambda tmp, table=table: table.to_csv(tmp, index=False))
+        table = resumed(folder / f"k{shots}-{name}.csv", lambda: compute(shots, name))
         tables_[shots, name] = table
         for method, rows in table.groupby("method", sort=False):
             chosen.setdefault(shots, {})[method] = choose(rows, [name])

@@ -8,11 +8,11 @@ run. Design and rounds: docs/continual-study.md (the spiking version).
 """
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from brian2 import ms
 
 from ...analysis import classification
+from ...analysis.continual import open_fraction
 from ...protocols.multilayer import spiking, tasks, training
 from ...results import Result
 from ..figure import check_bound, comparison, style
@@ -50,11 +50,9 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
                                                    record.labels, seeds, version)
             curves.append(table.assign(task=task))
             walls.append({"task": task, "version": version, "wall_s": record.wall_time})
-        counts = spikes.plateaus["plateau"]
-        for epoch in range(1, epochs + 1):
-            rows = np.flatnonzero((plan.epoch == epoch) & (plan.part == "train"))
-            opened = (counts[rows[-1]] - counts[rows[0] - 1]).mean(-1) / len(rows)
-            gate += [{"task": task, "epoch": epoch, "seed": s, "open_fraction": float(v)} for s, v in zip(seeds, opened)]
+        opened = open_fraction(spikes.plateaus["plateau"], plan.epoch, plan.part)  # (epochs, seeds), epochs from 1
+        gate += [{"task": task, "epoch": epoch + 1, "seed": s, "open_fraction": float(v)}
+                 for epoch, row in enumerate(opened) for s, v in zip(seeds, row)]
     curves = pd.concat(curves, ignore_index=True)
     summary = pd.concat([classification.summary(curves[curves["task"] == task]).assign(task=task)
                          for task in datasets()], ignore_index=True)

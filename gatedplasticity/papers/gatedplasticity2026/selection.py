@@ -72,25 +72,31 @@ def choose(table, names):
     return {name: float(best[name]) for name in names}
 
 
+def resumed(path, compute):
+    """The table at ``path``; when it is not there, ``compute()`` it and write it atomically first."""
+    path = Path(path)
+    if path.exists():
+        return pd.read_csv(path)
+    table = compute()
+    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
+    return table
+
+
 def select(folder=None, backend="standalone", progress=True):
     """Run (or resume) the three steps; returns {step: table} and the chosen values."""
     folder = Path(folder or cache_root() / "multilayer-selection")
     data, sizes = validation_data(), VALUES["digits_sizes"]
     tables, chosen = {}, {}
     for step in STEPS:
-        path = folder / f"{step}.csv"
-        if path.exists():
-            tables[step] = pd.read_csv(path)
+        if step == "eta":
+            compute = lambda: step_eta(data, sizes)
+        elif step == "plateau":
+            compute = lambda: step_compiled(data, sizes, "plateau", {"theta_plateau": THETAS, "eta_plateau": PLATEAU_ETAS},
+                                            {"eta": chosen["eta"], "decay": VALUES["decay"]}, backend)
         else:
-            if step == "eta":
-                tables[step] = step_eta(data, sizes)
-            elif step == "plateau":
-                tables[step] = step_compiled(data, sizes, "plateau", {"theta_plateau": THETAS, "eta_plateau": PLATEAU_ETAS},
-                                             {"eta": chosen["eta"], "decay": VALUES["decay"]}, backend)
-            else:
-                tables[step] = step_compiled(data, sizes, "plateau_ungated", {"eta_plateau": PLATEAU_ETAS},
-                                             {"eta": chosen["eta"], "decay": VALUES["decay"]}, backend)
-            atomic_write(path, lambda tmp, table=tables[step]: table.to_csv(tmp, index=False))
+            compute = lambda: step_compiled(data, sizes, "plateau_ungated", {"eta_plateau": PLATEAU_ETAS},
+                                            {"eta": chosen["eta"], "decay": VALUES["decay"]}, backend)
+        tables[step] = resumed(folder / f"{step}.csv", compute)
         names = CHOSEN[step]
         chosen.update({("ungated_" if step == "ungated" else "") + k: v for k, v in choose(tables[step], names).items()})
         if progress:

@@ -25,6 +25,7 @@ import numpy as np
 from ... import streams
 from ...models.apical_rate import apical_neuron, nudged_output, rate_input
 from ...parameters import ParameterError
+from ...weights import arrange
 from ...rules import dendritic
 from ..validation import positive_int
 
@@ -88,6 +89,29 @@ def block_connections(n_blocks, n_pre, n_post):
     """Explicit i, j of block-diagonal all-to-all synapses, ordered (block, pre, post)."""
     block, pre, post = np.indices((n_blocks, n_pre, n_post)).reshape(3, -1)
     return block, block * n_pre + pre, block * n_post + post
+
+
+def block_synapses(rule, pre, post, name, values, variable, matrices):
+    """Block-diagonal synapses obeying ``rule``, with per-block ``values`` of its parameters (a scalar or one per
+    block) and ``variable`` set from the per-block (n_post, n_pre) ``matrices``."""
+    n_blocks = len(matrices)
+    block, i, j = block_connections(n_blocks, len(pre) // n_blocks, len(post) // n_blocks)
+    values = {parameter: per_block(value, n_blocks, parameter)[block] for parameter, value in values.items()
+              if parameter in rule.defaults}
+    synapses = rule.synapses(pre, post, connect={"i": i, "j": j}, name=name, batched=tuple(values), **values)
+    setattr(synapses, variable, np.concatenate([matrix.T.ravel() for matrix in matrices]))
+    return synapses
+
+
+def block_matrices(synapses, values, n_blocks):
+    """Synaptic ``values`` (..., synapses) of block-diagonal synapses as (..., blocks, n_post, n_pre)."""
+    i, j = np.asarray(synapses.i[:]), np.asarray(synapses.j[:])
+    n_pre, n_post = len(synapses.source) // n_blocks, len(synapses.target) // n_blocks
+    index = (j // n_post, j % n_post, i % n_pre)
+    values = np.asarray(values)
+    flat = values.reshape(-1, values.shape[-1])
+    return np.stack([arrange(value, index, (n_blocks, n_post, n_pre)) for value in flat]).reshape(
+        *values.shape[:-1], n_blocks, n_post, n_pre)
 
 
 def per_block(values, n_blocks, name):
@@ -161,18 +185,9 @@ class Stack:
         self.order_stages()
 
     def connect(self, rule, pre, post, name, rule_values, variable, matrices, frozen=False):
-        """Block-diagonal synapses obeying ``rule`` with per-block parameters; ``variable`` set from the
-        per-block (n_post, n_pre) ``matrices``; ``frozen``: learning rate 0 (no change, no decay)."""
-        n_blocks = len(matrices)
-        block, i, j = block_connections(n_blocks, len(pre) // n_blocks, len(post) // n_blocks)
-        values = {parameter: per_block(value, n_blocks, parameter)[block] for parameter, value in rule_values.items()
-                  if parameter in rule.defaults}
-        if frozen:
-            values["eta"] = np.zeros(len(block))
-        synapses = rule.synapses(pre, post, connect={"i": i, "j": j}, name=f"{self.key}_{name}",
-                                 batched=tuple(values), **values)
-        setattr(synapses, variable, np.concatenate([matrix.T.ravel() for matrix in matrices]))
-        return synapses
+        """:func:`block_synapses` named after this stack; ``frozen``: learning rate 0 (no change, no decay)."""
+        values = {**rule_values, "eta": 0.0} if frozen else rule_values
+        return block_synapses(rule, pre, post, f"{self.key}_{name}", values, variable, matrices)
 
     def order_stages(self):
         """Schedule every stage of a step (module docstring): ``start`` slot in sequence, learning at the ``end``."""

@@ -22,7 +22,7 @@ from ...backends import Session
 from ...models.apical_lif import apical_lif, nudged_lif, regular_input
 from ...parameters import ParameterError
 from ...rules import dendritic
-from .network import block_connections, check_sizes, initial_weights, per_block
+from .network import block_matrices, block_synapses, check_sizes, initial_weights, per_block
 from .training import check_block_values, schedule
 
 STEP = 0.25 * ms
@@ -69,24 +69,6 @@ class SpikingRecord:
     wall_time: float
 
 
-def matrices(synapses, variable, n_blocks):
-    """Per block, the (n_post, n_pre) matrix of ``variable`` of block-diagonal synapses."""
-    i, j = np.asarray(synapses.i[:]), np.asarray(synapses.j[:])
-    n_pre, n_post = len(synapses.source) // n_blocks, len(synapses.target) // n_blocks
-    values = np.zeros((n_blocks, n_post, n_pre))
-    values[j // n_post, j % n_post, i % n_pre] = np.asarray(getattr(synapses, variable)[:])
-    return list(values)
-
-
-def connect(rule, pre, post, name, matrices_, values, variable):
-    n_blocks = len(matrices_)
-    block, i, j = block_connections(n_blocks, len(pre) // n_blocks, len(post) // n_blocks)
-    values = {k: per_block(v, n_blocks, k)[block] for k, v in values.items() if k in rule.defaults}
-    synapses = rule.synapses(pre, post, connect={"i": i, "j": j}, name=name, batched=tuple(values), **values)
-    setattr(synapses, variable, np.concatenate([m.T.ravel() for m in matrices_]))
-    return synapses
-
-
 def build(key, sizes, weights, functions, values):
     """Groups, synapses and monitors of one method's spiking network (one hidden layer)."""
     hidden_rule, gated = SPIKING_METHODS[key]
@@ -107,11 +89,12 @@ def build(key, sizes, weights, functions, values):
     rule = dendritic.spiking_rule(hidden_rule)
     if gated:
         rule = rule.gated("plateau", duration=STEP / 2)
-    bottom_up = [connect(rule, groups[0], groups[1], f"s{key}_bottom_up1", [w[0][0] for w in weights], values, "w"),
-                 connect(dendritic.spiking_rule("target"), groups[1], groups[2], f"s{key}_bottom_up2",
-                         [w[0][1] for w in weights], values, "w")]
-    top_down = connect(dendritic.spiking_top_down("kolen_pollack"), groups[2], groups[1], f"s{key}_top_down1",
-                       [w[1][0] for w in weights], values, "b")
+    bottom_up = [block_synapses(rule, groups[0], groups[1], f"s{key}_bottom_up1", values, "w",
+                                [w[0][0] for w in weights]),
+                 block_synapses(dendritic.spiking_rule("target"), groups[1], groups[2], f"s{key}_bottom_up2", values,
+                                "w", [w[0][1] for w in weights])]
+    top_down = block_synapses(dendritic.spiking_top_down("kolen_pollack"), groups[2], groups[1], f"s{key}_top_down1",
+                              values, "b", [w[1][0] for w in weights])
     if gated:
         bottom_up[0].on_plateau.order = -1  # the gate opens before the ending event's weight change
     # After the restart stage, which copies the presentation just ended into rate_last / drive_last.
@@ -159,6 +142,6 @@ def train(dataset, sizes, methods, seeds, epochs, *, parameters=None, backend="s
             rates, drives = (np.asarray(getattr(outputs, v)).T[1:].reshape(shape) for v in ("rate_last", "drive_last"))
             record.outputs[key] = rates + TIE_BREAK * np.tanh(drives)
             record.plateaus[key] = np.asarray(plateaus.plateaus).T[1:].reshape(len(plan.order), len(seeds), -1)
-            w1, w2 = (matrices(s, "w", len(seeds)) for s in part["bottom_up"])
-            record.weights[key] = list(zip(w1, w2, matrices(part["top_down"], "b", len(seeds))))
+            w1, w2 = (block_matrices(s, s.w[:], len(seeds)) for s in part["bottom_up"])
+            record.weights[key] = list(zip(w1, w2, block_matrices(part["top_down"], part["top_down"].b[:], len(seeds))))
     return record

@@ -16,9 +16,8 @@ from brian2 import Network, StateMonitor, TimedArray, ms
 from ... import streams
 from ...backends import Session
 from ...parameters import ParameterError
-from ...weights import arrange
 from ..validation import positive_int
-from .network import METHODS, Stack, check_sizes, initial_weights, method, per_block
+from .network import METHODS, Stack, block_matrices, check_sizes, initial_weights, method, per_block
 
 #: One phase of a presentation (the discrete-time step; its length has no effect on the dynamics).
 STEP = 1 * ms
@@ -210,8 +209,4 @@ def train(dataset, sizes, methods, seeds, epochs=None, *, parameters=None, backe
 
 def snapshots(monitor, synapses, variable, n_blocks):
     """Monitor values (time, synapses) as (time, blocks, n_post, n_pre): W[l] and B[l] of ``initial_weights``."""
-    i, j = np.asarray(synapses.i[:]), np.asarray(synapses.j[:])
-    n_pre, n_post = len(synapses.source) // n_blocks, len(synapses.target) // n_blocks
-    values = np.asarray(getattr(monitor, variable)).T
-    index = (j // n_post, j % n_post, i % n_pre)
-    return np.stack([arrange(value, index, (n_blocks, n_post, n_pre)) for value in values])
+    return block_matrices(synapses, np.asarray(getattr(monitor, variable)).T, n_blocks)
