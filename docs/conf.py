@@ -15,7 +15,9 @@ author = "The gatedplasticity developers"
 copyright = "2026, The gatedplasticity developers"
 release = metadata.version("gatedplasticity")
 
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.mathjax", "numpydoc", "parameter_tables"]
+# Math is rendered by a MathJax bundled with the site (sphinx-mathjax-offline): the pages read offline.
+extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.mathjax", "sphinx-mathjax-offline", "numpydoc",
+              "parameter_tables", "gallery_grid"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 nb_execution_mode = "off"
 nb_output_stderr = "remove"  # progress bars and Brian2 INFO lines; results are on stdout and in displays
@@ -26,6 +28,7 @@ autodoc_member_order = "bysource"
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 html_theme = "pydata_sphinx_theme"
 html_title = "gatedplasticity"
+html_static_path = ["_static"]
 # Every cross-reference must resolve (-W makes a broken one fail the build); classes of
 # other packages are not linked (no intersphinx: the build runs offline).
 nitpicky = True

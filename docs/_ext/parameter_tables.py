@@ -5,7 +5,8 @@
     ```
 
 The module, the factory's name and its arguments (a JSON list) name the
-object; nothing else is evaluated. Columns: parameter, value, unit, meaning.
+object; nothing else is evaluated. Columns: parameter, default (four significant digits, in
+its best unit), meaning.
 """
 
 import importlib
@@ -21,6 +22,14 @@ def cell(text):
     return entry
 
 
+def shown(value):
+    """A default at four significant digits (enough for every published value), in its best unit."""
+    if getattr(value, "dim", None) is not None:
+        unit = value.get_best_unit()
+        return f"{float(value / unit):.4g} {unit}"
+    return f"{value:.4g}" if isinstance(value, float) else f"{value}"
+
+
 class ParameterTable(Directive):
     required_arguments = 2
     option_spec = {"args": directives.unchanged}
@@ -30,9 +39,7 @@ class ParameterTable(Directive):
         target = factory(*json.loads(self.options.get("args", "[]")))
         rows = []
         for name, value in target.defaults.items():
-            unit = getattr(value, "dim", None)
-            shown = f"{float(value / value.get_best_unit()):g} {value.get_best_unit()}" if unit else f"{value}"
-            rows.append((name, shown, target.descriptions.get(name, "")))
+            rows.append((name, shown(value), target.descriptions.get(name, "")))
         table, group = nodes.table(), nodes.tgroup(cols=3)
         table += group
         for width in (20, 20, 60):
