@@ -134,3 +134,18 @@ def test_a_fit_that_converged_early_is_finished_when_called_again(tmp_path):
     assert len(first.history) < 5  # converged early
     again = fit.fit(data, tmp_path, **settings)
     assert again.evaluations == first.evaluations and again.loss == first.loss
+
+
+def test_quick_form_of_the_recovery_figure_recovers_the_truth(tmp_path):
+    """milstein2021-fig4 --quick's settings (6 inductions, population 32, 30 generations) recover every parameter
+    within the figure's own tolerances; the closed form gives the compiled fit's losses, so it stands in for it."""
+    from gatedplasticity.papers.milstein2021 import fig4, recordings
+
+    settings = fig4.SETTINGS[True]
+    result = fit.fit(recordings.load(inductions=settings["inductions"]), tmp_path,
+                     fitted=fit.parameters(tuple(recordings.TRUTH)), population=settings["population"],
+                     generations=settings["generations"], backend="closed-form", bootstrap=0, progress=False)
+    for name, (kind, size) in fig4.TOLERANCES.items():
+        truth, found = float(recordings.TRUTH[name]), float(result.best[name])
+        assert abs(found - truth) <= (size * truth if kind == "relative" else size), (name, found, truth)
+    assert result.loss < result.published_loss

@@ -258,8 +258,9 @@ def bootstrap_table(objective, fitted, params, details, prior_weight, resamples,
             optima.append(scaled_all[nearest][np.argmin(losses)] if optimum is None else optimum)
         else:
             optima.append(scaled_all[np.argmin(objective.loss(details, sample) + penalty_all)])
-    chosen = low + np.array(optima) * (high - low)
+    chosen = low + np.array(optima).reshape(-1, n) * (high - low)
+    spread = ((chosen.std(axis=0), *np.percentile(chosen, [2.5, 97.5], axis=0)) if resamples
+              else (np.full(n, np.nan),) * 3)  # no resamples: no uncertainty
     return pd.DataFrame({"parameter": [p.name for p in fitted], "unit": [unit_name(Quantity(1, dim=p.unit)) for p in fitted],
-                         "sd": chosen.std(axis=0), "p2.5": np.percentile(chosen, 2.5, axis=0),
-                         "p97.5": np.percentile(chosen, 97.5, axis=0), "method": method,
+                         "sd": spread[0], "p2.5": spread[1], "p97.5": spread[2], "method": method,
                          "surrogate_r_squared": r_squared})
