@@ -1,6 +1,7 @@
 """EH rule, BCI neurons, closed-loop protocol and analysis (Legenstein et al. 2010)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from brian2 import Hz, Network, NeuronGroup, defaultclock, ms, start_scope
 
@@ -258,3 +259,26 @@ def test_callback_loop_takes_a_custom_task():
                           **options)
     steps = [metrics.trial_table(record.trajectories[0], np.tile([0.0, 0.0, 1.0], (2, 1)))["steps"].mean() for record in (default, wide)]
     assert steps[1] < steps[0] - 3  # 0.15 cube units less to travel at ~0.03 per step
+
+
+def test_fig5_chooses_each_control_rate_by_the_late_deviation_closest_to_the_eh_rules():
+    """Round 2's pre-stated rule (docs/legenstein2010-fig5-filters.md): among converging cells, the smallest
+    |ln(late / late_EH)|; round 1's reading (both control rules converge at 1x)."""
+    from gatedplasticity.papers.legenstein2010 import fig5
+
+    rows = [("eh", 1.0, 5.0, True)]
+    rows += [("rule9", m, late, ok) for m, late, ok in zip(fig5.MULTIPLIERS, (9.0, 6.0, 4.0, 1.0, 0.4, 0.1),
+                                                             (True,) * 5 + (False,))]
+    rows += [("rule8", m, late, ok) for m, late, ok in zip(fig5.MULTIPLIERS, (30, 20, 12, 7.0, 5.0, 2.0),
+                                                             (True,) * 4 + (False, True))]
+    cells = pd.DataFrame(rows, columns=["rule", "multiplier", "deviation_late_mm", "converged"]).assign(
+        filter_reset="target")
+    cells["condition"] = [fig5.cell(r, "target", m) for r, m in zip(cells["rule"], cells["multiplier"])]
+    eh_late = cells.loc[cells["rule"] == "eh", "deviation_late_mm"].iloc[0]
+    cells["selection_score"] = np.abs(np.log(cells["deviation_late_mm"] / eh_late))
+    cells.loc[(cells["rule"] == "rule8") & (cells["multiplier"] == 1.0), "converged"] = True
+    reading, chosen = fig5.choose(cells)
+    assert reading == "target"
+    assert chosen == {"eh": "eh|target|1", "rule9": "rule9|target|0.1", "rule8": "rule8|target|1"}
+    cells.loc[cells["condition"] == "rule8|target|1", "converged"] = False  # the closest cell diverges: next closest
+    assert fig5.choose(cells)[1]["rule8"] == "rule8|target|0.5"
