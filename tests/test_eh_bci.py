@@ -282,3 +282,22 @@ def test_fig5_chooses_each_control_rate_by_the_late_deviation_closest_to_the_eh_
     assert chosen == {"eh": "eh|target|1", "rule9": "rule9|target|0.1", "rule8": "rule8|target|1"}
     cells.loc[cells["condition"] == "rule8|target|1", "converged"] = False  # the closest cell diverges: next closest
     assert fig5.choose(cells)[1]["rule8"] == "rule8|target|0.5"
+
+
+def test_legenstein_experiment_takes_every_task_value_as_an_argument(monkeypatch):
+    """Noise, rotation and circuit size reach the protocol (the paper's values are only defaults)."""
+    from gatedplasticity.papers.legenstein2010 import experiment as common
+
+    seen = {}
+    rotation = bci.rotation
+    monkeypatch.setattr(common.bci, "rotation", lambda *a, **k: seen.setdefault("angle", k["angle_deg"]) and rotation(*a, **k))
+
+    def run_blocks(circuit, blocks, rule, **options):
+        seen.update(kappa=options["kappa"], n_decoded=circuit.n_decoded, n_total=circuit.weights.shape[1])
+        raise StopIteration
+
+    monkeypatch.setattr(common.bci, "run_blocks", run_blocks)
+    with pytest.raises(StopIteration):
+        common.experiment({"c": (2, 0.5)}, seed=0, kappa=0.5 / Hz, angle_deg=45.0,
+                          circuit_options={"n_total": 60, "n_decoded": 20})
+    assert seen == {"angle": 45.0, "kappa": 0.5 / Hz, "n_decoded": 20, "n_total": 60}

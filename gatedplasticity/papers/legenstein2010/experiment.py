@@ -94,8 +94,12 @@ def sd_check(label, published, sd, reproduced, runs, unit="deg"):
 def experiment(conditions, seed, backend="standalone", progress=True, rule="eh", eta=ETA, nu=NU,
                sessions=("control", "perturbation"), targets=None, washout_eta=None, target_corners=None,
                record_every=None, normalise=False, steps_per_target=None, require_complete=True, project=None,
-               filter_reset="session"):
+               filter_reset="session", kappa=KAPPA, angle_deg=90.0, circuit_options=None):
     """Run ``conditions`` {label: (runs, rotated fraction)} through ``sessions`` in one network.
+
+    The task's values default to the paper's and are all arguments: ``nu``, ``kappa`` (noise),
+    ``eta``, ``targets`` per session, ``angle_deg`` (the dPD rotation, 90 deg [P]) and
+    ``circuit_options`` (``protocols.bci.circuit``'s n_inputs, n_total, n_decoded, max_rate).
 
     ``eta``/``nu`` may be per-run arrays (landscapes); ``target_corners`` restricts
     the Control and Perturbation targets (generalisation); ``washout_eta`` gives the
@@ -108,9 +112,9 @@ def experiment(conditions, seed, backend="standalone", progress=True, rule="eh",
     targets = targets or TARGETS
     labels = np.concatenate([[label] * runs for label, (runs, _) in conditions.items()])
     runs = len(labels)
-    circuit = bci.circuit(runs, seed=streams.integer(seed, "circuit"))
+    circuit = bci.circuit(runs, seed=streams.integer(seed, "circuit"), **(circuit_options or {}))
     decoder = bci.calibrate(circuit)
-    parts = [bci.rotation(count, circuit.n_decoded, fraction, seed=streams.integer(seed, "rotation", k))
+    parts = [bci.rotation(count, circuit.n_decoded, fraction, seed=streams.integer(seed, "rotation", k), angle_deg=angle_deg)
              for k, (count, fraction) in enumerate(conditions.values())]
     perturbation = bci.Perturbation(np.concatenate([p.rotated for p in parts]), np.concatenate([p.axes for p in parts]))
     decoders = {"control": decoder, "perturbation": perturbation.apply(decoder), "washout": decoder}
@@ -121,7 +125,7 @@ def experiment(conditions, seed, backend="standalone", progress=True, rule="eh",
         blocks.append(bci.Block(name, decoders[name], bci.random_targets(runs, targets, streams.integer(seed, "targets", index), corners),
                                 eta=block_eta))
     record = bci.run_blocks(circuit, blocks, eh.rule(rule, normalise=normalise), seed=seed, backend=backend, nu=nu,
-                            kappa=KAPPA, record_every=record_every, progress=progress, steps_per_target=steps_per_target or STEPS_PER_TARGET,
+                            kappa=kappa, record_every=record_every, progress=progress, steps_per_target=steps_per_target or STEPS_PER_TARGET,
                             filter_reset=filter_reset,
                             name=project or (f"legenstein2010-{runs}runs-{len(sessions)}sessions-{rule}"
                                              f"{'-normalised' if normalise else ''}{'-target-reset' if filter_reset == 'target' else ''}"))
