@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import brian2
 import numpy as np
 from brian2 import Hz, NeuronGroup, Synapses, mV, ms
+from scipy.special import gammaln, logsumexp
 
 from ..models.dlr import BRANCH_READOUT_RESET, PSP_INPUT_RESET, psp_input
 from ..parameters import ParameterError
@@ -77,6 +78,27 @@ class GaussianMixture:
     def posterior(self, x):
         """Bayes-optimal p(z = 1 | x)."""
         log_joint = self.log_densities(np.asarray(x, dtype=float)) + np.log(self.priors)
+        weights = np.exp(log_joint - log_joint.max(1, keepdims=True))
+        return (weights * self.labels).sum(1) / weights.sum(1)
+
+    def presented_posterior(self, rates, duration_s, points=801):
+        """p(z = 1 | rates estimated from one presentation): each input's spike count over ``duration_s``
+        (s) is Poisson(x duration_s) with x the cluster's rate, so the observed ``rates`` (n, 2) (Hz; count
+        / duration, any non-negative value) are scored by quadrature over x of N(x; mean, sd) x Poisson.
+        Axis-aligned clusters only (angles 0 or equal sds), where the two inputs are independent."""
+        if np.any((self.angles != 0) & (self.sds[:, 0] != self.sds[:, 1])):
+            raise ParameterError("angles", "presented_posterior: needs axis-aligned clusters (angle 0 or equal sds)")
+        if duration_s <= 0:
+            raise ParameterError("duration_s", f"presented_posterior: duration must be positive, got {duration_s}")
+        counts = np.asarray(rates, dtype=float) * duration_s  # (n, 2)
+        log_joint = np.log(self.priors) + np.zeros((len(counts), len(self.priors)))
+        for k, (means, sds) in enumerate(zip(self.means, self.sds)):
+            for d in range(2):
+                x = np.linspace(max(1e-6, means[d] - 8 * sds[d]), means[d] + 8 * sds[d], points)  # Hz
+                log_prior = -0.5 * ((x - means[d]) / sds[d]) ** 2 - np.log(sds[d] * np.sqrt(2 * np.pi)) + np.log(x[1] - x[0])
+                lam = x * duration_s
+                log_poisson = counts[:, d:d + 1] * np.log(lam) - lam - gammaln(counts[:, d:d + 1] + 1)
+                log_joint[:, k] += logsumexp(log_poisson + log_prior, axis=1)
         weights = np.exp(log_joint - log_joint.max(1, keepdims=True))
         return (weights * self.labels).sum(1) / weights.sum(1)
 
