@@ -5,7 +5,7 @@ with SD 12 Hz, narrower than the noise of one 400-ms Poisson presentation, so
 no learner of presentations could approach the Bayes NLL of the rates.
 Round 2 scales that layout about (120, 120) Hz (means 120 +- 20 s Hz, SD 12 s
 Hz; the rate tasks' Bayes NLLs do not depend on s) and takes the smallest s
-of :data:`SCALES` whose *presentation cost* (the rate NLL of the ideal
+of :data:`SCALES` (round 2, then round 2b's finer grid) whose *presentation cost* (the rate NLL of the ideal
 learner of presentations, p(z | rates seen through Poisson counts), minus the
 Bayes NLL) is at most :data:`MAX_COST` nats on every dataset, with fewer than
 :data:`MAX_NEGATIVE` of the rates below 0. ``python -m
@@ -22,7 +22,8 @@ from ...protocols import GaussianMixture
 #: [P] labels of the four clusters (low-low, low-high, high-low, high-high) per dataset.
 DATASETS = {"OR": [0, 1, 1, 1], "AND": [0, 0, 0, 1], "XOR": [0, 1, 1, 0]}
 CENTRE, HALF_SEPARATION, SD = 120.0, 20.0, 12.0  # Hz at scale 1 (round 1's layout)
-SCALES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+#: Round 2's grid, then round 2b's finer grid between 2 and 2.5 (round 2 admitted none).
+SCALES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 2.05, 2.1, 2.15, 2.2, 2.25, 2.3, 2.35, 2.4, 2.45)
 MAX_COST = 0.02  # nats
 MAX_NEGATIVE = 0.001  # fraction of sampled rates below 0
 PRESENTATION_S = 0.4  # [P] 400 ms
@@ -57,16 +58,20 @@ def candidate(scale, seed=0):
 
 def calibration(seed=0):
     """Every candidate scale, with its admissibility."""
-    table = pd.DataFrame([row for scale in SCALES for row in candidate(scale, seed)])
+    table = pd.DataFrame([row for scale in sorted(SCALES) for row in candidate(scale, seed)])
     worst = table.groupby("scale").agg(cost=("presentation_cost", "max"), negative=("negative_fraction", "max"))
     table["admissible"] = table["scale"].map((worst["cost"] <= MAX_COST) & (worst["negative"] < MAX_NEGATIVE))
     return table
 
 
 def choose(table):
-    """The smallest admissible scale (None if none is)."""
+    """The smallest admissible scale; if none is, the smallest worst-case cost among the scales that meet the
+    negative-rate filter (round 2b's fallback)."""
     admissible = table.loc[table["admissible"], "scale"]
-    return float(admissible.min()) if len(admissible) else None
+    if len(admissible):
+        return float(admissible.min())
+    worst = table.groupby("scale").agg(cost=("presentation_cost", "max"), negative=("negative_fraction", "max"))
+    return float(worst[worst["negative"] < MAX_NEGATIVE]["cost"].idxmin())
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from ...models import dlr_neuron
 from ...parameters import values_of
 from ...protocols import GaussianMixture
 from ...protocols.moving_object import MovingObject
+from . import datasets as fig4_datasets
 
 #: name -> (value, tag, reason)
 TABLE = {
@@ -38,15 +39,14 @@ TABLE = {
     "fig3_quick_stride": (2, "R", "--quick: learners at every 2nd pixel of each axis (225 of 900); the same task, "
                                   "inputs and 168,000 presentations per learner"),
     "fig4_bias": (20 * Hz, "P", "Fig 4: bias input"),
-    "fig4_cluster_means_Hz": ([[100.0, 100.0], [100.0, 140.0], [140.0, 100.0], [140.0, 140.0]], "R",
-                              "Fig 4 datasets lost: four isotropic clusters whose Bayes NLLs give Table 2's pattern"),
-    "fig4_cluster_sd_Hz": (12.0, "R", "see fig4_cluster_means_Hz"),
+    "fig4_scale": (2.1, "R", "Fig 4 datasets lost: four isotropic clusters (means 120 +- 20 s Hz, SD 12 s Hz) whose "
+                             "Bayes NLLs give Table 2's pattern at any s; s = 2.1, the smallest scale at which the "
+                             "noise of a 400-ms presentation costs the ideal learner <= 0.02 nats "
+                             "(docs/rao2021-fig4-datasets.md; round 1's s = 1 cost 0.10-0.16)"),
     "fig4_eta0": (1.8 * mV, "R", "Fig 4 training schedule not given: Fig 2's eta0, decaying to eta0 / 6"),
     "fig4_init_slope": (18.0, "R", "mV per unit xbar of the initial hyperplanes: the paper gives no scale"),
     "fig4_presentations": (60_000, "R", "online training length, not given"),
     "fig4_initialisations": (32, "R", "independent initialisations per configuration and dataset (dead branches)"),
-    "fig4_quick_presentations": (15_000, "R", "--quick: 15,000 presentations and 8 initialisations"),
-    "fig4_quick_initialisations": (8, "R", "see fig4_quick_presentations"),
 }
 VALUES = values_of(TABLE)
 PRESENTATION, DT = VALUES["presentation"], VALUES["dt"]
@@ -61,7 +61,7 @@ MIXTURE = GaussianMixture(
 #: Fig 3's task: the moving object on a 30 x 30 grid, 24,000 population-coded inputs [P].
 TASK = MovingObject()
 #: Fig 4's labels of the four clusters [R: the datasets were lost; OR, AND, XOR of the cluster positions].
-DATASETS = {"OR": [0, 1, 1, 1], "AND": [0, 0, 0, 1], "XOR": [0, 1, 1, 0]}
+DATASETS = fig4_datasets.DATASETS
 #: Fig 4 / Table 2 [P]: name -> (branches, interaction, update rule, psi parameters, matched dataset).
 CONFIGURATIONS = {
     "2 saturating, theta 0.6": (2, "saturating", "gated", {"theta": 0.6, "alpha": 12.0}, "OR"),
@@ -73,7 +73,5 @@ CONFIGURATIONS = {
 
 
 def mixture(dataset):
-    """Fig 4's four-cluster task with the labels of ``dataset`` (OR, AND or XOR)."""
-    sd = VALUES["fig4_cluster_sd_Hz"]
-    return GaussianMixture(means=VALUES["fig4_cluster_means_Hz"], sds=np.full((4, 2), sd), angles=np.zeros(4),
-                           priors=np.full(4, 0.25), labels=DATASETS[dataset])
+    """Fig 4's four-cluster task with the labels of ``dataset`` (OR, AND or XOR), at the chosen scale."""
+    return fig4_datasets.mixture(dataset, VALUES["fig4_scale"])
