@@ -203,3 +203,18 @@ def test_frozen_identical_weights_are_too_similar_not_undecided():
 
     frozen = np.full((5, 5), -2.8)
     assert classify_network({0: frozen, 3000: frozen, 6000: frozen}, w_bound=50) == "weights too similar"
+
+
+def test_a_checkpoint_without_the_snapshots_asked_for_is_not_resumed(tmp_path):
+    """A figure asking for W at presentation 2 must not resume a run whose checkpoint lacks it (it starts again)."""
+    q, c = small_problem()
+    path = tmp_path / "run.npz"
+    structure, params = setup(chunk=2, delay=4 * ms)
+    first = td.train(q, c, 2, params, structure, max_presentations=4, backend="runtime", progress=False, checkpoint=path)
+    with np.load(path) as saved:
+        kept = {k: saved[k] for k in saved.files if k != "snapshot/2"}
+    np.savez(path, **kept)
+    again = td.train(q, c, 2, params, structure, max_presentations=4, backend="runtime", progress=False, checkpoint=path,
+                     keep_snapshots=(2,))
+    assert 2 in again.snapshots
+    np.testing.assert_allclose(again.snapshots[4], first.snapshots[4])

@@ -74,12 +74,14 @@ def setup(quick):
             "configurations_run": list(QUICK_CONFIGURATIONS if quick else CONFIGURATIONS)}
 
 
-def evaluate(name, weights, seed):
-    """Per dataset and initialisation: NLL on a validation and a test sample, and the Bayes NLL."""
+def evaluate(name, weights, seed, tasks=None):
+    """Per dataset and initialisation: NLL on a validation and a test sample, and the Bayes NLL.
+
+    ``tasks``: {dataset: GaussianMixture} (default: the figure's datasets)."""
     branches, interaction, _, psi, _ = CONFIGURATIONS[name]
+    tasks = tasks or {dataset: mixture(dataset) for dataset in DATASETS}
     rows = []
-    for d, dataset in enumerate(DATASETS):
-        task = mixture(dataset)
+    for d, (dataset, task) in enumerate(tasks.items()):
         for split in ("validation", "test"):
             x, z = task.sample(EVALUATION_SAMPLES, streams.generator(seed, f"{split} sample", d))
             features = metrics.expected_xbar(np.column_stack([x, np.full(len(x), float(BIAS / Hz))]))

@@ -99,6 +99,8 @@ class NetworkRun:
         self.checkpoint, self.keep_snapshots = checkpoint, keep_snapshots
         self.state, self.done, self.rows, self.snapshots = initial_state(q, self.seed), 0, [], {}
         saved = _load_checkpoint(checkpoint)
+        if saved and any(k <= saved[1] and k % self.structure.chunk == 0 and k not in saved[3] for k in keep_snapshots):
+            saved = None  # written by a run that kept fewer snapshots (e.g. a calibration): they cannot be resumed
         if saved:
             self.state, self.done, self.rows, self.snapshots = saved
             for _ in range(self.done // self.structure.chunk):
