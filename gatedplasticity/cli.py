@@ -20,7 +20,7 @@ from .fitting.fit import FIT_BACKENDS
 from .fitting.variants import INTEGRATIONS, NORMALISATIONS
 from .papers import figure as contract
 from .parameters import ParameterError
-from .results import atomic_write
+from .results import atomic_write, code_version
 from .streams import check_seed
 
 
@@ -125,6 +125,26 @@ def reproduce(figure_id, quick, seed, out, backend):
     return 1 if failed else 0
 
 
+def record_command(args):
+    """``record [--run]``: run what the record lacks at this commit, then write the record (and gallery)."""
+    from .papers import gallery, record
+
+    if args.run:
+        code = code_version()
+        if not code["commit"] or code["dirty"]:
+            raise UsageError("record --run: the package has local changes (or is not a git checkout); commit "
+                             "first, so that every figure of the record comes from one commit")
+        for figure_id in papers.figure_ids():
+            if record.recorded_at(args.results, figure_id, code["commit"]):
+                print(f"{figure_id}: already run at {code['commit'][:10]}")
+                continue
+            reproduce(figure_id, record.quick_in_record(figure_id), None, args.results, None)
+    print(f"wrote {record.write(args.results, args.out)}")
+    if args.gallery:
+        print(f"wrote {gallery.write(args.results, args.gallery)}")
+    return 0
+
+
 def parser():
     main = Parser(prog="gatedplasticity", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -143,7 +163,10 @@ def parser():
     record.add_argument("--results", default="results", help="folder of reproduce outputs (default: ./results)")
     record.add_argument("--out", default="docs/reproductions.md")
     record.add_argument("--gallery", metavar="DOCS", help="also write DOCS/gallery.md and DOCS/gallery/*.png "
-                                                         "from the quick runs in --results")
+                                                         "from the runs in --results")
+    record.add_argument("--run", action="store_true",
+                        help="first run every figure not yet in --results at this commit (clean tree only; full "
+                             "scale except where the record uses the quick form; resumes figure by figure)")
     sweep = commands.add_parser("sweep", help="run a parameter sweep (or: sweep status DIR)",
                                 description="gatedplasticity sweep EXPERIMENT --set name=v1,v2 ... | sweep status DIR")
     sweep.add_argument("experiment", help="experiment (e.g. stdp-drift), or 'status'")
@@ -312,14 +335,7 @@ def main(argv=None):
         if args.command == "list":
             return list_figures(args.targets)
         if args.command == "record":
-            from .papers import record
-
-            print(f"wrote {record.write(args.results, args.out)}")
-            if args.gallery:
-                from .papers import gallery
-
-                print(f"wrote {gallery.write(args.results, args.gallery)}")
-            return 0
+            return record_command(args)
         if args.command == "sweep":
             return sweep_command(args)
         if args.command == "fit":

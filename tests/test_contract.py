@@ -2,6 +2,7 @@
 
 import ast
 import inspect
+import json
 import shutil
 import subprocess
 import sys
@@ -151,11 +152,41 @@ def test_the_record_lists_every_figure_with_its_latest_checks(tmp_path):
     text = record.render(tmp_path)
     assert all(f"### `{figure_id}`" in text for figure_id in papers.figure_ids())
     assert "| max \\|eig\\| (pass if > 1) | 1 | 1 | 0.5 | **no** |" in text and "0 of 1 rows pass" in text
-    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig1 --quick`" in text
+    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig1`" in text  # full scale
+    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig5 --quick`" in text  # hours in full
     assert "| `q_seed` | 0 | [R] |" in text  # the paper tables, with their tags
 
 
-def test_the_gallery_shows_quick_runs_only(tmp_path):
+def test_record_commands_carry_no_machine_paths_and_runs_are_matched_to_their_commit(tmp_path):
+    from gatedplasticity.papers import record
+    from gatedplasticity.papers.burbank2012 import fig2
+
+    folder = tmp_path / "burbank2012-fig5"
+    data = fig2.Result(name="burbank2012-fig5", seed=3, backend="standalone", quick=True, code={"commit": "abc", "dirty": False})
+    data.save(folder)
+    (folder / "comparison.csv").write_text("quantity,published,reproduced,tolerance,passed\nq,1,1,0,True\n")
+    provenance = json.loads((folder / "provenance.json").read_text())
+    provenance["command"] = ["/tmp/venv/bin/gatedplasticity", "reproduce", "burbank2012-fig5", "--quick", "--out", "/tmp/x"]
+    (folder / "provenance.json").write_text(json.dumps(provenance))
+    text = record.render(tmp_path)
+    assert "Run: `gatedplasticity reproduce burbank2012-fig5 --quick --seed 3` (quick; the full form:" in text
+    assert "/tmp" not in text
+    assert record.recorded_at(tmp_path, "burbank2012-fig5", "abc")
+    assert not record.recorded_at(tmp_path, "burbank2012-fig5", "abd")  # another commit: run again
+    provenance["quick"] = False  # not the record's form for this figure
+    (folder / "provenance.json").write_text(json.dumps(provenance))
+    assert not record.recorded_at(tmp_path, "burbank2012-fig5", "abc")
+
+
+def test_record_run_refuses_a_tree_with_local_changes(monkeypatch, capsys):
+    from gatedplasticity import cli
+
+    monkeypatch.setattr(cli, "code_version", lambda: {"commit": "abc", "dirty": True})
+    assert cli.main(["record", "--run", "--results", "nowhere"]) == 2
+    assert "local changes" in capsys.readouterr().err
+
+
+def test_the_gallery_shows_each_run_with_its_form(tmp_path):
     from gatedplasticity.papers import gallery
     from gatedplasticity.papers.burbank2012 import fig2
     from gatedplasticity.papers.figure import comparison, row
@@ -169,8 +200,10 @@ def test_the_gallery_shows_quick_runs_only(tmp_path):
     assert all(f"## `{figure_id}`" in text for figure_id in papers.figure_ids())
     assert "![burbank2012-fig1](gallery/burbank2012-fig1.png)" in text and "max \\|dw\\| (pass if < 1)" in text
     assert (tmp_path / "docs" / "gallery" / "burbank2012-fig1.png").exists()
-    assert "Not rendered from a quick run yet: `gatedplasticity reproduce burbank2012-fig2 --quick`" in text
-    assert not (tmp_path / "docs" / "gallery" / "burbank2012-fig2.png").exists()
+    assert "(quick form, commit" in text and "(full scale, commit" in text
+    assert "Reproduce: `gatedplasticity reproduce burbank2012-fig2`" in text
+    assert (tmp_path / "docs" / "gallery" / "burbank2012-fig2.png").exists()
+    assert "Not rendered yet: `gatedplasticity reproduce burbank2012-fig5 --quick`" in text
 
 
 def test_the_gallery_keeps_the_entries_of_figures_not_in_the_results(tmp_path):
@@ -187,7 +220,7 @@ def test_the_gallery_keeps_the_entries_of_figures_not_in_the_results(tmp_path):
         (folder / f"{figure_id}.png").write_bytes(b"png")
         first = gallery.write(tmp_path / figure_id, docs).read_text()
     assert "burbank2012-fig1 check | 0 | 0.25 |" in first and "burbank2012-fig2 check | 0 | 0.5 |" in first
-    assert "Not rendered from a quick run yet: `gatedplasticity reproduce burbank2012-fig3 --quick`" in first
+    assert "Not rendered yet: `gatedplasticity reproduce burbank2012-fig3`" in first
     assert gallery.write(tmp_path / "nothing", docs).read_text() == first  # nothing new: the page is unchanged
     (docs / "gallery" / "burbank2012-fig1.png").unlink()
     assert "burbank2012-fig1 check" not in gallery.write(tmp_path / "nothing", docs).read_text()  # no PNG: not kept
@@ -205,6 +238,6 @@ def test_the_record_keeps_the_measured_sections_of_figures_not_in_the_results(tm
         comparison([row(f"{figure_id} check", 0.0, value, 1.0, True)]).to_csv(folder / "comparison.csv", index=False)
         first = record.write(tmp_path / figure_id, out).read_text()
     assert "| burbank2012-fig1 check | 0 | 1 | 0.25 | yes |" in first and "| rao2021-fig4 check | 0 | 1 | 0.5 | yes |" in first
-    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig2 --quick`" in first
+    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig2`" in first
     assert first.count("## Parameters per paper") == 1
     assert record.write(tmp_path / "nothing", out).read_text() == first  # nothing new: the record is unchanged

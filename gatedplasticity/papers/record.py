@@ -1,6 +1,10 @@
 """The reproduction record (``docs/reproductions.md``), generated from the figure modules and their latest runs.
 
-``gatedplasticity record [--results DIR] [--out FILE]`` writes, for every
+``gatedplasticity record --run`` first runs, at the checked-out commit of a
+clean tree, every figure not yet run there in ``DIR`` (full scale, except
+the figures in :data:`QUICK_IN_RECORD`, whose full form takes hours; an
+interrupted run resumes with the next figure), so that the record comes
+from one commit. ``gatedplasticity record [--results DIR] [--out FILE]`` writes, for every
 figure id: its paper, what it reproduces, its declared backends and quick
 form, and the rows of its comparison (quantity, published target,
 tolerance) with the latest measured value, the command and the commit that
@@ -24,6 +28,15 @@ from ..parameters import tagged_table
 from ..results import atomic_write
 from . import PAPERS, figure_ids, get
 
+#: Figures recorded in their quick form: their full form takes well over an hour on 2 cores.
+QUICK_IN_RECORD = {
+    "burbank2012-fig4": "four rules, each up to 625,000 presentations",
+    "burbank2012-fig5": "the 576-combination landscape (a resumable sweep of its own, issue 26)",
+    "burbank2012-fig6": "39 set-ups, each up to 625,000 presentations",
+    "burbank2012-fig7": "576 combinations x 3 ratios",
+    "burbank2012-fig8": "training up to 625,000 presentations and 100 stimuli per probe",
+}
+
 LEGEND = """\
 **Legend.** `[P]` = published: the value is in the paper. `[R]` = reconstructed:
 the paper lost or never gave the value, and the reason says how we chose it.
@@ -32,6 +45,36 @@ quantity says "pass if", the bound). *Reproduced* is the latest measured value
 of the run named under the table; a run's form (quick or full), seed, backend,
 command and commit come from its `provenance.json`.
 """
+
+
+def quick_in_record(figure_id):
+    """Whether the record runs ``figure_id`` in its quick form (only figures that have one)."""
+    return figure_id in QUICK_IN_RECORD and get(figure_id).QUICK
+
+
+def command_of(figure_id, provenance):
+    """The command that reproduces a run, without machine paths: its form, seed and backend as recorded."""
+    module = get(figure_id)
+    parts = ["gatedplasticity reproduce", figure_id]
+    if provenance.get("quick") and module.QUICK:
+        parts.append("--quick")
+    if provenance.get("seed") not in (None, 0):
+        parts.append(f"--seed {provenance['seed']}")
+    if provenance.get("backend") not in (None, module.BACKENDS[0]):
+        parts.append(f"--backend {provenance['backend']}")
+    return " ".join(parts)
+
+
+def recorded_at(results, figure_id, commit):
+    """True when ``results`` hold a finished run of ``figure_id`` in its record form, made at ``commit`` from a
+    clean tree."""
+    folder = Path(results) / figure_id
+    if not (folder / "comparison.csv").exists() or not (folder / "provenance.json").exists():
+        return False
+    provenance = json.loads((folder / "provenance.json").read_text())
+    code = provenance.get("code") or {}
+    return (code.get("commit") == commit and not code.get("dirty")
+            and bool(provenance.get("quick")) == quick_in_record(figure_id))
 
 
 def number(value):
@@ -61,7 +104,7 @@ def figure_section(figure_id, results, kept=None):
              f"`--quick`: {'a smaller form' if module.QUICK else 'the same run (already small)'}.", ""]
     folder = Path(results) / figure_id
     if not (folder / "comparison.csv").exists():
-        return kept or lines + [f"Not run for this record: `gatedplasticity reproduce {figure_id} --quick`.", ""]
+        return kept or lines + [f"Not run for this record: `{command_of(figure_id, {'quick': quick_in_record(figure_id)})}`.", ""]
     table = pd.read_csv(folder / "comparison.csv")
     provenance = json.loads((folder / "provenance.json").read_text())
     lines += ["| quantity | published | tolerance | reproduced | passed |", "|---|---|---|---|---|"]
@@ -71,9 +114,11 @@ def figure_section(figure_id, results, kept=None):
                      f"{'yes' if row.passed else '**no**'} |")
     code = provenance.get("code") or {}
     commit = (code.get("commit") or "unknown")[:10] + (" (with local changes)" if code.get("dirty") else "")
-    command = " ".join(["gatedplasticity", *provenance.get("command", [])[1:]])
-    lines += ["", f"{int(table['passed'].sum())} of {len(table)} rows pass. Run: `{command}` "
-              f"({'quick' if provenance.get('quick') else 'full'}, seed {provenance.get('seed')}, "
+    form = "quick" if provenance.get("quick") else "full"
+    if figure_id in QUICK_IN_RECORD:
+        form += f"; the full form: {QUICK_IN_RECORD[figure_id]}"
+    lines += ["", f"{int(table['passed'].sum())} of {len(table)} rows pass. Run: `{command_of(figure_id, provenance)}` "
+              f"({form}, seed {provenance.get('seed')}, "
               f"{provenance.get('backend')}), commit {commit}, {provenance.get('created', '')[:10]}, "
               f"{provenance.get('wall_time_s', 0):.0f} s.", ""]
     return lines
