@@ -65,5 +65,12 @@ def plot(data):
         ax.errorbar(means["presentation"], means["mean"], yerr=means["std"], marker="o", capsize=3)
         ax.set(xlabel="training presentations", ylabel="corr(late - baseline, early)",
                title="B  reconstruction vs training", xscale="symlog")
+        undefined = means["mean"].isna()
+        if undefined.any():  # late minus baseline counts constant over neurons: no correlation to show
+            table = data.tables["reconstruction"]
+            ax.text(0.5, 0.5, f"corr undefined at {int(undefined.sum())} of {len(means)} probes\n"
+                              f"(late spikes with feedback: {int(table['late_spikes'].sum())}, "
+                              f"without: {int(table['baseline_late_spikes'].sum())})",
+                    transform=ax.transAxes, ha="center", va="center")
         figure.tight_layout()
     return figure
