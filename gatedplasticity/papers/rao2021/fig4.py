@@ -155,7 +155,9 @@ def plot(data):
     """A: selected-initialisation NLL per configuration and dataset vs Bayes; B-D: q maps of the matched 2-branch configurations."""
     table = summary(data)
     names = list(CONFIGURATIONS)
-    grid = np.linspace(60, 180, 121)
+    task = mixture("OR")
+    low, high = max(0.0, task.means.min() - 3 * task.sds.max()), task.means.max() + 3 * task.sds.max()  # Hz
+    grid = np.linspace(low, high, 121)
     g1, g2 = np.meshgrid(grid, grid)
     features = metrics.expected_xbar(np.column_stack([g1.ravel(), g2.ravel(), np.full(g1.size, float(BIAS / Hz))]))
     beta, u0 = data.params["beta_per_mV"], data.params["u0_mV"]
@@ -169,7 +171,8 @@ def plot(data):
         bayes = table.drop_duplicates("dataset").set_index("dataset").loc[list(DATASETS), "bayes_nll"]
         ax.plot(np.arange(3), bayes, "k_", ms=30, mew=2, label="Bayes-optimal")
         ax.set(xticks=range(3), xticklabels=list(DATASETS), ylabel="test NLL (nats)", title="A  NLL per configuration")
-        ax.legend(fontsize=6)
+        ax.set_ylim(0, 1.45 * ax.get_ylim()[1])  # room for the legend above the bars
+        ax.legend(fontsize=6, ncol=2, loc="upper left")
         for ax, (k, dataset) in zip(axes[1:], enumerate(DATASETS)):
             name = names[k]
             branches, interaction, _, psi, _ = CONFIGURATIONS[name]
@@ -178,7 +181,7 @@ def plot(data):
             selected = int(validation.loc[validation["nll"].idxmin(), "initialisation"])
             weights = data.arrays[f"weights_{k}"][k, selected]
             q = metrics.multi_branch_predictions(weights, features, beta, u0, interaction, **psi).reshape(g1.shape)
-            image = ax.imshow(q, origin="lower", extent=(60, 180, 60, 180), vmin=0, vmax=1, cmap="viridis")
+            image = ax.imshow(q, origin="lower", extent=(low, high, low, high), vmin=0, vmax=1, cmap="viridis")
             x, z = mixture(dataset).sample(300, np.random.default_rng(5))
             ax.scatter(*x.T, c=np.where(z > 0, "w", "k"), s=3)
             ax.set(title=f"{'BCD'[k]}  {name} on {dataset}: q", xlabel="x1 (Hz)", ylabel="x2 (Hz)")
