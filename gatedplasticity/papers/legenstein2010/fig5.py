@@ -95,7 +95,8 @@ def sensitivity(shifts, trials, completed):
     reference = table[table["rule"] == "eh"].set_index("filter_reset")["mean_abs_depth_change_Hz"]
     table["converged"] = [converges(row, reference[row["filter_reset"]]) for _, row in table.iterrows()]
     eh_late = table[table["rule"] == "eh"].set_index("filter_reset")["deviation_late_mm"]
-    table["selection_score"] = np.abs(np.log(table["deviation_late_mm"] / table["filter_reset"].map(eh_late)))
+    late = table["deviation_late_mm"].abs()  # signed: below 0 the cursor overshoots towards the rotation
+    table["selection_score"] = np.abs(np.log(late / table["filter_reset"].map(eh_late).abs()))
     return table
 
 
