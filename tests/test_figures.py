@@ -100,9 +100,10 @@ def test_fig3_and_fig4_pipelines_run_end_to_end_on_tiny_settings(monkeypatch, tm
     grid = np.arange(14 * 14).reshape(14, 14)
     monkeypatch.setattr(fig3, "setup", lambda quick: {"presentations": 30, "test_samples": 12, "pixels": grid[::2, ::2].ravel()})
     monkeypatch.setattr(fig3, "PREDICTION_REPEATS", 3)
-    monkeypatch.setattr(fig4, "setup", lambda quick: {"presentations": 10, "initialisations": 2})
+    monkeypatch.setattr(fig4, "setup", lambda quick: {"presentations": 10, "initialisations": 2,
+                                                      "configurations_run": list(fig4.QUICK_CONFIGURATIONS)})
     monkeypatch.setattr(fig4, "EVALUATION_SAMPLES", 200)
-    for module, rows in ((fig3, 6), (fig4, 13)):
+    for module, rows in ((fig3, 6), (fig4, 7)):  # fig4 --quick: the 2-branch configurations' 7 rows
         run_pipeline(module, rows, tmp_path, min_axes=4)
     slices = fig3.Result.load(tmp_path / "rao2021-fig3").tables["slices"]
     assert list(slices["slice_GU"]) == ["0-5", "5-9", "9-13"]
