@@ -179,6 +179,8 @@ def parser():
     sweep.add_argument("--out", help="sweep folder (default: sweeps/EXPERIMENT)")
     sweep.add_argument("--scheduler", help="Dask scheduler address (default: local processes)")
     sweep.add_argument("--workers", type=positive_argument, help="local worker processes (default: all cores)")
+    sweep.add_argument("--max-points", type=positive_argument, default=100_000,
+                       help="refuse a sweep of more points than this (default 100,000)")
     fit = commands.add_parser("fit", help="fit a plasticity rule to recorded data (rerun to resume)",
                               description="gatedplasticity fit btsp DATA... --format induction|pooled --out DIR")
     fit.add_argument("rule", choices=["btsp"], help="the rule to fit")
@@ -321,8 +323,10 @@ def sweep_command(args):
         return 0
     experiment = papers.experiment(args.experiment)
     grid = read_grid(args)
-    points = sweep.points(experiment, grid=grid, repeats=args.repeats, seed=args.seed) if grid else \
-        sweep.points(experiment, rows=[{}], repeats=args.repeats, seed=args.seed)
+    options = dict(repeats=args.repeats, seed=args.seed, max_points=args.max_points)
+    points = sweep.points(experiment, grid=grid, **options) if grid or args.grid or args.set else \
+        sweep.points(experiment, rows=[{}], **options)  # nothing given: the defaults (a grid file that names
+    print(f"sweep {args.experiment}: {len(points):,} points")  # nothing is refused by points)
     table = sweep.run_sweep(points, args.out or Path("sweeps") / args.experiment,
                             executor=args.scheduler or "local", workers=args.workers)
     print(table.to_string(index=False))

@@ -38,6 +38,7 @@ import os
 from dataclasses import dataclass, field
 from itertools import product
 
+import numpy as np
 from brian2 import Quantity
 from tqdm import tqdm
 
@@ -64,6 +65,8 @@ class Experiment:
     ``run_batch(group, record, copies, directory)`` (optional): run a group
     [(point, key)] of one structure as copies of one program, calling
     ``record(index, row)`` as each point ends (``run_sweep(copies=B)``).
+    choices: word parameter -> its valid words, checked before anything runs
+    (a word parameter not listed here takes any word, e.g. a file name).
     """
 
     name: str
@@ -73,6 +76,7 @@ class Experiment:
     prepare: object = None
     description: str = ""
     run_batch: object = None
+    choices: dict = field(default_factory=dict)
 
     def structure_of(self, values):
         return self.structure(values) if self.structure else ()
@@ -120,41 +124,69 @@ class Point:
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def points(experiment, grid=None, rows=None, repeats=1, seed=0):
+#: The most points a sweep makes unless ``max_points`` says more (the CLI's ``--max-points``).
+MAX_POINTS = 100_000
+
+
+def check_value(spec, name, value):
+    """One parameter value of ``spec``: a known name, the default's kind and unit, finite, a valid word."""
+    owner = f"sweep '{spec.name}'"
+    if name not in spec.parameters:
+        raise ParameterError(name, f"{owner}: unknown parameter '{name}'; parameters: {', '.join(spec.parameters)}")
+    default = spec.parameters[name]
+    word = isinstance(default, str) or default is None  # None: an optional word, unset by default
+    if word or isinstance(value, str):
+        if not (word and (isinstance(value, str) or (value is None and default is None))):
+            raise ParameterError(name, f"{owner}: parameter '{name}' takes {'a word' if word else 'a number or quantity'}, "
+                                       f"got {value!r}")
+        if value is not None and name in spec.choices and value not in spec.choices[name]:
+            raise ParameterError(name, f"{owner}: '{name}' must be one of {', '.join(spec.choices[name])}, got {value!r}")
+        return
+    check_unit(name, value, default, owner)
+    magnitude = np.asarray(value / value.get_best_unit() if isinstance(value, Quantity) else value, dtype=float)
+    if not np.all(np.isfinite(magnitude)):
+        raise ParameterError(name, f"{owner}: '{name}' must be finite, got {value!r}")
+
+
+def points(experiment, grid=None, rows=None, repeats=1, seed=0, max_points=MAX_POINTS):
     """Points of ``experiment`` (an Experiment, or a registered name) from a ``grid`` {name: [values]}
     (all combinations) or explicit ``rows`` [{name: value}], each repeated ``repeats`` times with
     independent seeds (``streams.repeat_seed(seed, r)``); unset parameters take defaults.
 
-    Raises ParameterError before anything runs: unknown parameter, wrong unit, empty grid, bad seed.
+    Raises ParameterError before anything runs: unknown parameter, wrong unit, a value that is not finite,
+    a word outside the experiment's choices, an empty grid, more than ``max_points`` points, bad seed.
     """
     spec = get(experiment)
     experiment = spec.name
     seed = check_seed(seed, f"sweep '{experiment}'")
     if (grid is None) == (rows is None):
         raise ParameterError("grid", "give either a grid or explicit rows")
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, float)) or int(repeats) != repeats or repeats < 1:
+        raise ParameterError("repeats", f"sweep '{experiment}': repeats must be a positive integer, got {repeats!r}")
     if grid is not None:
+        if not grid:
+            raise ParameterError("grid", f"sweep '{experiment}': the grid names no parameter (to run the defaults, "
+                                         "give no grid)")
         for name, values in grid.items():
             if len(values) == 0:
                 raise ParameterError(name, f"sweep '{experiment}': parameter '{name}' has no values")
+            for value in values:  # each value once, before the combinations are made
+                check_value(spec, name, value)
+        count = int(np.prod([len(values) for values in grid.values()], dtype=float)) * int(repeats)
+    else:
+        count = len(rows) * int(repeats)
+    if count > max_points:
+        raise ParameterError("max_points", f"sweep '{experiment}': {count:,} points, more than max_points = "
+                                           f"{max_points:,} (raise it to run them all)")
+    if grid is not None:
         rows = [dict(zip(grid, combination)) for combination in product(*grid.values())]
     if not rows:
         raise ParameterError("grid", f"sweep '{experiment}': the grid is empty")
-    if isinstance(repeats, bool) or not isinstance(repeats, (int, float)) or int(repeats) != repeats or repeats < 1:
-        raise ParameterError("repeats", f"sweep '{experiment}': repeats must be a positive integer, got {repeats!r}")
     result = []
     for row in rows:
-        for name, value in row.items():
-            if name not in spec.parameters:
-                raise ParameterError(name, f"sweep '{experiment}': unknown parameter '{name}'; "
-                                           f"parameters: {', '.join(spec.parameters)}")
-            default = spec.parameters[name]
-            word = isinstance(default, str) or default is None  # None: an optional word, unset by default
-            if word or isinstance(value, str):
-                if not (word and (isinstance(value, str) or (value is None and default is None))):
-                    raise ParameterError(name, f"sweep '{experiment}': parameter '{name}' takes "
-                                               f"{'a word' if word else 'a number or quantity'}, got {value!r}")
-            else:
-                check_unit(name, value, default, f"sweep '{experiment}'")
+        if grid is None:
+            for name, value in row.items():
+                check_value(spec, name, value)
         values = {**spec.parameters, **row}
         result += [Point(spec, values, repeat_seed(seed, repeat)) for repeat in range(int(repeats))]
     return result

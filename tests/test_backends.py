@@ -1,9 +1,10 @@
 """Backends: runtime-only features are rejected in standalone before building."""
 
 import pytest
-from brian2 import Network, NeuronGroup, ms, network_operation
+from brian2 import Hz, Network, NeuronGroup, ms, network_operation
 
 import gatedplasticity as gp
+from gatedplasticity.parameters import ParameterError
 
 
 def test_network_operation_rejected_in_standalone():
@@ -42,3 +43,12 @@ def test_network_operation_runs_in_runtime():
 
         session.run(5 * ms, [group, nudge])
         assert group.v[0] == 5
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf") * Hz])
+def test_rerun_refuses_a_value_that_is_not_finite_by_name(value):
+    """Issue 30, item 1: Brian2 reads 'nan'/'inf' as a file name, fails and keeps the built value."""
+    with gp.Session(progress=False) as session:
+        with pytest.raises(ParameterError, match="finite") as error:
+            session.rerun({"synapses.mu": value})
+    assert error.value.parameter == "synapses.mu"

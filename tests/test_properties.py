@@ -115,3 +115,21 @@ def test_code_is_never_evaluated(text):
 def test_bad_command_lines_exit_2_with_one_line(argv, option):
     code, message = run_cli(argv)
     assert one_line_naming(code, message, option), message
+
+
+@SETTINGS
+@given(st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "-1e999"]), st.sampled_from(["alpha", "mu"]))
+def test_grid_files_with_numbers_that_are_not_finite_exit_2(tmp_path_factory, number, name):
+    """Issue 30, item 1: such values ran silently with the built default."""
+    grid = tmp_path_factory.mktemp("grid") / "grid.json"
+    grid.write_text(f'{{"{name}": [1.0, {number}]}}')
+    code, message = run_cli(["sweep", "stdp-drift", "--grid", str(grid), "--out", "/nonexistent/never"])
+    assert one_line_naming(code, message, f"'{name}' must be finite"), message
+
+
+def test_an_empty_grid_file_and_a_grid_over_the_limit_exit_2(tmp_path):
+    (tmp_path / "empty.json").write_text("{}")
+    code, message = run_cli(["sweep", "stdp-drift", "--grid", str(tmp_path / "empty.json")])
+    assert one_line_naming(code, message, "names no parameter"), message
+    code, message = run_cli(["sweep", "stdp-drift", "--set", "mu=0.01,0.02,0.03", "--max-points", "2"])
+    assert one_line_naming(code, message, "max_points"), message

@@ -193,3 +193,38 @@ def test_a_dead_runner_is_replaced_and_its_points_are_retried(tmp_path):
     assert runner.exitcode == -signal.SIGKILL and workers._RUNNER["process"].is_alive()
     sweep.release()
     assert not workers._RUNNER
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), float("nan") * Hz])
+def test_a_value_that_is_not_finite_is_refused_by_name(value):
+    """Issue 30, item 1: Brian2 reads a non-finite run argument as a file name and keeps the built value."""
+    name = "rate" if hasattr(value, "dim") else "alpha"
+    with pytest.raises(ParameterError, match="finite") as error:
+        sweep.points(DRIFT, grid={name: [1.2 if name == "alpha" else 10 * Hz, value]})
+    assert error.value.parameter == name
+
+
+def test_an_empty_grid_object_is_refused_rather_than_running_the_defaults():
+    with pytest.raises(ParameterError, match="names no parameter") as error:
+        sweep.points(DRIFT, grid={})
+    assert error.value.parameter == "grid"
+
+
+def test_a_grid_larger_than_the_limit_is_refused_before_its_points_are_made():
+    """Issue 30, item 4: 10^6 points took 16 s and 800 MB to make before anything said so."""
+    big = {"mu": list(np.linspace(0.01, 0.02, 1000)), "alpha": list(np.linspace(1, 2, 1000))}
+    started = time.perf_counter()
+    with pytest.raises(ParameterError, match="1,000,000 points.*max_points") as error:
+        sweep.points(DRIFT, grid=big)
+    assert error.value.parameter == "max_points" and time.perf_counter() - started < 1.0
+    assert len(sweep.points(DRIFT, grid={"mu": [0.01, 0.02]}, repeats=3, max_points=6)) == 6
+    with pytest.raises(ParameterError):
+        sweep.points(DRIFT, grid={"mu": [0.01, 0.02]}, repeats=3, max_points=5)
+
+
+def test_a_word_outside_the_experiments_choices_is_refused_before_anything_runs(tmp_path):
+    """Issue 30, item 7: the rule reached the build before it was checked (a path-like word included)."""
+    for word in ("../../../../tmp/x", "hebbian"):
+        with pytest.raises(ParameterError, match="classical, reverse") as error:
+            sweep.points(DRIFT, grid={"rule": [word]})
+        assert error.value.parameter == "rule"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 import brian2
+import numpy as np
 from brian2 import Network, NetworkOperation, defaultclock, device, set_device
 from tqdm import tqdm
 
@@ -175,6 +176,11 @@ class Session:
         project) keeps concurrent reruns apart; results are read from it
         afterwards. Returns wall time in s.
         """
+        for target, value in run_args.items():  # Brian2 reads a non-finite scalar as a file name, then keeps
+            magnitude = np.asarray(value)  # the built value without a word
+            if magnitude.ndim == 0 and magnitude.dtype.kind in "fc" and not np.isfinite(magnitude):
+                name = getattr(target, "name", str(target))
+                raise ParameterError(name, f"Session.rerun: the value of '{name}' must be finite, got {value!r}")
         if not self.standalone:
             raise StandaloneUnsupportedError(
                 "rerun(run_args) reuses a compiled binary and needs backend='standalone'; "

@@ -145,6 +145,7 @@ STDP_DRIFT = Experiment(
     run=drift_row,
     structure=drift_structure,
     prepare=prepare_drift,
+    choices={"rule": tuple(stdp.WINDOWS)},
     description="all-to-all STDP drift under independent Poisson trains (Burbank & Kreiman 2012, Fig 1)",
 )
 
@@ -156,6 +157,7 @@ BURBANK_IF = Experiment(
     structure=network_structure,
     prepare=prepare_network,
     run_batch=network_batch,
+    choices={"rule": tuple(stdp.WINDOWS), "bottom_up_rule": tuple(stdp.WINDOWS)},
     description="two-layer integrate-and-fire network, top-down cSTDP/rSTDP trained until classified "
                 "(Burbank & Kreiman 2012, Figs 4-7); compiled once per (rule, extensions, delay, tau_STDP)",
 )

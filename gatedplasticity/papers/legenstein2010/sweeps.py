@@ -13,6 +13,7 @@ recompile little; Fig 9's landscape is a sweep of it.
 
 import os
 
+from ...rules import eh
 from ...sweep import Experiment
 from . import experiment
 from .parameters import ETA, NU, STEPS_PER_TARGET, TARGETS
@@ -42,6 +43,7 @@ BCI_PERTURBATION = Experiment(
     parameters={"fraction": 0.5, "nu": NU, "eta": ETA, "runs": 10, "targets": TARGETS, "rule": "eh",
                 "control": True, "normalise": False, "steps_per_target": STEPS_PER_TARGET, "backend": "standalone"},
     run=bci_row,
+    choices={"rule": tuple(eh.VARIANTS), "backend": ("standalone", "runtime")},
     description="EH rule in the BCI task: credit assignment for one (fraction, nu, eta, rule), "
                 "[Control +] Perturbation (Legenstein et al. 2010)",
 )
