@@ -20,7 +20,7 @@ from .fitting.fit import FIT_BACKENDS
 from .fitting.variants import INTEGRATIONS, NORMALISATIONS
 from .papers import figure as contract
 from .parameters import ParameterError
-from .results import atomic_write, code_version
+from .results import atomic_write, code_version, remove_stale_temporaries
 from .streams import check_seed
 
 
@@ -96,7 +96,8 @@ def reproduce(figure_id, quick, seed, out, backend):
     module = papers.get(figure_id)
     contract.requested_backend(module, backend)  # both refused before the progress bar appears
     contract.check_seed(module, seed)
-    target = Path(out) / figure_id
+    target = writable_folder(Path(out) / figure_id)  # before the simulation: a long run must not be lost
+    remove_stale_temporaries(target)  # left by a killed earlier run
     with tqdm(total=4, desc=figure_id, unit="step") as steps:
         steps.set_postfix_str("simulating")
         data = contract.run(module, seed=seed, quick=quick, backend=backend)
@@ -327,7 +328,7 @@ def sweep_command(args):
     points = sweep.points(experiment, grid=grid, **options) if grid or args.grid or args.set else \
         sweep.points(experiment, rows=[{}], **options)  # nothing given: the defaults (a grid file that names
     print(f"sweep {args.experiment}: {len(points):,} points")  # nothing is refused by points)
-    table = sweep.run_sweep(points, args.out or Path("sweeps") / args.experiment,
+    table = sweep.run_sweep(points, writable_folder(args.out or Path("sweeps") / args.experiment),
                             executor=args.scheduler or "local", workers=args.workers)
     print(table.to_string(index=False))
     return 0

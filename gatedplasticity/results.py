@@ -15,6 +15,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -29,11 +30,26 @@ ARRAYS_FILE = "arrays.npz"
 TRACKED_PACKAGES = ("gatedplasticity", "brian2", "numpy", "scipy", "pandas", "matplotlib")
 
 
+def current_umask():
+    """The process's umask (read from /proc where it can be: setting it to read it races with threads)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path, write):
     """Call ``write(temporary_path)`` and rename the file onto ``path``.
 
     On any exception the temporary file is removed and ``path`` is left as it
-    was (absent or with its previous complete content).
+    was (absent or with its previous complete content). The file gets the
+    permissions a plain ``open`` would give it (0666 less the umask), not the
+    temporary's private 0600.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,11 +57,24 @@ def atomic_write(path, write):
     os.close(handle)
     try:
         write(temporary)
+        os.chmod(temporary, 0o666 & ~current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+def remove_stale_temporaries(folder, older_than_s=60.0):
+    """Remove :func:`atomic_write`'s hidden temporaries in ``folder`` older than ``older_than_s`` (left by a
+    killed process; younger ones may belong to a write in progress)."""
+    now = time.time()
+    for path in Path(folder).glob(".*.*"):
+        try:
+            if path.is_file() and now - path.stat().st_mtime > older_than_s:
+                path.unlink()
+        except FileNotFoundError:  # removed by another process meanwhile
+            pass
 
 
 def package_versions():

@@ -1,12 +1,19 @@
-"""The results folder of one sweep: a file per finished or failed point, the gathered table and its provenance."""
+"""The results folder of one sweep: a file per finished or failed point, the gathered table and its provenance.
+
+A result file that does not parse (a disk filled up, a copy cut short) is moved to ``damaged/`` with a
+warning naming it, and its point counts as not run, so the next run computes it again. Hidden files are
+``atomic_write``'s temporaries, never results; those older than a minute were left by a killed run and
+are removed when a sweep runs.
+"""
 
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from .parameters import to_json
-from .results import atomic_write
+from .results import atomic_write, remove_stale_temporaries
 
 TABLE = "table.parquet"
 PROVENANCE = "provenance.json"
@@ -18,8 +25,27 @@ class Store:
     def __init__(self, directory):
         self.directory = Path(directory)
 
+    def valid(self, outcome="done"):
+        """{path: entry} of the result files that parse; damaged ones are moved to damaged/ with a warning."""
+        entries = {}
+        for path in sorted((self.directory / outcome).glob("[!.]*.json")):
+            try:
+                entries[path] = json.loads(path.read_text())
+            except (ValueError, UnicodeDecodeError) as error:
+                target = self.directory / "damaged" / path.name
+                target.parent.mkdir(exist_ok=True)
+                path.replace(target)
+                warnings.warn(f"sweep store: {path} does not parse ({error}); moved to {target}, its point runs "
+                              "again", stacklevel=2)
+        return entries
+
     def keys(self, outcome="done"):
-        return {path.stem for path in (self.directory / outcome).glob("*.json")}
+        return {path.stem for path in self.valid(outcome)}
+
+    def clean(self):
+        """Remove temporaries left by a killed run (older than a minute: a running one may be writing now)."""
+        for outcome in ("done", "failed"):
+            remove_stale_temporaries(self.directory / outcome)
 
     def record(self, point, key, outcome, payload, wall_time):
         entry = {"experiment": point.experiment.name, "values": to_json(point.values), "seed": point.seed,
@@ -29,7 +55,7 @@ class Store:
             (self.directory / "failed" / f"{key}.json").unlink(missing_ok=True)
 
     def entries(self, outcome="done"):
-        return [json.loads(path.read_text()) for path in sorted((self.directory / outcome).glob("*.json"))]
+        return list(self.valid(outcome).values())
 
     def table(self):
         """One row per finished point: parameter columns "name [unit]", seed, wall time, results."""

@@ -223,6 +223,7 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     if not sweep_points:
         raise ParameterError("points", "the sweep has no points")
     store = Store(directory)
+    store.clean()
     version = code_version()
     done = store.keys("done")
     todo = [(point, point.key(version)) for point in sweep_points]

@@ -2,6 +2,7 @@
 
 import io
 import math
+import time
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
@@ -133,3 +134,14 @@ def test_an_empty_grid_file_and_a_grid_over_the_limit_exit_2(tmp_path):
     assert one_line_naming(code, message, "names no parameter"), message
     code, message = run_cli(["sweep", "stdp-drift", "--set", "mu=0.01,0.02,0.03", "--max-points", "2"])
     assert one_line_naming(code, message, "max_points"), message
+
+
+@pytest.mark.parametrize("command", [["reproduce", "burbank2012-fig2"], ["sweep", "stdp-drift"]])
+def test_an_out_that_cannot_be_written_exits_2_before_anything_runs(tmp_path, command):
+    """Issue 30, item 3: a file as --out failed with a traceback after the whole simulation."""
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    started = time.perf_counter()
+    code, message = run_cli([*command, "--out", str(afile / "sub")])
+    assert one_line_naming(code, message, "--out"), message
+    assert time.perf_counter() - started < 30

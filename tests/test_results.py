@@ -1,7 +1,9 @@
 """Results: provenance sidecar, round trip, atomic writes."""
 
 import json
+import os
 import platform
+from pathlib import Path
 
 import brian2
 import numpy as np
@@ -72,3 +74,16 @@ def test_failed_overwrite_keeps_previous_complete_file(tmp_path):
     with pytest.raises(OSError):
         atomic_write(target, fail)
     assert target.read_text() == "complete\n" and sorted(p.name for p in tmp_path.iterdir()) == ["table.csv"]
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_written_files_honour_the_umask(tmp_path, mask, mode):
+    """Issue 30, item 5: mkstemp made every result private (0600) whatever the umask."""
+    from gatedplasticity.results import atomic_write
+
+    previous = os.umask(mask)
+    try:
+        path = atomic_write(tmp_path / "shared.csv", lambda tmp: Path(tmp).write_text("x"))
+    finally:
+        os.umask(previous)
+    assert path.stat().st_mode & 0o777 == mode

@@ -228,3 +228,34 @@ def test_a_word_outside_the_experiments_choices_is_refused_before_anything_runs(
         with pytest.raises(ParameterError, match="classical, reverse") as error:
             sweep.points(DRIFT, grid={"rule": [word]})
         assert error.value.parameter == "rule"
+
+
+def test_a_damaged_result_file_is_set_aside_by_path_and_its_point_recomputed(tmp_path):
+    """Issue 30, item 2: a truncated done/<key>.json broke every later resume with a bare JSONDecodeError."""
+    log = tmp_path / "runs.log"
+    points = sweep.points("counting", grid={"x": [1.0, 2.0, 3.0], "log": [str(log)]})
+    sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
+    damaged = sorted((tmp_path / "s" / "done").glob("*.json"))[0]
+    damaged.write_text('{"experiment": "coun')
+    store = sweep.Store(tmp_path / "s")
+    with pytest.warns(UserWarning, match=str(damaged.name)):
+        assert store.status() == {"done": 2, "failed": 0}
+    assert (tmp_path / "s" / "damaged" / damaged.name).exists() and not damaged.exists()
+    table = sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
+    assert sorted(table["y"]) == [2.0, 4.0, 6.0] and len(log.read_text().splitlines()) == 4  # one point again
+
+
+def test_temporary_files_of_a_killed_write_are_never_read_and_stale_ones_are_removed(tmp_path):
+    """Issue 30, item 2: atomic_write's hidden temporary (left by kill -9) was read as a result."""
+    log = tmp_path / "runs.log"
+    points = sweep.points("counting", grid={"x": [1.0, 2.0], "log": [str(log)]})
+    sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
+    done = tmp_path / "s" / "done"
+    stale, fresh = done / ".abc.json.x1y2.json", done / ".def.json.z3w4.json"
+    stale.write_text("")
+    fresh.write_text("")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    assert sweep.Store(tmp_path / "s").status() == {"done": 2, "failed": 0}
+    table = sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
+    assert len(table) == 2 and len(log.read_text().splitlines()) == 2  # nothing ran again
+    assert not stale.exists() and fresh.exists()  # a fresh one may belong to a run writing now
