@@ -109,3 +109,31 @@ def test_unknown_names_list_the_valid_ones():
         gp.Session("gpu")
     with pytest.raises(ValueError, match="'classical', 'reverse'|classical, reverse"):
         stdp.rule("hebbian")
+
+
+def raw_error_cases():
+    """Issue 30, item 8: inputs that raised numpy's or Brian2's own errors (or none) instead of naming the argument."""
+    import numpy as np
+
+    from gatedplasticity.analysis import convergence, place_fields
+    from gatedplasticity.protocols.poisson import poisson_trains
+
+    return [
+        ("duration", lambda: poisson_trains([10] * Hz, -1 * second, seed=0)),
+        ("rates", lambda: poisson_trains([[10, 20]] * Hz, 1 * second, seed=0)),
+        ("rates", lambda: poisson_trains([] * Hz, 1 * second, seed=0)),
+        ("dt", lambda: poisson_trains([10] * Hz, 1 * second, seed=0, dt=0 * ms)),
+        ("dt", lambda: gp.Session(dt=-1 * ms)),
+        ("name", lambda: gp.Session(name="../outside")),
+        ("values", lambda: place_fields.field_metrics(np.array([]), np.array([]), 10.0, 187.0)),
+        ("rows", lambda: convergence.classify_linear([], 1.0)),
+        ("snapshots", lambda: convergence.classify_network({}, 20.0)),
+    ]
+
+
+@pytest.mark.parametrize("index", range(9))
+def test_inputs_that_raised_raw_errors_are_refused_by_name(index):
+    name, call = raw_error_cases()[index]
+    with pytest.raises(gp.ParameterError) as error:
+        call()
+    assert error.value.parameter == name

@@ -17,6 +17,8 @@ Linear model [P rules, R details]: after each presentation,
 
 import numpy as np
 
+from ..parameters import ParameterError
+
 WINDOW = 50
 FLAT = 1e-3
 TOO_SIMILAR = 0.1
@@ -24,6 +26,8 @@ TOO_SIMILAR = 0.1
 
 def classify_linear(rows, initial_std):
     """Verdict for a history of (presentation, std_w, mean_abs_dw, max_eig, ...) rows, or None."""
+    if len(rows) == 0:
+        raise ParameterError("rows", "classify_linear: the history has no rows to classify")
     _, std_w, _, max_eig, *_ = rows[-1]
     if not np.isfinite(max_eig) or max_eig > 1:
         return "extreme weights"
@@ -78,6 +82,8 @@ def classify_network(snapshots, w_bound, std_criterion="relative"):
     std < 0.3 -> "weights too similar", else "converged"; 625,000
     presentations without either -> "did not converge".
     """
+    if not snapshots:
+        raise ParameterError("snapshots", "classify_network: no weight snapshots to classify")
     latest = max(snapshots)
     w = np.asarray(snapshots[latest], float)
     if np.mean(np.abs(w) > w_bound - NETWORK_EXTREME_MARGIN) > NETWORK_EXTREME_FRACTION:

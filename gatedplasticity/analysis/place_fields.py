@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from ..parameters import ParameterError
 from ..rules.btsp import W_MAX
 
 MV_PER_HZ = 2.956e-3
@@ -64,7 +65,10 @@ def field_metrics(positions, values, plateau_position, length):
     plateau over that after it. FWHM: length of track where the ramp is at
     least half its peak.
     """
-    values = np.asarray(values, float)
+    values, positions = np.asarray(values, float), np.asarray(positions, float)
+    if values.ndim != 1 or len(values) < 2 or positions.shape != values.shape:
+        raise ParameterError("values", f"field_metrics: values and positions must be 1-D, of equal length, with at "
+                                       f"least two bins; got shapes {values.shape} and {positions.shape}")
     peak = int(np.argmax(values))
     shift = signed_distance(positions[peak], plateau_position, length)
     step = positions[1] - positions[0]

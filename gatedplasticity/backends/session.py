@@ -50,7 +50,9 @@ def cache_root():
 
 
 def cache_directory(name):
-    """Folder where standalone project ``name`` is built and kept for reuse."""
+    """Folder where standalone project ``name`` is built and kept for reuse (``name``: one plain folder name)."""
+    if not isinstance(name, str) or not name or name.startswith(".") or any(c in name for c in "/\\\0"):
+        raise ParameterError("name", f"a project name is one folder name (no '/', no leading '.'), got {name!r}")
     return cache_root() / "standalone" / name
 
 
@@ -102,6 +104,8 @@ class Session:
         self.backend = check_backend(backend)
         self.seed = None if seed is None else streams.check_seed(seed, "Session")
         self.directory = Path(directory) if directory else cache_directory(name)
+        if not (isinstance(dt, brian2.Quantity) and dt.dim == brian2.second.dim and np.isfinite(float(dt)) and dt > 0):
+            raise ParameterError("dt", f"Session: dt must be a positive time step such as 0.1*ms, got {dt!r}")
         self.dt = dt
         self.progress = progress
 

@@ -17,7 +17,15 @@ def poisson_trains(rates, duration, seed, dt=0.1 * ms, name="poisson*"):
     as a binomial count and distinct steps).
     """
     rates = quantity_array("rates", rates, Hz, OWNER)
+    if rates.ndim != 1 or len(rates) == 0:
+        raise ParameterError("rates", f"{OWNER}: 'rates' must be a non-empty 1-D array (one rate per train), "
+                                      f"got shape {rates.shape}")
     quantity_array("duration", duration, second, OWNER)
+    quantity_array("dt", dt, second, OWNER)
+    if not float(dt / second) > 0:
+        raise ParameterError("dt", f"{OWNER}: 'dt' must be positive, got {dt}")
+    if not float(duration / second) >= 0:
+        raise ParameterError("duration", f"{OWNER}: 'duration' must not be negative, got {duration}")
     non_negative("rates", rates, OWNER)
     if np.any(rates * dt > 1):
         raise ParameterError("rates", f"{OWNER}: 'rates' must stay below 1/dt = {1 / dt}")
