@@ -148,6 +148,7 @@ def record_command(args):
 
 def parser():
     main = Parser(prog="gatedplasticity", description=__doc__)
+    main.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     commands = main.add_subparsers(dest="command", required=True, parser_class=Parser)
     listing = commands.add_parser("list", help="list the reproducible figures")
     listing.add_argument("--targets", action="store_true", help="also each figure's backends and quick form")
@@ -335,6 +336,7 @@ def sweep_command(args):
 
 
 def main(argv=None):
+    args = None
     try:
         args = parser().parse_args(argv)
         if args.command == "list":
@@ -351,6 +353,13 @@ def main(argv=None):
     except (UsageError, ParameterError, papers.UnknownFigureError) as error:
         print(f"gatedplasticity: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # one line (not Brian2's report-a-bug banner); --debug for the traceback
+        if args is not None and args.debug:
+            raise
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        print(f"gatedplasticity: {type(error).__name__}: {first} (rerun with --debug for the traceback)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

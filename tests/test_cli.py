@@ -44,3 +44,18 @@ def test_unknown_figure_lists_valid_ones():
     result = run("reproduce", "rao2021-fig99")
     assert result.returncode == 2
     assert "unknown figure 'rao2021-fig99'" in result.stderr and "burbank2012-fig1" in result.stderr
+
+
+def test_an_unexpected_error_prints_one_line_and_debug_shows_the_traceback(monkeypatch, capsys):
+    """Issue 30, item 8: uncaught errors printed a traceback and Brian2's report-a-bug banner."""
+    from gatedplasticity import cli
+
+    def broken(*args):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(cli, "list_figures", broken)
+    assert cli.main(["list"]) == 1
+    message = capsys.readouterr().err
+    assert message == "gatedplasticity: RuntimeError: disk on fire (rerun with --debug for the traceback)\n"
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        cli.main(["--debug", "list"])
