@@ -169,6 +169,10 @@ def parser():
     record.add_argument("--run", action="store_true",
                         help="first run every figure not yet in --results at this commit (clean tree only; full "
                              "scale except where the record uses the quick form; resumes figure by figure)")
+    cache = commands.add_parser("cache", help="show the cache folder's size (or: cache clean --older-than DAYS)")
+    cache.add_argument("action", nargs="?", choices=["clean"], help="remove standalone builds not used for DAYS")
+    cache.add_argument("--older-than", type=float, default=7.0, metavar="DAYS",
+                       help="with clean: days without use (default 7)")
     sweep = commands.add_parser("sweep", help="run a parameter sweep (or: sweep status DIR)",
                                 description="gatedplasticity sweep EXPERIMENT --set name=v1,v2 ... | sweep status DIR")
     sweep.add_argument("experiment", help="experiment (e.g. stdp-drift), or 'status'")
@@ -335,6 +339,22 @@ def sweep_command(args):
     return 0
 
 
+def cache_command(args):
+    """``cache``: size of each cache folder; ``cache clean``: remove unused standalone builds."""
+    from .backends import cache
+
+    if args.action == "clean":
+        removed, freed = cache.clean_builds(args.older_than)
+        print(f"removed {removed} build folders unused for {args.older_than:g} days ({freed / 2**20:.1f} MiB)")
+        return 0
+    folders = cache.usage()
+    for name, (size, entries) in folders.items():
+        print(f"{name:32s} {size / 2**20:10.1f} MiB  {entries} entries")
+    total = sum(size for size, _ in folders.values())
+    print(f"{'total':32s} {total / 2**20:10.1f} MiB  in {cache.cache_root()}")
+    return 0
+
+
 def main(argv=None):
     args = None
     try:
@@ -345,6 +365,8 @@ def main(argv=None):
             return record_command(args)
         if args.command == "sweep":
             return sweep_command(args)
+        if args.command == "cache":
+            return cache_command(args)
         if args.command == "fit":
             return fit_command(args)
         if args.command == "predict":

@@ -59,3 +59,25 @@ def test_an_unexpected_error_prints_one_line_and_debug_shows_the_traceback(monke
     assert message == "gatedplasticity: RuntimeError: disk on fire (rerun with --debug for the traceback)\n"
     with pytest.raises(RuntimeError, match="disk on fire"):
         cli.main(["--debug", "list"])
+
+
+def test_cache_shows_its_size_and_clean_removes_only_old_builds(tmp_path, monkeypatch, capsys):
+    """Issue 30, item 6: build folders piled up (20 GB here) with no way to see or clean them."""
+    import os
+    import time
+
+    from gatedplasticity import cli
+
+    monkeypatch.setenv("GATEDPLASTICITY_CACHE", str(tmp_path))
+    old, recent, checkpoint = tmp_path / "standalone" / "old-1x", tmp_path / "standalone" / "new-1x", tmp_path / "runs"
+    for folder in (old, recent, checkpoint):
+        folder.mkdir(parents=True)
+        (folder / "main").write_bytes(b"0" * 2**20)
+    month_ago = time.time() - 30 * 86400
+    for path in (old / "main", old, checkpoint / "main", checkpoint):
+        os.utime(path, (month_ago, month_ago))
+    assert cli.main(["cache"]) == 0
+    assert "standalone" in capsys.readouterr().out
+    assert cli.main(["cache", "clean", "--older-than", "7"]) == 0
+    assert "removed 1 build folders" in capsys.readouterr().out
+    assert not old.exists() and recent.exists() and checkpoint.exists()  # checkpoints are never cleaned
