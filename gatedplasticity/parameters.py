@@ -1,10 +1,14 @@
 """Unit-aware parameter sets: defaults + validated overrides, shown as tables."""
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
 import numpy as np
 from brian2 import Equations, Hz, Quantity, get_dimensions, get_unit, have_same_dimensions, second
+
+#: NumPy 2's repr of a scalar, e.g. ``np.int64(0)`` or ``np.float64(1.5)``.
+NUMPY_SCALAR = re.compile(r"\bnp\.(?:u?int|float|complex|bool_?)\d*\(([^()]*)\)")
 
 
 class ParameterError(ValueError):
@@ -14,7 +18,7 @@ class ParameterError(ValueError):
     """
 
     def __init__(self, parameter, message):
-        super().__init__(message)
+        super().__init__(NUMPY_SCALAR.sub(r"\1", str(message)))  # "got np.int64(0)" reads "got 0"
         self.parameter = parameter
 
 

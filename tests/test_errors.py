@@ -137,3 +137,14 @@ def test_inputs_that_raised_raw_errors_are_refused_by_name(index):
     with pytest.raises(gp.ParameterError) as error:
         call()
     assert error.value.parameter == name
+
+
+def test_messages_show_numbers_not_numpy_reprs():
+    """Issue 30, item 8: messages printed 'np.int64(0)' for 0."""
+    import numpy as np
+
+    from gatedplasticity.protocols.validation import positive_int
+
+    with pytest.raises(gp.ParameterError) as error:
+        positive_int("copies", np.int64(0), "Program")
+    assert "got 0" in str(error.value) and "np." not in str(error.value)
