@@ -148,3 +148,15 @@ def test_messages_show_numbers_not_numpy_reprs():
     with pytest.raises(gp.ParameterError) as error:
         positive_int("copies", np.int64(0), "Program")
     assert "got 0" in str(error.value) and "np." not in str(error.value)
+
+
+def test_a_rules_code_with_an_undefined_name_is_refused_when_its_synapses_are_made():
+    """Issue 30, item 8: the error came at run(), from Brian2, naming 'synapses_pre' instead of the rule."""
+    with gp.Session(progress=False):
+        pre = NeuronGroup(2, "v : volt", threshold="v > 1*volt", reset="")
+        post = NeuronGroup(2, "v : volt", threshold="v > 1*volt", reset="")
+        typo = gp.rules.Rule("typo rule", stdp.STDP_TRACES + stdp.ADDITIVE + stdp.CLASSICAL_WINDOW,
+                             on_pre=stdp.ON_PRE + "\nw += mu * apre_typo", defaults=stdp.DEFAULTS)
+        with pytest.raises(gp.ParameterError, match="rule 'typo rule'.*'apre_typo'") as error:
+            typo.synapses(pre, post)
+    assert error.value.parameter == "on_pre"

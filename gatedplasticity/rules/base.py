@@ -1,10 +1,12 @@
 """The :class:`Rule` object: a plasticity rule as Brian2 equation strings."""
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from brian2 import Equations, Synapses, get_device, ms, second
 from brian2.devices.device import RuntimeDevice
+from brian2.utils.stringtools import get_identifiers
 
 from ..parameters import (ParameterError, as_equations, as_table, batch_arguments, check_names, check_value, frozen,
                           resolve, split_shared)
@@ -209,6 +211,7 @@ class Rule:
             name=name or "synapses*",
             dt=dt,
         )
+        self.check_code(synapses)
         if self.post_after_resets and self.on_post:
             synapses.post.when = "after_resets"
         for order, pathway in enumerate(self.on_pre_event):
@@ -236,6 +239,20 @@ class Rule:
             for variable, parameter in self.initial.items():
                 setattr(synapses, variable, params[parameter])
         return synapses
+
+    def check_code(self, synapses):
+        """Every identifier of every pathway's code must resolve now (synapse, group or namespace variable,
+        function, unit), so that a misspelt name is reported here, naming the rule, not at run()."""
+        for pathway in synapses._pathways:
+            try:
+                synapses.resolve_all(get_identifiers(pathway.code), synapses.namespace,
+                                     additional_variables=pathway.variables)
+            except KeyError as error:
+                found = re.search(r'identifier "([^"]+)"', str(error))
+                name = found.group(1) if found else str(error)
+                argument = "on_post" if pathway.prepost == "post" else "on_pre"
+                raise ParameterError(argument, f"rule '{self.name}': its {argument} code uses '{name}', which "
+                                               "neither the synapses, their groups nor the namespace define") from None
 
     def batch_args(self, synapses, **values):
         """{synapses.<name>: per-synapse values} for batched parameters (run_args of a standalone rerun, or to set).
