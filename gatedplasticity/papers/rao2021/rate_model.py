@@ -16,17 +16,17 @@ import argparse
 
 import numpy as np
 import pandas as pd
-from brian2 import Hz, mV
+from brian2 import Hz, mV, second
 from scipy.special import expit
 
 from ... import streams
 from ...analysis import dlr as metrics
 from ...results import Result
 from . import datasets, fig4
-from .parameters import BETA, CONFIGURATIONS, DATASETS, U0, VALUES
+from .parameters import BETA, CONFIGURATIONS, DATASETS, PRESENTATION, U0, VALUES
 from .training import initial_branch_weights
 
-PRESENTATION_S = datasets.PRESENTATION_S
+PRESENTATION_S = float(PRESENTATION / second)  # the figure's presentation [P], in s
 VARIANTS = {"poisson, paper's rule": (True, None), "rates, paper's rule": (False, None),
             "poisson, exact gradient": (True, "exact"), "rates, exact gradient": (False, "exact")}
 
