@@ -1,9 +1,9 @@
 """The results folder of one sweep: a file per finished or failed point, the gathered table and its provenance.
 
-A result file that does not parse (a disk filled up, a copy cut short) is moved to ``damaged/`` with a
-warning naming it, and its point counts as not run, so the next run computes it again. Hidden files are
-``atomic_write``'s temporaries, never results; those older than a minute were left by a killed run and
-are removed when a sweep runs.
+A result file that does not parse (a disk filled up, a copy cut short) is named in a warning, counts as
+not run, and is moved to ``damaged/`` by the next run (which computes its point again; ``status`` only
+looks). Hidden files are ``atomic_write``'s temporaries, never results; those older than a minute were
+left by a killed run and are removed when a sweep runs.
 """
 
 import json
@@ -25,18 +25,21 @@ class Store:
     def __init__(self, directory):
         self.directory = Path(directory)
 
-    def valid(self, outcome="done"):
-        """{path: entry} of the result files that parse; damaged ones are moved to damaged/ with a warning."""
+    def valid(self, outcome="done", set_aside=True):
+        """{path: entry} of the result files that parse; damaged ones are named in a warning and (unless
+        ``set_aside=False``: a look that changes nothing) moved to damaged/."""
         entries = {}
         for path in sorted((self.directory / outcome).glob("[!.]*.json")):
             try:
                 entries[path] = json.loads(path.read_text())
             except (ValueError, UnicodeDecodeError) as error:
                 target = self.directory / "damaged" / path.name
-                target.parent.mkdir(exist_ok=True)
-                path.replace(target)
-                warnings.warn(f"sweep store: {path} does not parse ({error}); moved to {target}, its point runs "
-                              "again", stacklevel=2)
+                if set_aside:
+                    target.parent.mkdir(exist_ok=True)
+                    path.replace(target)
+                warnings.warn(f"sweep store: {path} does not parse ({error}); "
+                              + (f"moved to {target}, its point runs again" if set_aside else
+                                 "its point runs again with the next run"), stacklevel=2)
         return entries
 
     def keys(self, outcome="done"):
@@ -76,7 +79,8 @@ class Store:
         return table
 
     def status(self):
-        return {"done": len(self.keys("done")), "failed": len(self.keys("failed"))}
+        """How many points are done and failed (valid files only); moves nothing."""
+        return {outcome: len(self.valid(outcome, set_aside=False)) for outcome in ("done", "failed")}
 
     def save_table(self, provenance):
         table = self.table()

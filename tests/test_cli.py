@@ -67,17 +67,22 @@ def test_cache_shows_its_size_and_clean_removes_only_old_builds(tmp_path, monkey
     import time
 
     from gatedplasticity import cli
+    from gatedplasticity.backends.session import claim_folder
 
     monkeypatch.setenv("GATEDPLASTICITY_CACHE", str(tmp_path))
     old, recent, checkpoint = tmp_path / "standalone" / "old-1x", tmp_path / "standalone" / "new-1x", tmp_path / "runs"
-    for folder in (old, recent, checkpoint):
+    held = tmp_path / "standalone" / "held-1x"  # old, but an open session (a long run's program) holds it
+    for folder in (old, recent, checkpoint, held):
         folder.mkdir(parents=True)
         (folder / "main").write_bytes(b"0" * 2**20)
+    _, lock = claim_folder(held)
     month_ago = time.time() - 30 * 86400
-    for path in (old / "main", old, checkpoint / "main", checkpoint):
+    for path in (old / "main", old, checkpoint / "main", checkpoint, *held.iterdir(), held):
         os.utime(path, (month_ago, month_ago))
     assert cli.main(["cache"]) == 0
     assert "standalone" in capsys.readouterr().out
     assert cli.main(["cache", "clean", "--older-than", "7"]) == 0
     assert "removed 1 build folders" in capsys.readouterr().out
     assert not old.exists() and recent.exists() and checkpoint.exists()  # checkpoints are never cleaned
+    assert held.exists()
+    lock.close()

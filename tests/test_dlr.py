@@ -264,3 +264,21 @@ def test_the_fig4_trainer_takes_its_datasets():
     weights = train_branches("2 soft-XOR", 20, 2, seed=1, backend="standalone", progress=False,
                              datasets={"only cluster 3": [0, 0, 1, 0]})
     assert weights.shape == (1, 2, 2, 3) and np.all(np.isfinite(weights))
+
+
+@pytest.mark.parametrize("update", list(dlr.DIRECTIONS))
+def test_the_rate_model_updates_as_the_spiking_rules_do(update):
+    """``rao2021.rate_model`` (the noise diagnosis of Fig 4) writes D in NumPy; it must be the rule's own
+    Brian2 expression (``rules.dlr.DIRECTIONS``) at every label, prediction and branch sum, edges included."""
+    from brian2 import NeuronGroup
+    from brian2.utils.stringtools import word_substitute
+
+    from gatedplasticity.papers.rao2021 import rate_model
+
+    expression, defaults, _ = dlr.DIRECTIONS[update]
+    expression = word_substitute(expression, {"z_post": "z", "q_post": "q", "f_total_post": "f_total"})  # a cell's own
+    z, q, f_total = (grid.ravel() for grid in np.meshgrid([0.0, 1.0], np.linspace(0, 1, 21), np.linspace(0, 2.5, 51)))
+    with gp.Session(progress=False):
+        cells = NeuronGroup(len(z), f"z : 1\nq : 1\nf_total : 1\nD = {expression} : 1", namespace=defaults)
+        cells.z, cells.q, cells.f_total = z, q, f_total
+        np.testing.assert_array_equal(rate_model.direction(update, z, q, f_total), cells.D[:])

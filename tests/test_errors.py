@@ -1,7 +1,7 @@
 """Bad input raises clear errors that name the offending parameter."""
 
 import pytest
-from brian2 import Hz, NeuronGroup, ms, mV, second
+from brian2 import Equations, Hz, NeuronGroup, ms, mV, second
 
 import gatedplasticity as gp
 from gatedplasticity import papers
@@ -160,3 +160,16 @@ def test_a_rules_code_with_an_undefined_name_is_refused_when_its_synapses_are_ma
         with pytest.raises(gp.ParameterError, match="rule 'typo rule'.*'apre_typo'") as error:
             typo.synapses(pre, post)
     assert error.value.parameter == "on_pre"
+
+
+def test_a_rules_every_step_code_is_checked_too():
+    """The on_step stages (run_regularly code) were left to Brian2's error at run(); a temporary is fine."""
+    with gp.Session(progress=False):
+        pre = NeuronGroup(2, "v : volt", threshold="v > 1*volt", reset="")
+        post = NeuronGroup(2, "v : volt", threshold="v > 1*volt", reset="")
+        fine = gp.rules.Rule("fine rule", Equations("w : 1"), on_step={"learn": "step = 0.5 * w\nw += step"})
+        fine.synapses(pre, post)
+        typo = gp.rules.Rule("typo rule", Equations("w : 1"), on_step={"learn": "w += 0.5 * w_typo"})
+        with pytest.raises(gp.ParameterError, match="rule 'typo rule': its on_step stage 'learn'.*'w_typo'") as error:
+            typo.synapses(pre, post)
+    assert error.value.parameter == "on_step"

@@ -124,7 +124,10 @@ def test_reruns_and_rebuilds_compile_nothing():
             program.run({"eta": eta})
         assert object_files(program.session.directory) == built
         assert program.session.binary().stat().st_mtime_ns == binary
+    stale = program.session.directory / "results-1"  # a process gone since, whose folder this was
+    stale.mkdir(exist_ok=True)
     for _ in range(4):
         with Program(plastic_pair, (20,), backend="standalone", copies=2) as program:
             program.run({"eta": 0.01})
             assert object_files(program.session.directory) == built
+            assert not stale.exists()

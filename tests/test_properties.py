@@ -145,3 +145,34 @@ def test_an_out_that_cannot_be_written_exits_2_before_anything_runs(tmp_path, co
     code, message = run_cli([*command, "--out", str(afile / "sub")])
     assert one_line_naming(code, message, "--out"), message
     assert time.perf_counter() - started < 30
+
+
+@SETTINGS
+@given(st.sampled_from(["a file", "below a file", "a read-only folder", "below a read-only folder"]),
+       st.sampled_from([["reproduce", "burbank2012-fig2"], ["sweep", "stdp-drift"]]))
+def test_out_targets_that_cannot_be_written_exit_2(tmp_path_factory, target, command):
+    """Issue 30, item 3, over targets: each ended in a traceback after the whole run. Root writes through a
+    0o555 folder's mode, so there the kernel's refusal (EACCES, as for any other user) is injected."""
+    import os
+    from pathlib import Path
+    from unittest import mock
+
+    folder = tmp_path_factory.mktemp("out")
+    (folder / "afile").write_text("")
+    readonly = folder / "readonly"
+    readonly.mkdir(mode=0o555)
+    out = {"a file": folder / "afile", "below a file": folder / "afile" / "sub", "a read-only folder": readonly,
+           "below a read-only folder": readonly / "sub"}[target]
+    original_mkdir, original_write = Path.mkdir, Path.write_text
+
+    def refuse_in_readonly(method):
+        def guarded(path, *args, **kwargs):
+            if os.geteuid() == 0 and Path(path).parent == readonly:
+                raise PermissionError(13, "Permission denied", str(path))
+            return method(path, *args, **kwargs)
+        return guarded
+
+    with mock.patch.object(Path, "mkdir", refuse_in_readonly(original_mkdir)), \
+         mock.patch.object(Path, "write_text", refuse_in_readonly(original_write)):
+        code, message = run_cli([*command, "--out", str(out)])
+    assert one_line_naming(code, message, "--out"), message

@@ -110,16 +110,16 @@ def test_killed_sweep_resumes_without_recomputing_finished_points(tmp_path):
     """))
     first = subprocess.Popen([sys.executable, str(script)])
     deadline = time.time() + 120
-    while len(list((folder / "done").glob("*.json"))) < 4 and time.time() < deadline:
+    while len(list((folder / "done").glob("[!.]*.json"))) < 4 and time.time() < deadline:
         time.sleep(0.05)
     first.send_signal(signal.SIGKILL)
     first.wait()
-    finished_before = len(list((folder / "done").glob("*.json")))
+    finished_before = len(list((folder / "done").glob("[!.]*.json")))  # hidden: a temporary the kill left
     runs_before = len(log.read_text().splitlines())
     assert 4 <= finished_before < 12 and runs_before <= finished_before + 1  # at most the point in flight is lost
     subprocess.run([sys.executable, str(script)], check=True, timeout=120)
     runs = log.read_text().splitlines()
-    assert len(list((folder / "done").glob("*.json"))) == 12
+    assert len(list((folder / "done").glob("[!.]*.json"))) == 12
     assert len(runs) - runs_before == 12 - finished_before  # only the unfinished points ran again
     assert len(runs) <= 12 + 1  # in total, at most the point in flight ran twice
 
@@ -240,6 +240,9 @@ def test_a_damaged_result_file_is_set_aside_by_path_and_its_point_recomputed(tmp
     store = sweep.Store(tmp_path / "s")
     with pytest.warns(UserWarning, match=str(damaged.name)):
         assert store.status() == {"done": 2, "failed": 0}
+    assert damaged.exists(), "status only looks"
+    with pytest.warns(UserWarning, match=str(damaged.name)):
+        assert len(store.valid()) == 2
     assert (tmp_path / "s" / "damaged" / damaged.name).exists() and not damaged.exists()
     table = sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
     assert sorted(table["y"]) == [2.0, 4.0, 6.0] and len(log.read_text().splitlines()) == 4  # one point again

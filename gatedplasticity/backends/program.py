@@ -23,7 +23,9 @@ back split per copy (first axis B). ``run(..., frozen=[k])`` switches the
 learning of copy k off.
 """
 
+import hashlib
 import os
+import shutil
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -64,6 +66,13 @@ class Built:
     copy_streams: bool = False
 
 
+def structure_digest(structure):
+    """Eight hex digits that name ``structure`` the same in every process (its ``key()`` where it has one:
+    Python's ``hash`` of strings changes from process to process)."""
+    text = repr(structure.key() if callable(getattr(structure, "key", None)) else structure)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
 class Program:
     """One network built once and run many times with new values (see the module docstring).
 
@@ -76,8 +85,9 @@ class Program:
     copies : int
         Independent copies of the network in one program.
     name : str
-        Name of the standalone project (default: the build function's); the structure's hash and
-        the process id are appended, so concurrent processes never build in one folder.
+        Name of the standalone project (default: the build function's); the copies and a digest of the
+        structure are appended, so a later program of the same structure reuses the compiled build (a
+        concurrent one builds in a folder of its own: ``Session``).
     dt : Quantity
         The default clock's time step.
     profile : bool
@@ -87,7 +97,7 @@ class Program:
     def __init__(self, build, structure=(), *, backend="standalone", copies=1, name=None, dt=0.1 * ms,
                  progress=False, profile=False):
         try:
-            key = hash(structure)
+            hash(structure)
         except TypeError:
             raise ParameterError("structure", f"{OWNER}: the structure must be hashable (frozen), "
                                               f"got {type(structure).__name__}") from None
@@ -96,7 +106,7 @@ class Program:
         self.build, self.structure, self.copies = build, structure, int(copies)
         self.backend = check_backend(backend)
         base = name or getattr(build, "__name__", "program").strip("_")
-        self.name = f"{base}-{self.copies}x-{key & 0xFFFFFFFF:08x}-{os.getpid()}"
+        self.name = f"{base}-{self.copies}x-{structure_digest(structure)}"
         self.dt, self.progress, self.profile = dt, progress, profile
         self.built, self._stack = None, None
 
@@ -121,6 +131,8 @@ class Program:
             objects += [self.copy_seeder, reseed_copies]
         self.network = Network(objects)
         if self.standalone:
+            for stale in self.session.directory.glob("results-*"):  # of earlier holders of the folder
+                shutil.rmtree(stale, ignore_errors=True)
             self.session.run_stage(self.built.duration, self.network, profile=self.profile)
             self.session.finish(run=False)
         else:
@@ -173,7 +185,8 @@ class Program:
 
     @property
     def results_directory(self):
-        """Where this process's standalone runs write their results (relative to the project)."""
+        """Where this process's standalone runs write their results (relative to the project): sweep workers
+        forked after the build rerun the same binary at once."""
         return f"results-{os.getpid()}"
 
     def profile_times(self):

@@ -14,6 +14,7 @@ functions.
 """
 
 import gc
+import itertools
 import os
 import time
 from pathlib import Path
@@ -24,6 +25,11 @@ import numpy as np
 from brian2 import Network, NetworkOperation, defaultclock, device, set_device
 from tqdm import tqdm
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locks, so each process builds in a folder of its own
+    fcntl = None
+
 from .. import precompiled, streams
 from ..parameters import ParameterError
 
@@ -31,6 +37,7 @@ from ..parameters import ParameterError
 Backend = Literal["runtime", "standalone"]
 BACKENDS = get_args(Backend)
 CACHE_ENV = "GATEDPLASTICITY_CACHE"
+LOCK = ".gatedplasticity-lock"  # held by the session that builds or runs in the folder
 
 
 class StandaloneUnsupportedError(RuntimeError):
@@ -54,6 +61,43 @@ def cache_directory(name):
     if not isinstance(name, str) or not name or name.startswith(".") or any(c in name for c in "/\\\0"):
         raise ParameterError("name", f"a project name is one folder name (no '/', no leading '.'), got {name!r}")
     return cache_root() / "standalone" / name
+
+
+def claim_folder(folder, named=True):
+    """Make ``folder`` and lock it for this session; returns (folder, open lock file).
+
+    A named project whose folder another session holds (another process, or another open session here)
+    gets the first free ``<name>@2``, ``<name>@3``, ... (kept for reuse like the first); an explicit
+    ``directory`` in use raises ParameterError.
+    """
+    for attempt in itertools.count(1):
+        candidate = folder if attempt == 1 else folder.with_name(f"{folder.name}@{attempt}")
+        if fcntl is None:
+            candidate = folder.with_name(f"{folder.name}@pid{os.getpid()}") if named else folder
+        candidate.mkdir(parents=True, exist_ok=True)
+        lock = open(candidate / LOCK, "w")
+        if fcntl is None:
+            return candidate, lock
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return candidate, lock
+        except BlockingIOError:
+            lock.close()
+            if not named:
+                raise ParameterError("directory", f"Session: {folder} is in use by another session") from None
+
+
+def in_use(folder):
+    """True while a session holds ``folder`` (see :func:`claim_folder`)."""
+    if fcntl is None or not (Path(folder) / LOCK).exists():
+        return False
+    with open(Path(folder) / LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    return False
 
 
 def check_standalone(network):
@@ -93,6 +137,8 @@ class Session:
     name : str
         Standalone project name; the build is kept in ``cache_directory(name)``
         (or ``directory``) so later runs of the same network reuse compiled code.
+        While the session is open it holds the folder: a concurrent session of
+        the same name builds in ``<name>@2`` (see :func:`claim_folder`).
     dt : Quantity
         Simulation time step.
     progress : bool
@@ -104,6 +150,7 @@ class Session:
         self.backend = check_backend(backend)
         self.seed = None if seed is None else streams.check_seed(seed, "Session")
         self.directory = Path(directory) if directory else cache_directory(name)
+        self.named = not directory
         if not (isinstance(dt, brian2.Quantity) and dt.dim == brian2.second.dim and np.isfinite(float(dt)) and dt > 0):
             raise ParameterError("dt", f"Session: dt must be a positive time step such as 0.1*ms, got {dt!r}")
         self.dt = dt
@@ -119,7 +166,7 @@ class Session:
         # that is what lets a standalone build be reused.
         gc.collect()
         if self.standalone:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory, self._lock = claim_folder(self.directory, self.named)
             set_device("cpp_standalone", directory=str(self.directory), build_on_run=False)
             self.device = brian2.get_device()
             self.device.extra_compile_args += precompiled.include_args(cache_root(), self.device.extra_compile_args)
@@ -135,6 +182,7 @@ class Session:
         if self.standalone:
             device.reinit()
             set_device("runtime")
+            self._lock.close()  # releases the folder
         return False
 
     def run(self, duration, objects, description="simulating"):

@@ -241,17 +241,21 @@ class Rule:
         return synapses
 
     def check_code(self, synapses):
-        """Every identifier of every pathway's code must resolve now (synapse, group or namespace variable,
-        function, unit), so that a misspelt name is reported here, naming the rule, not at run()."""
-        for pathway in synapses._pathways:
+        """Every identifier of every pathway's and every ``on_step`` stage's code must resolve now (synapse,
+        group or namespace variable, function, unit), so that a misspelt name is reported here, naming the
+        rule, not at run()."""
+        codes = [("on_post" if pathway.prepost == "post" else "on_pre",) * 2 + (pathway.code, pathway.variables)
+                 for pathway in synapses._pathways]
+        codes += [("on_step", f"on_step stage '{stage}'", code, None) for stage, code in self.on_step.items()]
+        for argument, label, code, variables in codes:
             try:
-                synapses.resolve_all(get_identifiers(pathway.code), synapses.namespace,
-                                     additional_variables=pathway.variables)
+                temporaries = set(re.findall(r"^\s*(\w+)\s*=(?!=)", code, re.MULTILINE))  # 'x = ...' may define x
+                synapses.resolve_all(get_identifiers(code) - temporaries, synapses.namespace,
+                                     additional_variables=variables)
             except KeyError as error:
                 found = re.search(r'identifier "([^"]+)"', str(error))
                 name = found.group(1) if found else str(error)
-                argument = "on_post" if pathway.prepost == "post" else "on_pre"
-                raise ParameterError(argument, f"rule '{self.name}': its {argument} code uses '{name}', which "
+                raise ParameterError(argument, f"rule '{self.name}': its {label} code uses '{name}', which "
                                                "neither the synapses, their groups nor the namespace define") from None
 
     def batch_args(self, synapses, **values):

@@ -4,14 +4,12 @@ One experiment set per point (``runs`` circuits, [Control +] Perturbation
 of ``fraction`` rotated units, optional weight-norm homeostasis) with the
 EH rule or a control; row: the credit-assignment summary (PD shifts, depth
 changes, deviations, late performance). Every point builds its own batched
-program (a build folder per process): its sessions set the decoder, the
+program (one build folder per rule, runs and sessions): its sessions set the decoder, the
 targets and the learning rate between runs, which a standalone rerun
 cannot take as run-time values. The generated code repeats from point to
 point (same rule, runs and sessions), so later points of a process
 recompile little; Fig 9's landscape is a sweep of it.
 """
-
-import os
 
 from ...rules import eh
 from ...sweep import Experiment
@@ -29,7 +27,7 @@ def bci_row(values, seed, prepared):
                                progress=False, rule=values["rule"], eta=values["eta"], nu=values["nu"], targets=targets,
                                sessions=sessions, normalise=bool(values["normalise"]),
                                steps_per_target=int(values["steps_per_target"]), require_complete=False,
-                               project=f"sweep-bci-{values['rule']}-{int(values['runs'])}-{len(sessions)}-{os.getpid()}")
+                               project=f"sweep-bci-{values['rule']}-{int(values['runs'])}-{len(sessions)}")
     trials = result.trials()
     summary = experiment.summary(result.shifts(), trials, targets=targets).iloc[0]
     late = trials[trials["trial"] >= targets - experiment.EARLY_LATE]
