@@ -1,5 +1,5 @@
-"""Command line: ``gatedplasticity list [--targets]``, ``reproduce FIG``, ``record``, ``sweep EXPERIMENT ...``,
-``sweep status DIR``, ``fit btsp DATA... --format induction|pooled --out DIR``.
+"""Command line: ``gatedplasticity list [--targets]``, ``reproduce FIG``, ``plot FIG``, ``record``,
+``sweep EXPERIMENT ...``, ``sweep status DIR``, ``fit btsp DATA... --format induction|pooled --out DIR``.
 
 Every bad input exits with status 2 and one line on stderr that names the
 option; nothing typed on the command line or read from a grid file is
@@ -103,9 +103,7 @@ def reproduce(figure_id, quick, seed, out, backend):
         data = contract.run(module, seed=seed, quick=quick, backend=backend)
         steps.update()
         steps.set_postfix_str("plotting")
-        figure = module.plot(data)
-        for suffix in ("png", "pdf"):
-            contract.save_figure(figure, target / f"{figure_id}.{suffix}")
+        contract.save_figures(module.plot(data), target, figure_id)
         steps.update()
         steps.set_postfix_str("saving data")
         data.save(target)
@@ -124,6 +122,13 @@ def reproduce(figure_id, quick, seed, out, backend):
     if failed:
         print(f"{failed} of {len(table)} checks FAILED", file=sys.stderr)
     return 1 if failed else 0
+
+
+def plot_command(args):
+    """``plot FIG``: draw a figure again from its saved run (nothing is simulated)."""
+    png = contract.redraw(papers.get(args.figure), args.figure, Path(args.results) / args.figure)
+    print(f"wrote {png} and its PDF from the run saved there")
+    return 0
 
 
 def record_command(args):
@@ -161,6 +166,9 @@ def parser():
     run.add_argument("--backend", choices=contract.FIGURE_BACKENDS, default=None,
                      help="default: the figure's first supported backend (standalone: one C++ program, built once "
                           "and reused; runtime: Cython; numpy: plain NumPy, no Brian2)")
+    plot = commands.add_parser("plot", help="draw a figure again from its saved run, without simulating")
+    plot.add_argument("figure", help="figure id (see 'list')")
+    plot.add_argument("--results", default="results", help="folder of reproduce outputs (default: ./results)")
     record = commands.add_parser("record", help="write the reproduction record (docs/reproductions.md)")
     record.add_argument("--results", default="results", help="folder of reproduce outputs (default: ./results)")
     record.add_argument("--out", default="docs/reproductions.md")
@@ -363,6 +371,8 @@ def main(argv=None):
             return list_figures(args.targets)
         if args.command == "record":
             return record_command(args)
+        if args.command == "plot":
+            return plot_command(args)
         if args.command == "sweep":
             return sweep_command(args)
         if args.command == "cache":

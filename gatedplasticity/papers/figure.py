@@ -14,7 +14,9 @@ Result with figure id, seed, backend, quick flag, wall time and the code
 version read when the run started.
 """
 
+import datetime
 import inspect
+import json
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,6 +79,35 @@ def save_figure(figure, path):
     """Save ``figure`` atomically; the format comes from the suffix of ``path``."""
     path = Path(path)
     return atomic_write(path, lambda tmp: figure.savefig(tmp, format=path.suffix[1:]))
+
+
+FORMATS = ("png", "pdf")
+PLOTTED = "plotted.json"  # beside a run: the code version that drew its figure again (:func:`redraw`)
+
+
+def save_figures(figure, folder, figure_id):
+    """``folder/<figure_id>.png`` and ``.pdf``; returns the PNG's path."""
+    for suffix in FORMATS:
+        save_figure(figure, Path(folder) / f"{figure_id}.{suffix}")
+    return Path(folder) / f"{figure_id}.png"
+
+
+def redraw(module, figure_id, folder):
+    """Draw a figure again from the run saved in ``folder`` (a ``reproduce`` output) with the plotting code
+    of today, simulating nothing; writes its PNG and PDF and ``plotted.json`` (that code's version, beside
+    the run's own provenance). Returns the PNG's path."""
+    from ..results import Result
+
+    folder = Path(folder)
+    if not (folder / "provenance.json").exists():
+        raise ParameterError("results", f"{folder} holds no saved run of {figure_id} (no provenance.json)")
+    data = Result.load(folder)
+    if data.name != figure_id:
+        raise ParameterError("results", f"{folder} holds a run of {data.name}, not of {figure_id}")
+    png = save_figures(module.plot(data), folder, figure_id)  # saved as reproduce saves it
+    text = json.dumps({"code": code_version(), "created": datetime.datetime.now(datetime.timezone.utc).isoformat()})
+    atomic_write(folder / PLOTTED, lambda tmp: Path(tmp).write_text(text))
+    return png
 
 
 #: Backends a figure may declare: Brian2's two, or "numpy" for a model that runs in plain NumPy.

@@ -99,9 +99,12 @@ def plot(data):
         ax.plot(history["presentation"], history["spikes_higher"], label="higher spikes / neuron")
         ax.plot(history["presentation"], history["pairs_top_down"], label="pairs / top-down synapse")
         ax.set(title="F  per presentation", xlabel="presentations", yscale="log")
-        ax.legend(fontsize=7)
+        ax.set_ylim(top=ax.get_ylim()[1] * 10)  # a free decade on top for the legend
+        ax.legend(fontsize=7, loc="upper left")
         outcome = data.tables["outcomes"].iloc[0]
+        caption = outcome["caption_presentations"]
+        caption = f"first met at N = {int(caption):,}" if np.isfinite(caption) else "never met"
         figure.suptitle(f"outcome: {outcome['outcome']} at N = {outcome['presentations']:,} (Methods' relative std "
-                        f"criterion); caption's absolute criterion first met at N = {outcome['caption_presentations']}")
+                        f"criterion); caption's absolute criterion {caption}")
         figure.tight_layout()
     return figure

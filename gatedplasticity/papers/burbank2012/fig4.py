@@ -11,6 +11,7 @@ target, not a held-out result.
 """
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 from ...results import Result
 from ..figure import check, comparison, style
@@ -44,16 +45,22 @@ def compare(data):
 def plot(data):
     history, outcomes = data.tables["history"], data.tables["outcomes"].set_index("rule_type")
     labels = list(training.RULE_TYPES)
+    bound = max(np.abs(data.arrays[f"W_final_{label}"]).max() for label in labels)  # one weight scale for all
     with style():
         figure, axes = plt.subplots(4, len(labels), figsize=(13, 9), squeeze=False)
         for k, label in enumerate(labels):
             rows = history[history["rule_type"] == label]
-            axes[0, k].plot(rows["presentation"], rows["corr_lag"])
-            axes[0, k].set(title=f"{label}\n{outcomes.loc[label, 'outcome']}", ylim=(-0.05, 1.05))
-            axes[1, k].plot(rows["presentation"], rows["std_w"])
+            marker = "o" if len(rows) < 5 else None  # a run classified within a few chunks: points, not a line
+            for row, column in enumerate(("corr_lag", "std_w")):
+                axes[row, k].plot(rows["presentation"], rows[column], marker=marker)
+            if rows["corr_lag"].isna().all():
+                axes[0, k].text(0.5, 0.5, f"classified at N = {rows['presentation'].max():,},\nbefore a 3,000 lag "
+                                "exists", transform=axes[0, k].transAxes, ha="center", va="center", fontsize=8)
+            axes[0, k].set(title=f"{label}\n{outcomes.loc[label, 'outcome']}", ylim=(-0.05, 1.05),
+                           xlim=axes[1, k].get_xlim())
             weights = data.arrays[f"W_final_{label}"].ravel()
-            axes[2, k].hist(weights, bins=40, color="0.3")
-            axes[3, k].plot(rows["presentation"], rows["rate_lower"])
+            axes[2, k].hist(weights, bins=np.linspace(-bound, bound, 41), color="0.3")
+            axes[3, k].plot(rows["presentation"], rows["rate_lower"], marker=marker)
             axes[3, k].set(xlabel="presentations")
         for row, name in enumerate(("corr(W(N), W(N-3000))", "std(W)", "final weights (count)", "lower rate (Hz)")):
             axes[row, 0].set_ylabel(name)

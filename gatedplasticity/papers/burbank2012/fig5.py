@@ -127,12 +127,11 @@ def plot(data):
     """A: outcome fractions per rule type; B: final std(W) vs lower rate per run."""
     runs = data.tables["runs"]
     with style():
-        figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+        figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
         plot_outcomes(left, data.tables["fractions"], "A  outcome per rule type")
-        left.legend(fontsize=7, loc="lower right")
+        left.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         for outcome, group in runs.groupby("outcome"):
             right.scatter(group["rate_lower"], group["std_w"], s=12, color=COLORS[outcome], label=outcome)
-        right.set(xlabel="lower-layer rate, last chunk (Hz)", ylabel="final std(W)", yscale="symlog",
-                  title="B  runs")
+        right.set(xlabel="lower-layer rate, last chunk (Hz)", ylabel="final std(W)", title="B  runs")
         figure.tight_layout()
     return figure
