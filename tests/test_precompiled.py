@@ -55,3 +55,15 @@ def test_a_standalone_session_compiles_with_the_header_once(tmp_path, monkeypatc
         assert session.device.extra_compile_args == precompiled.include_args(tmp_path)
     with Session("standalone", name="pch") as session:  # a new session does not add it twice
         assert session.device.extra_compile_args.count("-include") == 1
+
+
+def test_a_session_left_open_does_not_change_the_next_ones_flags(tmp_path, monkeypatch):
+    """A session entered and never closed (a sweep's prepared program) left its -include on Brian2's device; the
+    next session added a second one under another key, so its makefile differed and everything recompiled."""
+    monkeypatch.setenv("GATEDPLASTICITY_CACHE", str(tmp_path))
+    left_open = Session("standalone", name="pch-open").__enter__()
+    with Session("standalone", name="pch") as session:
+        assert session.device.extra_compile_args == precompiled.include_args(tmp_path)
+    left_open.__exit__(None, None, None)
+    assert precompiled.without_ours(["-O1", "-include", f"{tmp_path}/gp_std.h", "-include", "mine.h"]) == \
+        ["-O1", "-include", "mine.h"]  # the user's own -include stays

@@ -169,7 +169,8 @@ class Session:
             self.directory, self._lock = claim_folder(self.directory, self.named)
             set_device("cpp_standalone", directory=str(self.directory), build_on_run=False)
             self.device = brian2.get_device()
-            self.device.extra_compile_args += precompiled.include_args(cache_root(), self.device.extra_compile_args)
+            own = precompiled.without_ours(self.device.extra_compile_args)
+            self.device.extra_compile_args = own + precompiled.include_args(cache_root(), own)
         else:
             set_device("runtime")
         brian2.start_scope()
