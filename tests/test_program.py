@@ -120,6 +120,7 @@ def test_reruns_and_rebuilds_compile_nothing():
     with Program(plastic_pair, (20,), backend="standalone", copies=2) as program:
         built = object_files(program.session.directory)
         binary = program.session.binary().stat().st_mtime_ns
+        main_cpp = (program.session.directory / "main.cpp").read_text()
         for eta in (0.01, 0.02, 0.03, 0.04):
             program.run({"eta": eta})
         assert object_files(program.session.directory) == built
@@ -129,5 +130,6 @@ def test_reruns_and_rebuilds_compile_nothing():
     for _ in range(4):
         with Program(plastic_pair, (20,), backend="standalone", copies=2) as program:
             program.run({"eta": 0.01})
+            assert (program.session.directory / "main.cpp").read_text().splitlines() == main_cpp.splitlines()
             assert object_files(program.session.directory) == built
             assert not stale.exists()
