@@ -133,3 +133,23 @@ def test_reruns_and_rebuilds_compile_nothing():
             assert (program.session.directory / "main.cpp").read_text().splitlines() == main_cpp.splitlines()
             assert object_files(program.session.directory) == built
             assert not stale.exists()
+
+
+@pytest.mark.standalone
+def test_a_build_that_fails_leaves_no_session_open():
+    """A build that raised left its session open: Brian2's device kept the half-made program (and the folder
+    stayed held), so the next build in the process generated other code and recompiled."""
+    import brian2
+
+    from gatedplasticity.backends.session import in_use
+
+    def broken(structure, copies):
+        NeuronGroup(copies, "v : 1", name="half_made")
+        raise gp.ParameterError("tau", "broken build")
+
+    program = Program(broken, (1,), backend="standalone")
+    with pytest.raises(gp.ParameterError, match="broken build"):
+        program.open()
+    assert program.built is None and not in_use(program.session.directory)
+    assert brian2.get_device().__class__.__name__ == "RuntimeDevice"
+    assert not program.session.device.main_queue  # nothing left for the next build

@@ -119,6 +119,14 @@ class Program:
         if self.built is not None:
             return self
         self._stack = ExitStack()
+        try:
+            self._open()
+        except BaseException:  # a build that fails must not leave Brian2's device holding its half-made program
+            self.close()
+            raise
+        return self
+
+    def _open(self):
         self.session = self._stack.enter_context(Session(self.backend, name=self.name, dt=self.dt,
                                                          progress=self.progress))
         self.built = self.build(self.structure, self.copies)
@@ -137,7 +145,6 @@ class Program:
             self.session.finish(run=False)
         else:
             self.network.store("program")
-        return self
 
     def close(self):
         """Leave the program's session and let its Brian2 objects go (the next build's automatic names, and
