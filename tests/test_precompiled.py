@@ -4,6 +4,7 @@ import shutil
 import subprocess
 
 import pytest
+from brian2 import ms
 from brian2.codegen.cpp_prefs import get_compiler_and_args
 
 from gatedplasticity import Session, precompiled
@@ -61,9 +62,11 @@ def test_a_session_left_open_does_not_change_the_next_ones_flags(tmp_path, monke
     """A session entered and never closed (a sweep's prepared program) left its -include on Brian2's device; the
     next session added a second one under another key, so its makefile differed and everything recompiled."""
     monkeypatch.setenv("GATEDPLASTICITY_CACHE", str(tmp_path))
-    left_open = Session("standalone", name="pch-open").__enter__()
+    left_open = Session("standalone", name="pch-open", dt=10 * ms).__enter__()
     with Session("standalone", name="pch") as session:
         assert session.device.extra_compile_args == precompiled.include_args(tmp_path)
+        values = {entry[1][2] for entry in session.device.main_queue if entry[0] == "set_by_single_value"}
+        assert "0.01" not in values  # nor its recorded assignments (dt = 10 ms) in this build
     left_open.__exit__(None, None, None)
     assert precompiled.without_ours(["-O1", "-include", f"{tmp_path}/gp_std.h", "-include", "mine.h"]) == \
         ["-O1", "-include", "mine.h"]  # the user's own -include stays

@@ -169,6 +169,9 @@ class Session:
             self.directory, self._lock = claim_folder(self.directory, self.named)
             set_device("cpp_standalone", directory=str(self.directory), build_on_run=False)
             self.device = brian2.get_device()
+            if self.device.main_queue:  # left by a session never closed: it must not enter this build
+                self.device.reinit()
+                set_device(self.device, directory=str(self.directory), build_on_run=False)
             own = precompiled.without_ours(self.device.extra_compile_args)
             self.device.extra_compile_args = own + precompiled.include_args(cache_root(), own)
         else:
