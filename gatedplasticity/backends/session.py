@@ -138,7 +138,7 @@ class Session:
         Standalone project name; the build is kept in ``cache_directory(name)``
         (or ``directory``) so later runs of the same network reuse compiled code.
         While the session is open it holds the folder: a concurrent session of
-        the same name builds in ``<name>@2`` (see :func:`claim_folder`).
+        the same name builds in ``<name>@2`` (see ``claim_folder``).
     dt : Quantity
         Simulation time step.
     progress : bool
