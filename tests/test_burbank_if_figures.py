@@ -70,6 +70,26 @@ def test_fig7_comparison_needs_converged_dep_rstdp_runs():
     assert not fig7.compare(result("extreme weights"))["passed"].any()
 
 
+def test_fig6_comparison_pools_the_other_rule_types_runs():
+    """The other rule types' converged fraction summed three fractions (1.5 in the record's Fig 6)."""
+    from gatedplasticity.papers.burbank2012 import fig6
+
+    half = {("reverse", 1.2): ["weights too similar"] * 2, ("reverse", 0.9): ["converged", "did not converge"],
+            ("classical", 1.2): ["converged", "extreme weights"], ("classical", 0.9): ["converged", "extreme weights"]}
+    paper_like = {**half, ("reverse", 1.2): ["converged"] * 2, ("reverse", 0.9): ["extreme weights"] * 2,
+                  ("classical", 1.2): ["extreme weights"] * 2, ("classical", 0.9): ["extreme weights"] * 2}
+
+    def result(outcomes, multiplicative):
+        tables = {f"fractions_{m}": fig5.fractions(landscape(outcomes).tables["runs"]) for m in ("homeostasis", "concurrent_Q")}
+        tables["fractions_multiplicative"] = fig5.fractions(landscape(multiplicative).tables["runs"])
+        return Result(name="f", tables=tables)
+
+    similar = {key: ["weights too similar"] for key in half}
+    assert fig6.compare(result(paper_like, similar))["passed"].all()
+    table = fig6.compare(result(half, similar))
+    assert list(table["reproduced"].iloc[[1, 3]]) == [0.5, 0.5] and not table["passed"].iloc[[0, 1, 2, 3]].any()
+
+
 def test_fig8_comparison_needs_a_rise():
     def result(first, last):
         table = pd.DataFrame({"presentation": [0, 0, 45_000, 45_000], "correlation": [first, first, last, last]})
