@@ -88,3 +88,24 @@ def test_a_structure_names_its_build_folder_alike_in_every_process():
     names = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2)}
     assert len(names) == 1, names
+
+
+def test_without_file_locks_a_named_project_builds_in_a_folder_of_its_own(tmp_path, monkeypatch):
+    """A file system that refuses flock (some network mounts) must not stop a session."""
+    from gatedplasticity.backends import session as sessions
+
+    class NoLocks:
+        LOCK_EX = LOCK_NB = 0
+
+        @staticmethod
+        def flock(*args):
+            raise OSError(37, "No locks available")
+
+    monkeypatch.setattr(sessions, "fcntl", NoLocks)
+    folder, lock = sessions.claim_folder(tmp_path / "project")
+    assert folder.name == f"project@pid{__import__('os').getpid()}"
+    lock.close()
+    assert not sessions.in_use(folder)  # cache clean must not stop there either
+    folder, lock = sessions.claim_folder(tmp_path / "explicit", named=False)
+    assert folder.name == "explicit"
+    lock.close()

@@ -68,27 +68,33 @@ def claim_folder(folder, named=True):
 
     A named project whose folder another session holds (another process, or another open session here)
     gets the first free ``<name>@2``, ``<name>@3``, ... (kept for reuse like the first); an explicit
-    ``directory`` in use raises ParameterError.
+    ``directory`` in use raises ParameterError. Without file locks (not POSIX, or a file system that
+    refuses them) a named project builds in ``<name>@pid<process id>`` instead.
     """
     for attempt in itertools.count(1):
         candidate = folder if attempt == 1 else folder.with_name(f"{folder.name}@{attempt}")
-        if fcntl is None:
-            candidate = folder.with_name(f"{folder.name}@pid{os.getpid()}") if named else folder
         candidate.mkdir(parents=True, exist_ok=True)
         lock = open(candidate / LOCK, "w")
-        if fcntl is None:
-            return candidate, lock
         try:
+            if fcntl is None:
+                raise OSError("no file locks here")
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return candidate, lock
         except BlockingIOError:
             lock.close()
             if not named:
                 raise ParameterError("directory", f"Session: {folder} is in use by another session") from None
+        except OSError:
+            lock.close()
+            if not named:
+                return folder, open(folder / LOCK, "w")
+            own = folder.with_name(f"{folder.name}@pid{os.getpid()}")
+            own.mkdir(parents=True, exist_ok=True)
+            return own, open(own / LOCK, "w")
 
 
 def in_use(folder):
-    """True while a session holds ``folder`` (see :func:`claim_folder`)."""
+    """True while a session holds ``folder`` (see ``claim_folder``)."""
     if fcntl is None or not (Path(folder) / LOCK).exists():
         return False
     with open(Path(folder) / LOCK, "a") as lock:
@@ -96,6 +102,8 @@ def in_use(folder):
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return True
+        except OSError:  # no locks on this file system: folders there are per process (claim_folder)
+            return False
         fcntl.flock(lock, fcntl.LOCK_UN)
     return False
 
