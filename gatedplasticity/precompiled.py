@@ -77,20 +77,6 @@ def build(folder, command, flags):
     return header
 
 
-def without_ours(args):
-    """``args`` without the ``-include <...>/gp_std.h`` pairs of :func:`include_args` (left on Brian2's device by
-    a session that never closed: added again, they would change the makefile and recompile everything)."""
-    kept, skip = [], False
-    for k, arg in enumerate(args):
-        if skip:
-            skip = False
-        elif arg == "-include" and k + 1 < len(args) and shlex.split(args[k + 1])[0].endswith("/gp_std.h"):
-            skip = True
-        else:
-            kept.append(arg)
-    return kept
-
-
 def include_args(root, extra_flags=()):
     """``["-include", header]`` for standalone builds under the cache ``root``, or [] (not GCC, disabled, failed).
 

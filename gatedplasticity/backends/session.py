@@ -85,9 +85,9 @@ def claim_folder(folder, named=True):
             if not named:
                 raise ParameterError("directory", f"Session: {folder} is in use by another session") from None
         except OSError:
-            lock.close()
             if not named:
-                return folder, open(folder / LOCK, "w")
+                return candidate, lock
+            lock.close()
             own = folder.with_name(f"{folder.name}@pid{os.getpid()}")
             own.mkdir(parents=True, exist_ok=True)
             return own, open(own / LOCK, "w")
@@ -177,11 +177,9 @@ class Session:
             self.directory, self._lock = claim_folder(self.directory, self.named)
             set_device("cpp_standalone", directory=str(self.directory), build_on_run=False)
             self.device = brian2.get_device()
-            if self.device.main_queue:  # left by a session never closed: it must not enter this build
-                self.device.reinit()
-                set_device(self.device, directory=str(self.directory), build_on_run=False)
-            own = precompiled.without_ours(self.device.extra_compile_args)
-            self.device.extra_compile_args = own + precompiled.include_args(cache_root(), own)
+            self.device.reinit()  # a session never closed left its code and flags on this one device object
+            set_device(self.device, directory=str(self.directory), build_on_run=False)
+            self.device.extra_compile_args += precompiled.include_args(cache_root(), self.device.extra_compile_args)
         else:
             set_device("runtime")
         brian2.start_scope()

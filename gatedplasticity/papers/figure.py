@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..backends import Backend
 from ..parameters import ParameterError
-from ..results import atomic_write, code_version
+from ..results import Result, atomic_write, code_version
 
 STYLE = Path(__file__).with_name("gatedplasticity.mplstyle")
 COMPARISON_COLUMNS = ["quantity", "published", "reproduced", "tolerance", "passed"]
@@ -96,8 +96,6 @@ def redraw(module, figure_id, folder):
     """Draw a figure again from the run saved in ``folder`` (a ``reproduce`` output) with the plotting code
     of today, simulating nothing; writes its PNG and PDF and ``plotted.json`` (that code's version, beside
     the run's own provenance). Returns the PNG's path."""
-    from ..results import Result
-
     folder = Path(folder)
     if not (folder / "provenance.json").exists():
         raise ParameterError("results", f"{folder} holds no saved run of {figure_id} (no provenance.json)")

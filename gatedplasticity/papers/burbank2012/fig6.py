@@ -52,6 +52,11 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
                   params={"mechanisms": {m: (q if quick else g) for m, (g, q) in MECHANISMS.items()}, "fixed": fixed})
 
 
+def pooled_fraction(fraction_table, outcome):
+    """The fraction of all the table's runs (its rule types together) that ended in ``outcome``."""
+    return (fraction_table[outcome] * fraction_table["runs"]).sum() / fraction_table["runs"].sum()
+
+
 def compare(data):
     """Homeostasis and concurrent Q: converged runs only with dep-rSTDP; multiplicative: always too similar."""
     rows = []
@@ -60,11 +65,11 @@ def compare(data):
         rows.append(check(f"{mechanism}: dep-rSTDP has converged runs (1 = yes)", 1,
                           converged_fraction(table, "dep-rSTDP") > 0, 0))
         others = table[table["rule_type"].isin(("pot-rSTDP", "dep-cSTDP", "pot-cSTDP"))]
-        pooled = (others["converged"] * others["runs"]).sum() / others["runs"].sum()  # of their runs together
-        rows.append(check(f"{mechanism}: converged fraction of the other rule types' runs (paper 0)", 0, pooled, 0))
+        rows.append(check(f"{mechanism}: converged fraction of the other rule types' runs (paper 0)", 0,
+                          pooled_fraction(others, "converged"), 0))
     table = data.tables["fractions_multiplicative"]
     rows.append(check("multiplicative: fraction 'weights too similar', all rule types (paper 1)", 1.0,
-                      (table["weights too similar"] * table["runs"]).sum() / table["runs"].sum(), 0))
+                      pooled_fraction(table, "weights too similar"), 0))
     return comparison(rows)
 
 
