@@ -56,7 +56,13 @@ def plot(data):
             if len(rates):
                 axes[3].hist(rates, bins=np.linspace(0, max(1.0, runs["rate_lower"].max()), 20), color=color,
                              alpha=0.7, label=f"{rule} (n={len(rates)})")
-        axes[3].set(title="D  converged runs: lower rate", xlabel="Hz")
-        axes[3].legend(fontsize=7)
-        figure.tight_layout()
+        axes[3].set(title="D  converged runs: lower rate", xlabel="Hz", ylabel="runs")
+        if len(converged):
+            axes[3].legend(fontsize=7)
+        else:
+            axes[3].text(0.5, 0.5, f"no run converged\n(of {len(runs)} runs)", transform=axes[3].transAxes,
+                         ha="center", va="center")
+        handles, labels = axes[0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8)
+        figure.tight_layout(rect=(0, 0.07, 1, 1))
     return figure

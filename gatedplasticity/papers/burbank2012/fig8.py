@@ -12,6 +12,7 @@ validation of the calibration (``docs/burbank2012-calibration.md``).
 """
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from ...protocols import top_down
@@ -64,7 +65,10 @@ def plot(data):
         figure, ax = plt.subplots(figsize=(6, 4))
         ax.errorbar(means["presentation"], means["mean"], yerr=means["std"], marker="o", capsize=3)
         ax.set(xlabel="training presentations", ylabel="corr(late - baseline, early)",
-               title="B  reconstruction vs training", xscale="symlog")
+               title="B  reconstruction vs training")
+        ax.set_xscale("symlog", linthresh=1000)  # linear below the first probe, logarithmic above
+        decades = range(3, int(np.floor(np.log10(max(means["presentation"].max(), 1000)))) + 1)
+        ax.set_xticks([0] + [10 ** k for k in decades])
         undefined = means["mean"].isna()
         if undefined.any():  # late minus baseline counts constant over neurons: no correlation to show
             table = data.tables["reconstruction"]

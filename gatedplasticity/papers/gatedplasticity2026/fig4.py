@@ -66,13 +66,16 @@ def plot(data):
     task_matrix = matrix[matrix["scenario"] == "task"]
     methods = list(dict.fromkeys(per_seed["method"]))
     with style():
-        figure, axes = plt.subplots(1, 5, figsize=(19, 3.8), gridspec_kw={"width_ratios": [1, 1, 1.3, 1.5, 1.1]})
+        figure = plt.figure(figsize=(14, 8.5))
+        grid = figure.add_gridspec(2, 3)
+        axes = [figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1]), figure.add_subplot(grid[0, 2]),
+                figure.add_subplot(grid[1, :2]), figure.add_subplot(grid[1, 2])]
         for axis, method in zip(axes[:2], ("backprop", "plateau_context")):
             mean = task_matrix[task_matrix["method"] == method].pivot_table(index="after_task", columns="task",
                                                                             values="accuracy_%")
             image = axis.imshow(mean.values, vmin=50, vmax=100, cmap="viridis")
             for (i, j), value in np.ndenumerate(mean.values):
-                axis.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=6, color="w" if value < 80 else "k")
+                axis.text(j, i, f"{value:.0f}", ha="center", va="center", fontsize=8, color="w" if value < 80 else "k")
             axis.set(xlabel="task tested", ylabel="after learning task", title=continual.LABELS[method])
         figure.colorbar(image, ax=axes[1], fraction=0.046, label="task-IL accuracy (%)")
         first = task_matrix[task_matrix["task"] == 0]
@@ -81,7 +84,6 @@ def plot(data):
             axes[2].errorbar(stats.index, stats["mean"], stats["std"], color=continual.COLOURS[method],
                              label=continual.LABELS[method], capsize=2)
         axes[2].set(xlabel="after learning task", ylabel="accuracy on task 0 (%)", title="what task 0 keeps")
-        axes[2].legend(fontsize=6)
         task_rows = per_seed[per_seed["scenario"] == "task"]
         for x, method in enumerate(methods):
             rows = task_rows[task_rows["method"] == method]
@@ -89,8 +91,8 @@ def plot(data):
                 axes[3].bar(x + offset, rows[column].mean(), 0.4, yerr=rows[column].std(), hatch=hatch,
                             color=continual.COLOURS[method], alpha=0.7)
                 axes[3].plot(np.full(len(rows), x + offset), rows[column], "k.", ms=3)
-        axes[3].set_xticks(range(len(methods)), [continual.LABELS[m] for m in methods], rotation=35, ha="right",
-                           fontsize=7)
+        axes[3].set_xticks(range(len(methods)), [continual.LABELS[m] for m in methods], rotation=20, ha="right",
+                           fontsize=8)
         axes[3].set(ylabel="%", title="average final accuracy (plain) and forgetting (hatched)")
         for method, rows in gate.groupby("method", sort=False):
             stats = rows.groupby("task")["open_fraction"].agg(["mean", "std"])
@@ -98,6 +100,7 @@ def plot(data):
                              label=continual.LABELS[method], capsize=2)
         axes[4].axhline(0.5, color="0.7", ls=":")
         axes[4].set(xlabel="task", ylabel="gate open fraction", ylim=(0, 1.05), title="weights change (gate open)")
-        axes[4].legend(fontsize=6)
-        figure.tight_layout()
+        handles, labels = axes[2].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="upper center", ncol=4, fontsize=9)
+        figure.tight_layout(rect=(0, 0, 1, 0.93))
     return figure

@@ -67,7 +67,7 @@ def compare(data):
 def plot(data):
     table = data.tables["accuracy"]
     with style():
-        figure, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+        figure, axes = plt.subplots(1, 3, figsize=(13, 4.4))
         for method, rows in table.groupby("method", sort=False):
             for axis, column in zip(axes[:2], ("accuracy_%", "accuracy_10_way_%")):
                 stats = rows.groupby("shots")[column].agg(["mean", "std"])
@@ -80,7 +80,6 @@ def plot(data):
         axes[0].axhline(20, color="0.7", ls=":")
         axes[0].set(xlabel="examples per new class (k)", ylabel="accuracy on new classes, 5-way (%)",
                     title="new classes 5-9 after one pass", xscale="log")
-        axes[0].legend(fontsize=7)
         axes[1].set(xlabel="examples per new class (k)", ylabel="10-way accuracy, all test images (%)",
                     title="old and new classes", xscale="log")
         axes[2].axhline(0.5, color="0.7", ls=":")
@@ -88,5 +87,8 @@ def plot(data):
                     title="weights change (gate open)")
         for axis in axes:
             axis.set_xticks(few_shot.SHOTS, [str(k) for k in few_shot.SHOTS])
-        figure.tight_layout()
+            axis.minorticks_off()
+        handles, labels = axes[0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=8)
+        figure.tight_layout(rect=(0, 0, 1, 0.9))
     return figure

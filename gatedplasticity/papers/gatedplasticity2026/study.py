@@ -86,10 +86,13 @@ def accuracy_of(data, method):
     return float(table.loc[method, "accuracy_%"])
 
 
+LINE_STYLES = ("-", "--", ":")
+
+
 def plot(data, title):
     curves, alignment = data.tables["curves"], data.tables["alignment"]
     with style():
-        figure, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+        figure, axes = plt.subplots(1, 3, figsize=(13, 4.4))
         test = curves[curves["part"] == "test"]
         for method, rows in test.groupby("method", sort=False):
             stats = rows.groupby("epoch")["accuracy"].agg(["mean", "std"]) * 100
@@ -97,7 +100,6 @@ def plot(data, title):
             axes[0].fill_between(stats.index, stats["mean"] - stats["std"], stats["mean"] + stats["std"],
                                  color=COLOURS[method], alpha=0.2)
         axes[0].set(xlabel="epoch", ylabel="test accuracy (%)", title=title)
-        axes[0].legend(fontsize=7)
         summary = data.tables["summary"]
         final = test[test["epoch"] == test["epoch"].max()]
         for x, method in enumerate(summary["method"]):
@@ -115,10 +117,14 @@ def plot(data, title):
             stats = rows.groupby("epoch")["angle_deg"].agg(["mean", "std"])
             style_index = projections.index(projection)
             axes[2].errorbar(stats.index, stats["mean"], stats["std"], color=COLOURS[method],
-                             ls=("-", "--", ":")[style_index % 3],
-                             label=LABELS[method] + (f", {projection}" if len(projections) > 1 else ""))
+                             ls=LINE_STYLES[style_index % 3])
+        if len(projections) > 1:  # colours are the methods (legend above); line styles the projections
+            for style_index, projection in enumerate(projections):
+                axes[2].plot([], [], color="k", ls=LINE_STYLES[style_index % 3], label=projection)
+            axes[2].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         axes[2].axhline(90, color="0.8", lw=0.8)
         axes[2].set(xlabel="epoch", ylabel="angle(W, B^T) (deg)", title="top-down vs forward weights")
-        axes[2].legend(fontsize=7 if len(projections) == 1 else 5, loc="upper right")
-        figure.tight_layout()
+        handles, labels = axes[0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="upper center", ncol=3, fontsize=8)
+        figure.tight_layout(rect=(0, 0, 1, 0.86))
     return figure
