@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gatedplasticity import ParameterError, models, rules
-from gatedplasticity.cli import QUANTITY, WORD, main
+from gatedplasticity.arguments import QUANTITY, WORD
+from gatedplasticity.cli import main
 from gatedplasticity.models.btsp import place_input, plateau_cell
 from gatedplasticity.models.lif import arrival_relay
 
