@@ -15,6 +15,8 @@ target also track cursor speed, which exploration raises (rectified noise
 adds to the mean rate). ``--quick``: a 3 x 3 grid with 3 runs per cell.
 """
 
+from fractions import Fraction
+
 import matplotlib.pyplot as plt
 import numpy as np
 from brian2 import Hz
@@ -91,10 +93,11 @@ def plot(data):
         for ax, (column, title) in zip(axes, panels):
             values = table.pivot(index="eta_factor", columns="nu_Hz", values=column).loc[factors, nus]
             image = ax.imshow(values.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
-            ax.set(xticks=range(len(nus)), xticklabels=[f"{np.log2(n):.1f}" for n in nus],
-                   yticks=range(len(factors)), yticklabels=[f"{np.log2(f * float(experiment.ETA * Hz**2)):.1f}" for f in factors],
-                   xlabel="log2 nu (Hz)", ylabel="log2 eta", title=title)
+            ax.set(xticks=range(len(nus)), xticklabels=[f"{n:.3g}" for n in nus],
+                   yticks=range(len(factors)), yticklabels=[f"{Fraction(f).limit_denominator(1024)}" for f in factors],
+                   xlabel="exploration level nu (Hz, log scale)", ylabel="eta / paper's eta (log scale)", title=title)
             ax.plot(nus.index(PAPER_NU), factors.index(1.0), "o", mfc="none", mec="w", ms=12)
             figure.colorbar(image, ax=ax)
-        figure.tight_layout()
+        figure.text(0.5, 0.01, "circle: the paper's nu and eta", ha="center", fontsize=8)
+        figure.tight_layout(rect=(0, 0.04, 1, 1))
     return figure
