@@ -66,9 +66,11 @@ def reproduce(figure_id, quick, seed, out, backend):
 
 
 def plot_command(args):
-    """``plot FIG``: draw a figure again from its saved run (nothing is simulated)."""
+    """``plot FIG``: draw and score a figure again from its saved run (nothing is simulated)."""
     png = contract.redraw(papers.get(args.figure), args.figure, Path(args.results) / args.figure)
-    print(f"wrote {png} and its PDF from the run saved there")
+    table = pd.read_csv(png.parent / "comparison.csv")
+    print(f"wrote {png}, its PDF and comparison.csv ({int(table['passed'].sum())} of {len(table)} rows pass) "
+          "from the run saved there")
     return 0
 
 
@@ -107,7 +109,7 @@ def parser():
     run.add_argument("--backend", choices=contract.FIGURE_BACKENDS, default=None,
                      help="default: the figure's first supported backend (standalone: one C++ program, built once "
                           "and reused; runtime: Cython; numpy: plain NumPy, no Brian2)")
-    plot = commands.add_parser("plot", help="draw a figure again from its saved run, without simulating")
+    plot = commands.add_parser("plot", help="draw and score a figure again from its saved run, without simulating")
     plot.add_argument("figure", help="figure id (see 'list')")
     plot.add_argument("--results", default="results", help="folder of reproduce outputs (default: ./results)")
     record = commands.add_parser("record", help="write the reproduction record (docs/reproductions.md)")

@@ -245,27 +245,33 @@ def test_the_record_keeps_the_measured_sections_of_figures_not_in_the_results(tm
 
 def test_plot_draws_a_figure_again_from_its_saved_run_and_the_gallery_says_so(tmp_path, capsys):
     """A figure's drawing can change after its run (an empty panel found when looking at the gallery): ``plot``
-    redraws from the saved data, simulating nothing, and the gallery names the code that drew it."""
+    redraws and scores from the saved data, simulating nothing, and the gallery and record name the code."""
     from gatedplasticity import cli
-    from gatedplasticity.papers import gallery
-    from gatedplasticity.papers.figure import PLOTTED
+    from gatedplasticity.papers import gallery, record
+    from gatedplasticity.papers.figure import PLOTTED, redrawn
 
     assert cli.main(["reproduce", "burbank2012-fig2", "--out", str(tmp_path)]) == 0
     folder = tmp_path / "burbank2012-fig2"
     (folder / "burbank2012-fig2.png").unlink()
-    data_files = {path.name: path.read_bytes() for path in folder.glob("*.csv")}
+    scored = (folder / "comparison.csv").read_bytes()
+    (folder / "comparison.csv").write_text("quantity,published,reproduced,tolerance,passed\nstale row,1,1.5,0,False\n")
+    data_files = {path.name: path.read_bytes() for path in folder.glob("*.csv") if path.name != "comparison.csv"}
     assert cli.main(["plot", "burbank2012-fig2", "--results", str(tmp_path)]) == 0
     assert (folder / "burbank2012-fig2.png").read_bytes()[:4] == b"\x89PNG"
-    assert {path.name: path.read_bytes() for path in folder.glob("*.csv")} == data_files  # nothing simulated
+    assert (folder / "comparison.csv").read_bytes() == scored  # rows scored again by today's compare()
+    assert {path.name: path.read_bytes() for path in folder.glob("*.csv")
+            if path.name != "comparison.csv"} == data_files  # nothing simulated
     drawn = json.loads((folder / PLOTTED).read_text())
     assert set(drawn["code"]) == {"commit", "dirty"}
     drawn["code"] = json.loads((folder / "provenance.json").read_text())["code"] | {"dirty": False}
     (folder / PLOTTED).write_text(json.dumps(drawn))
-    assert gallery.redrawn(folder, drawn["code"]["commit"] or "unknown") == ""  # the run's own code: no note
+    assert redrawn(folder, drawn["code"]["commit"] or "unknown") == ""  # the run's own code: no note
     drawn["code"] = {"commit": "0123456789abcdef", "dirty": False}
     (folder / PLOTTED).write_text(json.dumps(drawn))
-    text = gallery.write(tmp_path, tmp_path / "docs").read_text()
-    assert "figure drawn from the run's data at commit 0123456789 (`gatedplasticity plot burbank2012-fig2`)" in text
+    note = ("figure drawn and rows scored from the run's data at commit 0123456789 "
+            "(`gatedplasticity plot burbank2012-fig2`)")
+    assert note in gallery.write(tmp_path, tmp_path / "docs").read_text()
+    assert note in record.write(tmp_path, tmp_path / "reproductions.md").read_text()
     capsys.readouterr()
     assert cli.main(["plot", "burbank2012-fig3", "--results", str(tmp_path)]) == 2  # no run saved there
     assert "no saved run of burbank2012-fig3" in capsys.readouterr().err

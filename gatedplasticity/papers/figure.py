@@ -93,9 +93,9 @@ def save_figures(figure, folder, figure_id):
 
 
 def redraw(module, figure_id, folder):
-    """Draw a figure again from the run saved in ``folder`` (a ``reproduce`` output) with the plotting code
-    of today, simulating nothing; writes its PNG and PDF and ``plotted.json`` (that code's version, beside
-    the run's own provenance). Returns the PNG's path."""
+    """Draw and score a figure again from the run saved in ``folder`` (a ``reproduce`` output) with the
+    plotting and comparison code of today, simulating nothing; writes its PNG and PDF, ``comparison.csv``
+    and ``plotted.json`` (that code's version, beside the run's own provenance). Returns the PNG's path."""
     folder = Path(folder)
     if not (folder / "provenance.json").exists():
         raise ParameterError("results", f"{folder} holds no saved run of {figure_id} (no provenance.json)")
@@ -103,9 +103,26 @@ def redraw(module, figure_id, folder):
     if data.name != figure_id:
         raise ParameterError("results", f"{folder} holds a run of {data.name}, not of {figure_id}")
     png = save_figures(module.plot(data), folder, figure_id)  # saved as reproduce saves it
+    table = module.compare(data)
+    atomic_write(folder / "comparison.csv", lambda tmp: table.to_csv(tmp, index=False))
     text = json.dumps({"code": code_version(), "created": datetime.datetime.now(datetime.timezone.utc).isoformat()})
     atomic_write(folder / PLOTTED, lambda tmp: Path(tmp).write_text(text))
     return png
+
+
+def redrawn(folder, run_commit):
+    """``; figure drawn and rows scored ... at commit X`` when ``plot`` redrew the run in ``folder`` with code
+    other than the run's own (``run_commit``); else ""."""
+    plotted = Path(folder) / PLOTTED
+    if not plotted.exists():
+        return ""
+    code = json.loads(plotted.read_text())["code"]
+    commit = code.get("commit") or "unknown"
+    if commit == run_commit and not code.get("dirty"):
+        return ""
+    changes = " with local changes" if code.get("dirty") else ""
+    return (f"; figure drawn and rows scored from the run's data at commit {commit[:10]}{changes} "
+            f"(`gatedplasticity plot {Path(folder).name}`)")
 
 
 #: Backends a figure may declare: Brian2's two, or "numpy" for a model that runs in plain NumPy.

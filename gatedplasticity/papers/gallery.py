@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..results import atomic_write
 from . import figure_ids, get
-from .figure import PLOTTED, markdown_table
+from .figure import markdown_table, redrawn
 from .record import command_of, kept_sections, quick_in_record
 
 
@@ -44,19 +44,6 @@ def figure_entry(figure_id, results, images, kept=None):
     return lines + [f"![{figure_id}](gallery/{png.name})", "", markdown_table(table), "",
                     f"{int(table['passed'].sum())} of {len(table)} checks pass ({form}, commit {commit[:10]}"
                     f"{redrawn(folder, commit)}). Reproduce: `{command_of(figure_id, run)}`.", ""]
-
-
-def redrawn(folder, run_commit):
-    """``; drawn again ... at commit X`` when the figure was drawn from the run's data by later code."""
-    plotted = Path(folder) / PLOTTED
-    if not plotted.exists():
-        return ""
-    code = json.loads(plotted.read_text())["code"]
-    commit = code.get("commit") or "unknown"
-    if commit == run_commit and not code.get("dirty"):
-        return ""
-    changes = " with local changes" if code.get("dirty") else ""
-    return f"; figure drawn from the run's data at commit {commit[:10]}{changes} (`gatedplasticity plot {folder.name}`)"
 
 
 def write(results, docs):

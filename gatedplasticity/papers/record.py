@@ -27,6 +27,7 @@ import pandas as pd
 from ..parameters import tagged_table
 from ..results import atomic_write
 from . import PAPERS, figure_ids, get
+from .figure import redrawn
 
 #: Figures recorded in their quick form: their full form takes well over an hour on 2 cores.
 QUICK_IN_RECORD = {
@@ -120,7 +121,7 @@ def figure_section(figure_id, results, kept=None):
     lines += ["", f"{int(table['passed'].sum())} of {len(table)} rows pass. Run: `{command_of(figure_id, provenance)}` "
               f"({form}, seed {provenance.get('seed')}, "
               f"{provenance.get('backend')}), commit {commit}, {provenance.get('created', '')[:10]}, "
-              f"{provenance.get('wall_time_s', 0):.0f} s.", ""]
+              f"{provenance.get('wall_time_s', 0):.0f} s{redrawn(folder, code.get('commit') or 'unknown')}.", ""]
     return lines
 
 
