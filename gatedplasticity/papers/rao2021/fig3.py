@@ -116,7 +116,7 @@ def plot(data):
     examples, test = data.tables["examples"], data.tables["test_samples"]
     grid = TASK.grid
     with style():
-        figure, axes = plt.subplots(1, 5, figsize=(15, 3.2))
+        figure, axes = plt.subplots(1, 5, figsize=(15, 3.6), layout="constrained")
         for column, sample in enumerate(examples["sample"].unique()):
             rows = examples[examples["sample"] == sample]
             start = test.iloc[sample][["x", "y"]].to_numpy(dtype=float)
@@ -130,14 +130,17 @@ def plot(data):
                 ax.plot(*start, "c^", ms=5)
                 ax.plot(*estimate, "wx", ms=6)
                 ax.set(title=f"{'AB'[column]}  sample {sample}: {title}", xticks=[], yticks=[])
-        figure.colorbar(image, ax=axes[3], fraction=0.046)
+        figure.colorbar(image, ax=list(axes[:4]), fraction=0.02, label="probability")
         slices = data.tables["slices"]
         ax = axes[4]
         positions = np.arange(len(slices))
         ax.bar(positions - 0.2, slices["mean_p"], 0.4, color="0.5", label="true p")
         ax.bar(positions + 0.2, slices["mean_q"], 0.4, color="#c44e52", label="learnt q")
+        ax.plot(positions - 0.2, [PUBLISHED[s][1] for s in slices["slice_GU"]], "_", color="0.15", ms=14, mew=2,
+                label="paper p")
         ax.plot(positions + 0.2, [PUBLISHED[s][0] for s in slices["slice_GU"]], "k_", ms=14, label="paper q")
         ax.set(xticks=positions, xticklabels=slices["slice_GU"], xlabel="slice diameter (GU)", title="C  slice means")
-        ax.legend()
-        figure.tight_layout()
+        ax.legend(fontsize=7)
+        figure.text(0.3, 0.01, "triangle: where the object starts; x: where it ends, estimated from q", ha="center",
+                    fontsize=8)
     return figure
