@@ -24,6 +24,22 @@ ROOT = Path(__file__).resolve().parents[1]
 CHEAP = {"burbank2012-fig1": "runtime", "burbank2012-fig2": "numpy", "legenstein2010-fig4": "standalone"}
 
 
+def test_a_data_table_named_like_the_checks_is_refused_before_reproduce_overwrites_it():
+    """milstein2021-fig4 kept its per-induction table as 'comparison', which reproduce then overwrote with
+    the checks (comparison.csv): its figure could not be drawn again from the saved run."""
+    import types
+
+    from gatedplasticity.results import Result
+
+    module = types.ModuleType("gatedplasticity.papers.example.fig1")
+    module.BACKENDS, module.QUICK = ("numpy",), True
+    module.simulate = lambda seed, quick, backend, progress: Result(
+        name="x", tables={"comparison": pd.DataFrame({"a": [1]})})
+    with pytest.raises(ParameterError, match="table named 'comparison'") as error:
+        figure.run(module, quick=True, progress=False)
+    assert error.value.parameter == "tables"
+
+
 @pytest.mark.parametrize("figure_id", papers.figure_ids())
 def test_every_figure_declares_a_consistent_contract_and_the_runner_refuses_what_it_does_not_declare(figure_id):
     module = papers.get(figure_id)

@@ -130,6 +130,8 @@ FigureBackend = Literal[Backend, "numpy"]
 FIGURE_BACKENDS = get_args(FigureBackend)
 CONTRACT = ("PAPER", "DESCRIPTION", "BACKENDS", "QUICK", "simulate", "plot", "compare")
 DEFAULT_SEED = 0
+#: The table name of a figure's checks (``comparison.csv`` beside its data); no data table may take it.
+RESERVED_TABLE = "comparison"
 
 
 def check_contract(module):
@@ -190,6 +192,9 @@ def run(module, seed=None, quick=False, backend=None, progress=True):
     seed = check_seed(module, seed)
     code, started = code_version(), time.perf_counter()
     data = module.simulate(seed=seed, quick=quick, backend=backend, progress=progress)
+    if RESERVED_TABLE in data.tables:  # reproduce writes the checks there: the data table would be lost
+        raise ParameterError("tables", f"{figure_id(module)}.simulate returned a table named {RESERVED_TABLE!r}, "
+                                       "the name of the figure's checks; rename it")
     data.name, data.seed, data.backend, data.quick = figure_id(module), seed, backend, quick
     data.wall_time, data.code = time.perf_counter() - started, code
     return data

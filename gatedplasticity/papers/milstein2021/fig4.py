@@ -43,7 +43,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True):
     parameters = result.uncertainty.assign(fitted=[best[n] for n in result.uncertainty["parameter"]],
                                            truth=[float(recordings.TRUTH[n]) for n in result.uncertainty["parameter"]])
     return Result(name="milstein2021-fig4", tables={"parameters": parameters, "history": result.history,
-                                                     "comparison": result.comparison},
+                                                     "inductions": result.comparison},
                   arrays={"loss": np.array([result.loss, result.published_loss])},
                   params={**settings, "truth": recordings.TRUTH, "evaluations": result.evaluations})
 
@@ -65,7 +65,7 @@ class Fitted:
     """The parts of a FitResult the report's figure reads, rebuilt from saved tables."""
 
     def __init__(self, data):
-        self.comparison, self.history = data.tables["comparison"], data.tables["history"]
+        self.comparison, self.history = data.tables["inductions"], data.tables["history"]
         self.published_loss = float(data.arrays["loss"][1])
 
 
