@@ -112,7 +112,7 @@ def plot(data):
             ax.axhline(0, color="0.8", lw=0.8)
             ax.axvline(0, color="0.8", lw=0.8)
             ax.set(title=title, xlabel="t_post - t_pre (ms)", ylabel="dw / mu")
-        axes[0].legend(loc="upper left")
+        axes[0].legend(loc="lower left")
         ax = axes[2]
         for rule, rows in drift.groupby("rule", sort=False):
             ax.hist(rows["dw"], bins=40, histtype="step", color=COLORS[rule], label=f"{rule}: mean {rows['dw'].mean():.3f}")
