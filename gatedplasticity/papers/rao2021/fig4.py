@@ -172,7 +172,7 @@ def plot(data):
         ax.plot(np.arange(3), bayes, "k_", ms=30, mew=2, label="Bayes-optimal")
         ax.set(xticks=range(3), xticklabels=list(DATASETS), ylabel="test NLL (nats)", title="A  NLL per configuration")
         ax.set_ylim(0, 1.45 * ax.get_ylim()[1])  # room for the legend above the bars
-        ax.legend(fontsize=6, ncol=2, loc="upper center")
+        ax.legend(fontsize=6, ncol=2, loc="upper center", markerscale=0.4)
         for ax, (k, dataset) in zip(axes[1:], enumerate(DATASETS)):
             name = names[k]
             branches, interaction, _, psi, _ = CONFIGURATIONS[name]
