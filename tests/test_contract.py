@@ -189,6 +189,11 @@ def test_record_commands_carry_no_machine_paths_and_runs_are_matched_to_their_co
     assert "/tmp" not in text
     assert record.recorded_at(tmp_path, "burbank2012-fig5", "abc")
     assert not record.recorded_at(tmp_path, "burbank2012-fig5", "abd")  # another commit: run again
+    (tmp_path / "burbank2012-fig5" / "comparison.csv").write_text(
+        "quantity,published,reproduced,tolerance,passed\nq,1,1,0,True\nr,1,2,0,False\n")
+    text = record.render(tmp_path)
+    assert "| burbank2012 | 1 (1) | 0 of 1 | 1 of 2 |" in text  # the summary counts the run's rows
+    assert "| rao2021 | 0 (0) | 0 of 0 | 0 of 0 |" in text and "| all | 1 (1) | 0 of 1 | 1 of 2 |" in text
     provenance["quick"] = False  # not the record's form for this figure
     (folder / "provenance.json").write_text(json.dumps(provenance))
     assert not record.recorded_at(tmp_path, "burbank2012-fig5", "abc")
@@ -256,6 +261,7 @@ def test_the_record_keeps_the_measured_sections_of_figures_not_in_the_results(tm
     assert "| burbank2012-fig1 check | 0 | 1 | 0.25 | yes |" in first and "| rao2021-fig4 check | 0 | 1 | 0.5 | yes |" in first
     assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig2`" in first
     assert first.count("## Parameters per paper") == 1
+    assert "| burbank2012 | 1 (1) | 1 of 1 | 1 of 1 |" in first  # a kept section counts in the summary
     assert record.write(tmp_path / "nothing", out).read_text() == first  # nothing new: the record is unchanged
 
 
@@ -291,3 +297,17 @@ def test_plot_draws_a_figure_again_from_its_saved_run_and_the_gallery_says_so(tm
     capsys.readouterr()
     assert cli.main(["plot", "burbank2012-fig3", "--results", str(tmp_path)]) == 2  # no run saved there
     assert "no saved run of burbank2012-fig3" in capsys.readouterr().err
+# To append to tests/test_contract.py in the commit that copies the record (issue 29, item 5).
+
+
+def test_the_committed_record_comes_from_one_commit_of_a_clean_tree_without_machine_paths():
+    """Issue 29, item 5: the record mixed runs of 12 commits, one 'with local changes', and /tmp commands."""
+    import re
+
+    text = (Path(__file__).parents[1] / "docs" / "reproductions.md").read_text()
+    runs = re.findall(r"^\d+ of \d+ rows pass\. Run: .*$", text, re.MULTILINE)
+    assert len(runs) == len(papers.figure_ids()), "every figure has a run in the record"
+    assert "with local changes" not in text
+    assert not re.search(r"(?<![\w.])/(tmp|work|home|root|Users)/", text), "an absolute path in the record"
+    commits = {re.search(r"commit ([0-9a-f]{10})", run).group(1) for run in runs}
+    assert len(commits) == 1, commits
