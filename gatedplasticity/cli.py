@@ -67,8 +67,7 @@ def reproduce(figure_id, quick, seed, out, backend):
 
 def plot_command(args):
     """``plot FIG``: draw and score a figure again from its saved run (nothing is simulated)."""
-    png = contract.redraw(papers.get(args.figure), args.figure, Path(args.results) / args.figure)
-    table = pd.read_csv(png.parent / "comparison.csv")
+    png, table = contract.redraw(papers.get(args.figure), args.figure, Path(args.results) / args.figure)
     print(f"wrote {png}, its PDF and comparison.csv ({int(table['passed'].sum())} of {len(table)} rows pass) "
           "from the run saved there")
     return 0

@@ -41,6 +41,14 @@ def style():
         yield
 
 
+def legend_outside(figure, axis, loc="upper center", ncol=None, fontsize=8, room=0.1):
+    """One legend for the whole figure from ``axis``'s labelled artists, above the panels (``loc`` "upper
+    center") or below them ("lower center"), with ``room`` (a fraction of the figure's height) kept for it."""
+    handles, labels = axis.get_legend_handles_labels()
+    figure.legend(handles, labels, loc=loc, ncol=ncol or len(labels), fontsize=fontsize)
+    figure.tight_layout(rect=(0, room, 1, 1) if loc.startswith("lower") else (0, 0, 1, 1 - room))
+
+
 def row(quantity, published, reproduced, tolerance, passed):
     """One row of a comparison table."""
     return dict(zip(COMPARISON_COLUMNS, (quantity, float(published), float(reproduced), float(tolerance), bool(passed))))
@@ -95,7 +103,8 @@ def save_figures(figure, folder, figure_id):
 def redraw(module, figure_id, folder):
     """Draw and score a figure again from the run saved in ``folder`` (a ``reproduce`` output) with the
     plotting and comparison code of today, simulating nothing; writes its PNG and PDF, ``comparison.csv``
-    and ``plotted.json`` (that code's version, beside the run's own provenance). Returns the PNG's path."""
+    and ``plotted.json`` (that code's version, beside the run's own provenance). Returns the PNG's path and
+    the comparison table."""
     folder = Path(folder)
     if not (folder / "provenance.json").exists():
         raise ParameterError("results", f"{folder} holds no saved run of {figure_id} (no provenance.json)")
@@ -107,7 +116,7 @@ def redraw(module, figure_id, folder):
     atomic_write(folder / "comparison.csv", lambda tmp: table.to_csv(tmp, index=False))
     text = json.dumps({"code": code_version(), "created": datetime.datetime.now(datetime.timezone.utc).isoformat()})
     atomic_write(folder / PLOTTED, lambda tmp: Path(tmp).write_text(text))
-    return png
+    return png, table
 
 
 def redrawn(folder, run_commit):

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ...results import Result
-from ..figure import check, comparison, style
+from ..figure import check, comparison, legend_outside, style
 from . import training
 from .fig5 import FIXED, GRID, converged_fraction, fractions, plot_outcomes, run_grid
 
@@ -62,7 +62,5 @@ def plot(data):
         else:
             axes[3].text(0.5, 0.5, f"no run converged\n(of {len(runs)} runs)", transform=axes[3].transAxes,
                          ha="center", va="center")
-        handles, labels = axes[0].get_legend_handles_labels()
-        figure.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8)
-        figure.tight_layout(rect=(0, 0.07, 1, 1))
+        legend_outside(figure, axes[0], loc="lower center", room=0.07)
     return figure

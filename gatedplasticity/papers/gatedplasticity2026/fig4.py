@@ -16,7 +16,7 @@ import numpy as np
 
 from ...protocols.multilayer import tasks
 from ...results import Result
-from ..figure import check_bound, comparison, style
+from ..figure import check_bound, comparison, legend_outside, style
 from . import continual, study
 from .parameters import VALUES
 
@@ -100,7 +100,5 @@ def plot(data):
                              label=continual.LABELS[method], capsize=2)
         axes[4].axhline(0.5, color="0.7", ls=":")
         axes[4].set(xlabel="task", ylabel="gate open fraction", ylim=(0, 1.05), title="weights change (gate open)")
-        handles, labels = axes[2].get_legend_handles_labels()
-        figure.legend(handles, labels, loc="upper center", ncol=4, fontsize=9)
-        figure.tight_layout(rect=(0, 0, 1, 0.93))
+        legend_outside(figure, axes[2], ncol=4, fontsize=9, room=0.07)
     return figure

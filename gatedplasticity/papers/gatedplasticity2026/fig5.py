@@ -16,7 +16,7 @@ import pandas as pd
 
 from ...protocols.multilayer import tasks
 from ...results import Result
-from ..figure import check_bound, comparison, style
+from ..figure import check_bound, comparison, legend_outside, style
 from . import continual, few_shot, study
 from .parameters import VALUES
 
@@ -88,7 +88,5 @@ def plot(data):
         for axis in axes:
             axis.set_xticks(few_shot.SHOTS, [str(k) for k in few_shot.SHOTS])
             axis.minorticks_off()
-        handles, labels = axes[0].get_legend_handles_labels()
-        figure.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=8)
-        figure.tight_layout(rect=(0, 0, 1, 0.9))
+        legend_outside(figure, axes[0])
     return figure

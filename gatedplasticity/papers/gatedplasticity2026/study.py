@@ -15,7 +15,7 @@ from ... import streams
 from ...analysis import classification
 from ...protocols.multilayer import METHODS, reference, training
 from ...results import Result
-from ..figure import style
+from ..figure import legend_outside, style
 from .parameters import TABLE, VALUES
 
 #: Values chosen by ``selection`` (its Outcome in docs/multilayer-study.md): [R], selected on validation digits.
@@ -124,7 +124,5 @@ def plot(data, title):
             axes[2].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         axes[2].axhline(90, color="0.8", lw=0.8)
         axes[2].set(xlabel="epoch", ylabel="angle(W, B^T) (deg)", title="top-down vs forward weights")
-        handles, labels = axes[0].get_legend_handles_labels()
-        figure.legend(handles, labels, loc="upper center", ncol=3, fontsize=8)
-        figure.tight_layout(rect=(0, 0, 1, 0.86))
+        legend_outside(figure, axes[0], ncol=3, room=0.14)
     return figure
