@@ -61,16 +61,18 @@ class Store:
         return list(self.valid(outcome).values())
 
     def table(self):
-        """One row per finished point: parameter columns "name [unit]", seed, wall time, results."""
+        """One row per finished point: parameter columns "name [unit]", seed, wall time, its key (the name of
+        its result file, and of any checkpoint it left), results."""
         rows = []
-        for entry in self.entries():
+        for path, entry in self.valid().items():
             row = {}
             for name, value in entry["values"].items():
                 if isinstance(value, dict):
                     row[f"{name} [{value['unit']}]"] = value["value"]
                 else:
                     row[name] = value
-            rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], **entry["row"]})
+            rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], "key": path.stem,
+                         **entry["row"]})
         table = pd.DataFrame(rows)
         if rows:
             keys = list(rows[0])[: list(rows[0]).index("seed") + 1]  # parameters and seed; arrays cannot be sorted by

@@ -109,6 +109,20 @@ def rule_type(rule, alpha):
     return f"{'dep' if alpha > 1 else 'pot'}-{'r' if rule == 'reverse' else 'c'}STDP"
 
 
+def agreement(weights):
+    """Per run of one point: the mean correlation of its weights with each other run's (NaN for a lone run).
+
+    Runs from independent initial conditions that settle around one fixed point W*, each with
+    independent fluctuations of variance s^2 per weight, agree at var(W*) / (var(W*) + s^2): the share
+    of the weights' variance that the fixed point holds. Runs without a common fixed point agree at ~0.
+    """
+    flat = [np.asarray(w, float).ravel() for w in weights]
+    if len({w.size for w in flat}) > 1:
+        raise ParameterError("weights", f"agreement: the runs' weights differ in size ({sorted({w.size for w in flat})})")
+    return np.array([np.mean([safe_correlation(w, other) for j, other in enumerate(flat) if j != i])
+                     if len(flat) > 1 else np.nan for i, w in enumerate(flat)])
+
+
 def safe_correlation(a, b):
     """Pearson correlation, NaN where either vector is constant."""
     if np.std(a) == 0 or np.std(b) == 0:

@@ -10,7 +10,11 @@ type (dep-/pot- x rSTDP/cSTDP) without replacement, from the ``"landscape
 sample"`` stream of a seed; :func:`run` trains them as copies of one program
 per (rule, delay, tau_syn, tau_STDP) through the ``burbank-if`` sweep
 (resumable; each run written as it ends); :func:`sample_table` is the per-run
-table committed as ``docs/data/burbank2012-landscape-sample.csv``.
+table committed as ``docs/data/burbank2012-landscape-sample.csv``, with the
+stability diagnostics of each run's end: corr(W(N), W(N - 3000)) (the Methods'
+test, > 0.99), corr(W, Q^-1) (the linear model's fixed point) and the
+agreement of its final weights with the other initial conditions of its point
+(:func:`initial_condition_agreement`, read from the runs' checkpoints).
 """
 
 import argparse
@@ -22,11 +26,12 @@ import pandas as pd
 from brian2 import Hz, ms
 
 from ... import streams, sweep
-from ...analysis.convergence import OUTCOMES, rule_type
+from ...analysis.convergence import OUTCOMES, agreement, rule_type
 from ...backends import cache_root
+from ...protocols.top_down import load_checkpoint
 from ...results import atomic_write
 from .parameters import VALUES
-from .sweeps import BURBANK_IF
+from .sweeps import BURBANK_IF, checkpoint_path
 
 #: Fig 5's fixed values (eps = 0.1 without smoothing, bounds +-20), its grid and its initial conditions per point.
 FIXED = {"eps": 0.1, "smooth": False, "w_bound": 20.0}
@@ -39,10 +44,12 @@ REPEATS = 3
 RULE_TYPES = ("dep-rSTDP", "dep-cSTDP", "pot-rSTDP", "pot-cSTDP")
 #: The pre-registered held-out sample (docs/burbank2012-calibration.md, third calibration).
 SAMPLE_PER_TYPE, SAMPLE_SEED = 25, 20261203
-#: Columns of the committed per-run table: Table 1 values (ms, Hz), Q and C, seed, outcome, verdict, activity.
+#: Columns of the committed per-run table: Table 1 values (ms, Hz), Q and C, seed, outcome, verdict, activity,
+#: stability diagnostics at the end.
+DIAGNOSTICS = ["corr_lag", "corr_q_inverse", "corr_initial_conditions"]
 COLUMNS = ["rule_type", "rule", "alpha", "delay_ms", "tau_stdp_ms", "noise_rate_hz", "tau_syn_ms", "sigma_input",
            "sigma_noise", "q_seed", "c_seed", "seed", "outcome", "presentations", "std_w", "fraction_extreme",
-           "spikes_lower", "spikes_higher"]
+           "spikes_lower", "spikes_higher", *DIAGNOSTICS]
 
 
 def sweep_folder(name, quick, seed):
@@ -84,8 +91,29 @@ def run(per_type, seed, copies=16, workers=None, max_presentations=VALUES["max_p
                            copies=copies, workers=workers, progress=progress)
 
 
-def sample_table(table):
-    """The per-run table (:data:`COLUMNS`) of a sweep table of the sample."""
+def final_weights(folder, key):
+    """A finished run's final W: the mean of the snapshots its checkpoint kept (its last 12,000
+    presentations, one every 500), or None without a checkpoint."""
+    saved = load_checkpoint(checkpoint_path(folder, key))
+    return None if saved is None or not saved[3] else np.mean(list(saved[3].values()), axis=0)
+
+
+def initial_condition_agreement(table, folder):
+    """Per run of a sweep table: :func:`~gatedplasticity.analysis.convergence.agreement` of its final W
+    with the other runs of its grid point (same values, other seeds); NaN without two checkpoints."""
+    parameters = list(table.columns[: table.columns.get_loc("seed")])
+    result = pd.Series(np.nan, index=table.index)
+    for _, runs in table.groupby(parameters, dropna=False, sort=False):
+        weights = {index: final_weights(folder, key) for index, key in runs["key"].items()}
+        found = {index: w for index, w in weights.items() if w is not None}
+        if len(found) > 1:
+            result[list(found)] = agreement(list(found.values()))
+    return result
+
+
+def sample_table(table, folder=None):
+    """The per-run table (:data:`COLUMNS`) of a sweep table of the sample; ``folder``: the sweep folder
+    whose checkpoints give corr_initial_conditions (NaN without it)."""
     def column(name, scale=1.0):  # sweep tables hold SI values
         return sweep.column(table, name).to_numpy(float) * scale
 
@@ -95,7 +123,9 @@ def sample_table(table):
             "sigma_noise": column("sigma_noise"), "q_seed": column("q_seed"), "c_seed": column("c_seed"),
             "seed": table["seed"].to_numpy(), "outcome": [OUTCOMES[int(code)] for code in table["outcome_code"]],
             **{name: table[name].to_numpy() for name in ("presentations", "std_w", "fraction_extreme",
-                                                         "spikes_lower", "spikes_higher")}}
+                                                         "spikes_lower", "spikes_higher", "corr_lag", "corr_q_inverse")},
+            "corr_initial_conditions": (initial_condition_agreement(table, folder).to_numpy() if folder is not None
+                                        else np.full(len(table), np.nan))}
     rows["rule_type"] = [rule_type(r, a) for r, a in zip(rows["rule"], rows["alpha"])]
     return pd.DataFrame(rows)[COLUMNS]
 
@@ -119,7 +149,7 @@ def main():
     folder = sample_folder(args.per_type, args.seed)
     table = (sweep.Store(folder).table() if args.no_run
              else run(args.per_type, args.seed, copies=args.copies, workers=args.workers))
-    runs = sample_table(table) if len(table) else pd.DataFrame(columns=COLUMNS)
+    runs = sample_table(table, folder) if len(table) else pd.DataFrame(columns=COLUMNS)
     if args.export:
         atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
     print(f"{len(runs)} of {args.per_type * len(RULE_TYPES) * REPEATS} runs finished")

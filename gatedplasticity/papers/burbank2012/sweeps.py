@@ -121,6 +121,11 @@ def training_row(result):
             "wall_time": result.wall_time}
 
 
+def checkpoint_path(directory, key):
+    """Where a batched run of a sweep folder keeps its checkpoint (kept after it ends, with its last snapshots)."""
+    return Path(directory) / "checkpoints" / f"{key}.npz"
+
+
 def network_batch(group, record, copies, directory):
     """Run the points of ``group`` [(point, key)] as copies of one program per (structure, tau_syn, tau_stdp)
     (``protocols.top_down.batch``), each from its checkpoint ``directory/checkpoints/<key>.npz``;
@@ -131,7 +136,7 @@ def network_batch(group, record, copies, directory):
         structure, params = network_setup(point.values)
         runs.append(top_down.NetworkRun(q, c, point.seed, params, replace(structure, gaussian="copy"),
                                         int(point.values["max_presentations"]), c_higher,
-                                        checkpoint=Path(directory) / "checkpoints" / f"{key}.npz",
+                                        checkpoint=checkpoint_path(directory, key),
                                         checkpoint_every=CHECKPOINT_EVERY))
     for members in top_down.group_by_program(runs).values():
         indices = [index for index, _ in members]

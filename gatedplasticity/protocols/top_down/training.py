@@ -98,7 +98,7 @@ class NetworkRun:
         self.input_rng = streams.generator(self.seed, "inputs")
         self.checkpoint, self.keep_snapshots = checkpoint, keep_snapshots
         self.state, self.done, self.rows, self.snapshots = initial_state(q, self.seed), 0, [], {}
-        saved = _load_checkpoint(checkpoint)
+        saved = load_checkpoint(checkpoint)
         if saved and any(k <= saved[1] and k % self.structure.chunk == 0 and k not in saved[3] for k in keep_snapshots):
             saved = None  # written by a run that kept fewer snapshots (e.g. a calibration): they cannot be resumed
         if saved:
@@ -241,7 +241,9 @@ def _save_checkpoint(path, state, done, rows, snapshots):
     atomic_write(Path(path), lambda tmp: np.savez(open(tmp, "wb"), **arrays))
 
 
-def _load_checkpoint(path):
+def load_checkpoint(path):
+    """(state, presentations done, history rows, {presentation: W}) of a run's checkpoint, or None (none, or
+    written by an older version). A finished run's checkpoint keeps its last snapshots (``KEPT_LAG``)."""
     if path is None or not Path(path).exists():
         return None
     with np.load(path) as saved:
