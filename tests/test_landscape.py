@@ -192,3 +192,23 @@ def test_the_burbank_if_sweep_runs_points_as_copies_and_resumes(tmp_path):
     assert again.equals(table)
     with pytest.raises(ParameterError, match="copies"):
         sweep.run_sweep(sweep.points("stdp-drift", grid={"mu": [0.01]}), tmp_path / "d", copies=2)
+
+
+def test_the_learning_rate_probe_reruns_the_first_dep_rstdp_sample_point_with_the_samples_seeds():
+    import pandas as pd
+
+    from gatedplasticity.papers.burbank2012 import learning_rate_probe as probe
+
+    point = probe.probe_point()
+    assert rule_type(point["rule"], point["alpha"]) == "dep-rSTDP"
+    assert point in landscape.stratified_sample(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
+    sample_seeds = {p.seed for p in landscape.sample_points(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)}
+    runs = probe.points()
+    assert {p.seed for p in runs} == sample_seeds and len(runs) == landscape.REPEATS
+    assert all(p.values["mu"] == probe.MU and p.values["max_presentations"] == probe.CAP for p in runs)
+    # same_run finds the row of a point and seed in a sweep table (SI columns with units)
+    row = {"rule": point["rule"], **{(f"{k} [second]" if k in ("delay", "tau_stdp", "tau_syn") else
+                                      "noise_rate [hertz]" if k == "noise_rate" else k): float(v)
+                                     for k, v in point.items() if k != "rule"}}
+    table = pd.DataFrame([{**row, "seed": 1}, {**row, "seed": 2}, {**row, "alpha": 3.0, "seed": 2}])
+    assert probe.same_run(table, point, 2) == 1 and probe.same_run(table, point, 3) is None

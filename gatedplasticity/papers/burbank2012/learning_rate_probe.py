@@ -1,0 +1,90 @@
+"""Why depression-biased rSTDP does not converge in our network: the pre-registered learning-rate probe.
+
+``docs/burbank2012-calibration.md`` ("Why depression-biased rSTDP does not
+converge here") states the hypothesis and its predictions. In the landscape
+sample, the three initial conditions of a dep-rSTDP point end near one
+common W, but STDP's presentation-to-presentation noise keeps W fluctuating
+around it, and the Methods' test corr(W(N), W(N - 3000)) > 0.99 fails. The
+fluctuations' variance should scale with mu; the fixed point should not.
+
+The probe reruns the sample's first dep-rSTDP point (grid order) with the same
+three seeds at mu = :data:`MU` (a tenth of the paper's 0.01 [P]) up to
+:data:`CAP` presentations. It then compares each run's final W (the mean of its
+last 12,000 presentations' snapshots) with the sample's run of the same seed
+at mu = 0.01. This explains a result; it changes none of the package's values.
+
+    python -m gatedplasticity.papers.burbank2012.learning_rate_probe [--no-run]
+"""
+
+import argparse
+
+import numpy as np
+import pandas as pd
+
+from ... import sweep
+from ...analysis.convergence import OUTCOMES, rule_type, safe_correlation
+from . import landscape
+from .sweeps import BURBANK_IF
+
+MU = 0.001
+CAP = 200_000
+NAME = "burbank2012-mu-probe"
+
+
+def probe_point():
+    """The sample's first dep-rSTDP grid point, in grid order."""
+    sample = landscape.stratified_sample(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
+    return next(p for p in landscape.grid_points() if p in sample and rule_type(p["rule"], p["alpha"]) == "dep-rSTDP")
+
+
+def points():
+    """The probe's sweep points: the point x the sample's three initial conditions (same seeds), mu = MU."""
+    rows = [{**probe_point(), **landscape.FIXED, "mu": MU, "max_presentations": CAP}]
+    return sweep.points(BURBANK_IF, rows=rows, repeats=landscape.REPEATS, seed=landscape.SAMPLE_SEED)
+
+
+def folder():
+    return landscape.sweep_folder(NAME, False, landscape.SAMPLE_SEED)
+
+
+def same_run(table, point, seed):
+    """The row index of ``table`` (a sweep table) holding grid ``point`` with ``seed``, or None."""
+    match = table["seed"] == seed
+    for name, value in point.items():
+        match &= np.isclose(sweep.column(table, name).to_numpy(float), float(value)) if name != "rule" \
+            else table["rule"] == value
+    found = table.index[match]
+    return found[0] if len(found) else None
+
+
+def report(probe, probe_folder, sample, sample_folder):
+    """Per probe run: verdict, presentations, std(W), corr(W, Q^-1), agreement with the other initial
+    conditions, and corr of its final W with the sample's mu = 0.01 run of its seed (NaN if unfinished)."""
+    agreeing = landscape.initial_condition_agreement(probe, probe_folder)
+    rows = []
+    for index, run in probe.iterrows():
+        match = same_run(sample, probe_point(), run["seed"])
+        w_probe = landscape.final_weights(probe_folder, run["key"])
+        w_sample = None if match is None else landscape.final_weights(sample_folder, sample.loc[match, "key"])
+        rows.append({"seed": run["seed"], "outcome": OUTCOMES[int(run["outcome_code"])],
+                     "presentations": run["presentations"], "std_w": run["std_w"],
+                     "corr_q_inverse": run["corr_q_inverse"], "corr_initial_conditions": agreeing[index],
+                     "corr_with_mu_0.01": (safe_correlation(w_probe.ravel(), w_sample.ravel())
+                                           if w_probe is not None and w_sample is not None else np.nan)})
+    return pd.DataFrame(rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Run (or resume) the learning-rate probe and print its report")
+    parser.add_argument("--no-run", action="store_true", help="only report the runs that have finished")
+    args = parser.parse_args()
+    probe = sweep.Store(folder()).table() if args.no_run else sweep.run_sweep(points(), folder(), copies=3, workers=1)
+    sample_folder = landscape.sample_folder(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
+    print(f"point: {probe_point()}, mu = {MU}, cap {CAP:,}")
+    print(report(probe, folder(), sweep.Store(sample_folder).table(), sample_folder).round(4).to_string(index=False))
+    print("predicted: stabilised before the cap ('converged' if std(W) >= 0.3); corr with mu = 0.01 and across "
+          "initial conditions > 0.9; |corr(W, Q^-1)| <= 0.05")
+
+
+if __name__ == "__main__":
+    main()
