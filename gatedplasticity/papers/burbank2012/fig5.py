@@ -54,10 +54,17 @@ COLORS = {"converged": "#55a868", "extreme weights": "#c44e52", "weights too sim
 def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, workers=None):
     """Run the ``burbank-if`` points of ``grid`` x ``fixed`` through the sweep runner; one row per run."""
     points = sweep.points(BURBANK_IF, grid={**grid, **{k: [v] for k, v in fixed.items()}}, repeats=repeats, seed=seed)
-    table = sweep.run_sweep(points, sweep_folder(name, quick, seed), executor=scheduler or "local", workers=workers,
-                            progress=progress)
+    folder = sweep_folder(name, quick, seed)
+    return labelled(sweep.run_sweep(points, folder, executor=scheduler or "local", workers=workers, progress=progress),
+                    folder)
+
+
+def labelled(table, folder):
+    """A sweep table of landscape runs with rule type, outcome and the agreement of each run's final W with
+    its point's other initial conditions (``landscape.initial_condition_agreement``)."""
     return table.assign(rule_type=[rule_type(r, a) for r, a in zip(table["rule"], table["alpha"])],
-                        outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]])
+                        outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]],
+                        corr_initial_conditions=landscape.initial_condition_agreement(table, folder))
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None, grid="sample",
@@ -76,8 +83,7 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
     elif grid == "sample":
         sample_seed = landscape.SAMPLE_SEED if seed == 0 else seed
         table = landscape.run(landscape.SAMPLE_PER_TYPE, sample_seed, copies=copies, workers=workers, progress=progress)
-        runs = table.assign(rule_type=[rule_type(r, a) for r, a in zip(table["rule"], table["alpha"])],
-                            outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]])
+        runs = labelled(table, landscape.sample_folder(landscape.SAMPLE_PER_TYPE, sample_seed))
         params = {"sample": f"{landscape.SAMPLE_PER_TYPE} points per rule type, seed {sample_seed}", "fixed": FIXED,
                   "repeats": REPEATS}
     elif grid == "full":
@@ -124,14 +130,36 @@ def plot_outcomes(ax, table, title):
 
 
 def plot(data):
-    """A: outcome fractions per rule type; B: final std(W) vs lower rate per run."""
+    """A: outcome fractions per rule type; B: final std(W) vs lower rate per run; C: the two stability
+    measures of each run's end (agreement across initial conditions vs the Methods' corr over 3,000)."""
     runs = data.tables["runs"]
     with style():
-        figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4))
+        figure, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 4))
         plot_outcomes(left, data.tables["fractions"], "A  outcome per rule type")
         left.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         for outcome, group in runs.groupby("outcome"):
-            right.scatter(group["rate_lower"], group["std_w"], s=12, color=COLORS[outcome], label=outcome)
-        right.set(xlabel="lower-layer rate, last chunk (Hz)", ylabel="final std(W)", title="B  runs")
+            middle.scatter(group["rate_lower"], group["std_w"], s=12, color=COLORS[outcome], label=outcome)
+        middle.set(xlabel="lower-layer rate, last chunk (Hz)", ylabel="final std(W)", title="B  runs")
+        plot_stability(right, runs)
         figure.tight_layout()
     return figure
+
+
+def plot_stability(ax, runs):
+    """The end of each run not stopped by extreme weights: agreement of its final W with its point's
+    other initial conditions (x) against corr(W(N), W(N - 3000)) (y; the Methods ask > 0.99).
+    Marker: rule type; colour: outcome."""
+    markers = {"dep-rSTDP": "o", "pot-rSTDP": "s", "dep-cSTDP": "^", "pot-cSTDP": "v"}
+    runs = runs[runs["outcome"] != "extreme weights"]
+    column = runs["corr_initial_conditions"] if "corr_initial_conditions" in runs else np.full(len(runs), np.nan)
+    if np.isnan(np.asarray(column, float)).all():
+        ax.text(0.5, 0.5, "no point with two initial conditions\nthat ended without extreme weights", ha="center", va="center",
+                transform=ax.transAxes)
+    else:
+        for (label, outcome), group in runs.groupby(["rule_type", "outcome"]):
+            ax.scatter(group["corr_initial_conditions"], group["corr_lag"], s=14, color=COLORS[outcome],
+                       marker=markers[label], label=f"{label}, {outcome}")
+        ax.axhline(0.99, color="k", lw=0.8, ls="--")
+        ax.legend(fontsize=7, loc="lower right")
+    ax.set(xlabel="agreement across initial conditions", ylabel="corr(W(N), W(N - 3000))",
+           title="C  stability at the end (runs without extreme weights)")
