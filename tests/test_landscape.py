@@ -6,7 +6,8 @@ import pytest
 from brian2 import Hz, mV, ms
 
 from gatedplasticity.analysis.convergence import NETWORK_EXTREME_MARGIN, agreement, rule_type
-from gatedplasticity.analysis.loop_gain import bound_loop_gain, fixed_point_direction, gain_fit, loop_gain
+from gatedplasticity.analysis.loop_gain import (bound_loop_gain, fixed_point_correlation, fixed_point_direction,
+                                                 gain_fit, loop_gain)
 from gatedplasticity.models import linear
 from gatedplasticity.parameters import ParameterError
 from gatedplasticity.papers.burbank2012 import landscape, loop_calibration
@@ -124,6 +125,18 @@ def test_loop_gain_of_a_linear_toy_network_matches_the_closed_form():
     assert loop_gain(w_star, q) == pytest.approx(1 / alpha, rel=1e-9)
     assert loop_gain(w_star, q, g_low, g_high) == pytest.approx(g_low * g_high / alpha, rel=1e-9)
     assert bound_loop_gain(g_low, g_high, q, 50) == pytest.approx(loop_gain(50 * fixed_point_direction(q), q, g_low, g_high))
+
+
+def test_the_fixed_point_measure_is_oriented_like_the_network():
+    """W and Q are lower x higher; the loop is W Q^T, so the rSTDP fixed point is Q^-T / alpha: it scores 1,
+    the transposed Q^-1 of a generic Q does not (a transposed measure scored the sample's runs ~0)."""
+    q = np.random.default_rng(2).uniform(0, 1, (30, 30)) + 3 * np.eye(30)
+    w_star = np.linalg.inv(q).T / 1.2
+    assert loop_gain(w_star, q) == pytest.approx(1 / 1.2)
+    assert fixed_point_correlation(w_star, q) == pytest.approx(1.0)
+    assert fixed_point_correlation(np.linalg.inv(q) / 1.2, q) < 0.95
+    q_orthogonal = linear.q_matrix(30, 0.1, seed=0)  # Fig 5's Q is near-orthogonal: Q^-1 ~ Q^T, far from Q^-T
+    assert abs(fixed_point_correlation(np.linalg.inv(q_orthogonal), q_orthogonal)) < 0.3
 
 
 def test_the_landscape_sample_is_stratified_and_reproducible():

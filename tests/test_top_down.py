@@ -218,3 +218,35 @@ def test_a_checkpoint_without_the_snapshots_asked_for_is_not_resumed(tmp_path):
                      keep_snapshots=(2,))
     assert 2 in again.snapshots
     np.testing.assert_allclose(again.snapshots[4], first.snapshots[4])
+
+
+def test_a_checkpoint_with_other_history_columns_starts_again_and_its_snapshots_still_read(tmp_path):
+    """A checkpoint from a version with other history columns (e.g. the transposed corr_q_inverse before
+    corr_fixed_point) is not resumed, since its rows would be read under the wrong names. Its snapshots
+    still read (load_snapshots: the landscape's final weights)."""
+    q, c = small_problem()
+    path = tmp_path / "run.npz"
+    structure, params = setup(chunk=2, delay=4 * ms)
+    first = td.train(q, c, 2, params, structure, max_presentations=4, backend="runtime", progress=False, checkpoint=path)
+    with np.load(path) as saved:
+        kept = {k: saved[k] for k in saved.files}
+    kept["history_columns"] = np.array([name.replace("corr_fixed_point", "corr_q_inverse") for name in kept["history_columns"]])
+    kept["history"][:, 1] = 1000.0  # std_w: a resumed run would keep these rows
+    np.savez(path, **kept)
+    np.testing.assert_array_equal(td.load_snapshots(path)[4], first.snapshots[4])
+    again = td.train(q, c, 2, params, structure, max_presentations=6, backend="runtime", progress=False, checkpoint=path)
+    assert list(again.history["presentation"]) == [2, 4, 6]
+    np.testing.assert_allclose(again.history["std_w"].iloc[:2], first.history["std_w"])
+
+
+def test_the_history_scores_w_against_the_fixed_point_q_inverse_transposed():
+    """corr_fixed_point is corr(W, Q^-T) for W and Q lower x higher (the loop W Q^T), for a non-symmetric Q."""
+    from gatedplasticity.analysis.loop_gain import fixed_point_correlation
+
+    q, c = small_problem()
+    structure, params = setup(chunk=2, delay=4 * ms)
+    result = td.train(q, c, 2, params, structure, max_presentations=4, backend="runtime", progress=False)
+    w = result.snapshots[4]
+    assert not np.allclose(np.linalg.inv(q), np.linalg.inv(q).T)
+    assert result.history["corr_fixed_point"].iloc[-1] == pytest.approx(fixed_point_correlation(w, q))
+    assert result.history["corr_fixed_point"].iloc[-1] != pytest.approx(fixed_point_correlation(w, q.T))

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .convergence import safe_correlation
+
 
 @dataclass(frozen=True)
 class GainFit:
@@ -67,6 +69,12 @@ def fixed_point_direction(q):
     W* = Q^-T / alpha (lower x higher)."""
     inverse = np.linalg.inv(np.asarray(q, float)).T
     return inverse / np.abs(inverse).max()
+
+
+def fixed_point_correlation(w, q):
+    """corr(W, Q^-T) over all weights, W and Q lower x higher: how closely W points along the rSTDP fixed
+    point W* = Q^-T / alpha (its scale, which the layers' gains set in a spiking network, aside)."""
+    return safe_correlation(np.ravel(np.asarray(w, float)), np.ravel(fixed_point_direction(q)))
 
 
 def bound_loop_gain(g_low, g_high, q, bound):

@@ -80,7 +80,8 @@ def plot(data):
         ax = figure.add_subplot(grid[1, 1])
         for column, lag in (("corr_1500", "1.5k"), ("corr_lag", "3k"), ("corr_6000", "6k"), ("corr_12000", "12k")):
             ax.plot(history["presentation"], history[column], label=f"corr(W(N), W(N-{lag}))")
-        ax.plot(history["presentation"], history["corr_q_inverse"], label="corr(W, Q^-1)")
+        if "corr_fixed_point" in history:  # runs before 2026-12-04 kept a transposed measure: not drawn
+            ax.plot(history["presentation"], history["corr_fixed_point"], label="corr(W, Q^-T): fixed point")
         ax.axhline(0.99, color="0.6", ls=":")
         ax.set(title="C  stability", xlabel="presentations")
         ax.legend(fontsize=7)

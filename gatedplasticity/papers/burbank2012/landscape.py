@@ -12,9 +12,10 @@ per (rule, delay, tau_syn, tau_STDP) through the ``burbank-if`` sweep
 (resumable; each run written as it ends); :func:`sample_table` is the per-run
 table committed as ``docs/data/burbank2012-landscape-sample.csv``, with the
 stability diagnostics of each run's end: corr(W(N), W(N - 3000)) (the Methods'
-test, > 0.99), corr(W, Q^-1) (the linear model's fixed point) and the
-agreement of its final weights with the other initial conditions of its point
-(:func:`initial_condition_agreement`, read from the runs' checkpoints).
+test, > 0.99), the alignment of its final W with the rSTDP fixed point Q^-T
+(:func:`fixed_point_alignment`) and the agreement of its final W with the other
+initial conditions of its point (:func:`initial_condition_agreement`); the last
+two read from the runs' checkpoints.
 """
 
 import argparse
@@ -28,10 +29,11 @@ from brian2 import Hz, ms
 from ... import streams, sweep
 from ...analysis.convergence import OUTCOMES, agreement, rule_type
 from ...backends import cache_root
-from ...protocols.top_down import load_checkpoint
+from ...analysis.loop_gain import fixed_point_correlation
+from ...protocols.top_down import load_snapshots
 from ...results import atomic_write
 from .parameters import VALUES
-from .sweeps import BURBANK_IF, checkpoint_path
+from .sweeps import BURBANK_IF, checkpoint_path, network_inputs
 
 #: Fig 5's fixed values (eps = 0.1 without smoothing, bounds +-20), its grid and its initial conditions per point.
 FIXED = {"eps": 0.1, "smooth": False, "w_bound": 20.0}
@@ -46,7 +48,7 @@ RULE_TYPES = ("dep-rSTDP", "dep-cSTDP", "pot-rSTDP", "pot-cSTDP")
 SAMPLE_PER_TYPE, SAMPLE_SEED = 25, 20261203
 #: Columns of the committed per-run table: Table 1 values (ms, Hz), Q and C, seed, outcome, verdict, activity,
 #: stability diagnostics at the end.
-DIAGNOSTICS = ["corr_lag", "corr_q_inverse", "corr_initial_conditions"]
+DIAGNOSTICS = ["corr_lag", "corr_fixed_point", "corr_initial_conditions"]
 COLUMNS = ["rule_type", "rule", "alpha", "delay_ms", "tau_stdp_ms", "noise_rate_hz", "tau_syn_ms", "sigma_input",
            "sigma_noise", "q_seed", "c_seed", "seed", "outcome", "presentations", "std_w", "fraction_extreme",
            "spikes_lower", "spikes_higher", *DIAGNOSTICS]
@@ -94,8 +96,8 @@ def run(per_type, seed, copies=16, workers=None, max_presentations=VALUES["max_p
 def final_weights(folder, key):
     """A finished run's final W: the mean of the snapshots its checkpoint kept (its last 12,000
     presentations, one every 500), or None without a checkpoint."""
-    saved = load_checkpoint(checkpoint_path(folder, key))
-    return None if saved is None or not saved[3] else np.mean(list(saved[3].values()), axis=0)
+    snapshots = load_snapshots(checkpoint_path(folder, key))
+    return np.mean(list(snapshots.values()), axis=0) if snapshots else None
 
 
 def initial_condition_agreement(table, folder):
@@ -111,9 +113,20 @@ def initial_condition_agreement(table, folder):
     return result
 
 
+def fixed_point_alignment(table, folder):
+    """Per run of a sweep table: corr(final W, Q^-T), the alignment of its final W with the direction of
+    the rSTDP fixed point (``analysis.loop_gain.fixed_point_correlation``); NaN without a checkpoint."""
+    result = pd.Series(np.nan, index=table.index)
+    for index, run in table.iterrows():
+        w = final_weights(folder, run["key"])
+        if w is not None:
+            result[index] = fixed_point_correlation(w, network_inputs(run)[0])
+    return result
+
+
 def sample_table(table, folder=None):
     """The per-run table (:data:`COLUMNS`) of a sweep table of the sample; ``folder``: the sweep folder
-    whose checkpoints give corr_initial_conditions (NaN without it)."""
+    whose checkpoints give corr_fixed_point and corr_initial_conditions (NaN without it)."""
     def column(name, scale=1.0):  # sweep tables hold SI values
         return sweep.column(table, name).to_numpy(float) * scale
 
@@ -123,9 +136,10 @@ def sample_table(table, folder=None):
             "sigma_noise": column("sigma_noise"), "q_seed": column("q_seed"), "c_seed": column("c_seed"),
             "seed": table["seed"].to_numpy(), "outcome": [OUTCOMES[int(code)] for code in table["outcome_code"]],
             **{name: table[name].to_numpy() for name in ("presentations", "std_w", "fraction_extreme",
-                                                         "spikes_lower", "spikes_higher", "corr_lag", "corr_q_inverse")},
-            "corr_initial_conditions": (initial_condition_agreement(table, folder).to_numpy() if folder is not None
-                                        else np.full(len(table), np.nan))}
+                                                         "spikes_lower", "spikes_higher", "corr_lag")},
+            **{name: (measure(table, folder).to_numpy() if folder is not None else np.full(len(table), np.nan))
+               for name, measure in (("corr_fixed_point", fixed_point_alignment),
+                                     ("corr_initial_conditions", initial_condition_agreement))}}
     rows["rule_type"] = [rule_type(r, a) for r, a in zip(rows["rule"], rows["alpha"])]
     return pd.DataFrame(rows)[COLUMNS]
 

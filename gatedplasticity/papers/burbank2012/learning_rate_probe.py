@@ -58,9 +58,10 @@ def same_run(table, point, seed):
 
 
 def report(probe, probe_folder, sample, sample_folder):
-    """Per probe run: verdict, presentations, std(W), corr(W, Q^-1), agreement with the other initial
+    """Per probe run: verdict, presentations, std(W), corr(final W, Q^-T), agreement with the other initial
     conditions, and corr of its final W with the sample's mu = 0.01 run of its seed (NaN if unfinished)."""
     agreeing = landscape.initial_condition_agreement(probe, probe_folder)
+    aligned = landscape.fixed_point_alignment(probe, probe_folder)
     rows = []
     for index, run in probe.iterrows():
         match = same_run(sample, probe_point(), run["seed"])
@@ -68,7 +69,7 @@ def report(probe, probe_folder, sample, sample_folder):
         w_sample = None if match is None else landscape.final_weights(sample_folder, sample.loc[match, "key"])
         rows.append({"seed": run["seed"], "outcome": OUTCOMES[int(run["outcome_code"])],
                      "presentations": run["presentations"], "std_w": run["std_w"],
-                     "corr_q_inverse": run["corr_q_inverse"], "corr_initial_conditions": agreeing[index],
+                     "corr_fixed_point": aligned[index], "corr_initial_conditions": agreeing[index],
                      "corr_with_mu_0.01": (safe_correlation(w_probe.ravel(), w_sample.ravel())
                                            if w_probe is not None and w_sample is not None else np.nan)})
     return pd.DataFrame(rows)
@@ -83,7 +84,8 @@ def main():
     print(f"point: {probe_point()}, mu = {MU}, cap {CAP:,}")
     print(report(probe, folder(), sweep.Store(sample_folder).table(), sample_folder).round(4).to_string(index=False))
     print("predicted: stabilised before the cap ('converged' if std(W) >= 0.3); corr with mu = 0.01 and across "
-          "initial conditions > 0.9; |corr(W, Q^-1)| <= 0.05")
+          "initial conditions > 0.9; |corr(W, Q^-1)| <= 0.05, registered in a transposed measure of the fixed point "
+          "(the erratum in docs/burbank2012-calibration.md): corr_fixed_point is the corrected one")
 
 
 if __name__ == "__main__":

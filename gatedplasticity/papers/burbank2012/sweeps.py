@@ -116,7 +116,7 @@ def training_row(result):
     """A sweep row of a finished training: outcome (index into OUTCOMES), presentations, last-chunk diagnostics."""
     last = result.history.iloc[-1]
     return {"outcome_code": OUTCOMES.index(result.outcome), "presentations": result.presentations,
-            **{name: last[name] for name in ("std_w", "mean_w", "fraction_extreme", "corr_lag", "corr_q_inverse",
+            **{name: last[name] for name in ("std_w", "mean_w", "fraction_extreme", "corr_lag", "corr_fixed_point",
                                              "rate_lower", "rate_higher", "spikes_lower", "spikes_higher")},
             "wall_time": result.wall_time}
 

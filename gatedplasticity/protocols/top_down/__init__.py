@@ -15,8 +15,8 @@ from .network import build, relay
 from .runner import population_counts, program, run_chunk, run_copies
 from .structure import (CHUNK, DT, HOMEOSTASIS_EVERY, PEAK_RATE, PRESENTATION, UNITS, Parameters, Structure,
                         model_values)
-from .training import HISTORY_COLUMNS, NetworkRun, Training, initial_state, load_checkpoint, train, weight_matrix
+from .training import HISTORY_COLUMNS, NetworkRun, Training, initial_state, load_snapshots, train, weight_matrix
 
 __all__ = ["group_by_program", "train_many", "run_copies", "NetworkRun", "correlation_matrix", "input_strengths", "build", "relay", "population_counts", "program", "run_chunk",
            "CHUNK", "DT", "HOMEOSTASIS_EVERY", "PEAK_RATE", "PRESENTATION", "UNITS", "Parameters", "Structure",
-           "model_values", "HISTORY_COLUMNS", "Training", "initial_state", "load_checkpoint", "train", "weight_matrix"]
+           "model_values", "HISTORY_COLUMNS", "Training", "initial_state", "load_snapshots", "train", "weight_matrix"]

@@ -23,6 +23,7 @@ from ... import streams
 from ...analysis.convergence import (NETWORK_CORRELATION_LAG, NETWORK_DIAGNOSTIC_LAGS, NETWORK_EXTREME_MARGIN,
                                      NETWORK_MAX_PRESENTATIONS, NETWORK_STD_LAG, classify_network, safe_correlation)
 from ...rules.stdp import applied
+from ...analysis.loop_gain import fixed_point_direction
 from ...parameters import ParameterError
 from ...results import atomic_write
 from ...weights import all_to_all, arrange
@@ -46,7 +47,7 @@ class Training:
 
 
 HISTORY_COLUMNS = ["presentation", "std_w", "mean_w", "mean_abs_w", "fraction_extreme", "corr_lag", "std_change",
-                   "std_slope", "corr_1500", "corr_6000", "corr_12000", "corr_q_inverse", "rate_lower", "rate_higher",
+                   "std_slope", "corr_1500", "corr_6000", "corr_12000", "corr_fixed_point", "rate_lower", "rate_higher",
                    "spikes_lower", "spikes_higher", "pairs_top_down", "outcome", "outcome_caption"]
 #: History columns holding verdicts (the rest are numbers). "outcome": the Methods' relative std criterion
 #: (it decides); "outcome_caption": the Fig 3 caption's absolute slope criterion (reported).
@@ -98,14 +99,14 @@ class NetworkRun:
         self.input_rng = streams.generator(self.seed, "inputs")
         self.checkpoint, self.keep_snapshots = checkpoint, keep_snapshots
         self.state, self.done, self.rows, self.snapshots = initial_state(q, self.seed), 0, [], {}
-        saved = load_checkpoint(checkpoint)
+        saved = _load_checkpoint(checkpoint)
         if saved and any(k <= saved[1] and k % self.structure.chunk == 0 and k not in saved[3] for k in keep_snapshots):
             saved = None  # written by a run that kept fewer snapshots (e.g. a calibration): they cannot be resumed
         if saved:
             self.state, self.done, self.rows, self.snapshots = saved
             for _ in range(self.done // self.structure.chunk):
                 self._draw()  # keep the input stream where it was
-        self.target = np.linalg.pinv(q)  # Q^-1, compared with W (lower x higher)
+        self.target = fixed_point_direction(q)  # Q^-T: the rSTDP fixed point, lower x higher like W
         self.outcome = _outcome(self.rows)
         self.wall_time = 0.0
 
@@ -218,7 +219,7 @@ def _history_row(done, w, snapshots, target, activity, w_bound, outcome, caption
             "std_change": abs(w.std() - oldest.std()) / oldest.std() if oldest is not None else np.nan,
             "std_slope": (w.std() - oldest.std()) / NETWORK_STD_LAG if oldest is not None else np.nan,
             "corr_1500": corr[1500], "corr_6000": corr[6000], "corr_12000": corr[12_000],
-            "corr_q_inverse": safe_correlation(w.ravel(), target.ravel()),
+            "corr_fixed_point": safe_correlation(w.ravel(), target.ravel()),
             "rate_lower": activity["spikes_lower"] / seconds, "rate_higher": activity["spikes_higher"] / seconds,
             **activity, "outcome": outcome, "outcome_caption": caption}
 
@@ -235,27 +236,38 @@ def _save_checkpoint(path, state, done, rows, snapshots):
     arrays.update({f"snapshot/{k}": v for k, v in snapshots.items()})
     table = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
     arrays["history"] = table.drop(columns=list(VERDICT_COLUMNS)).to_numpy(float)
+    arrays["history_columns"] = np.array(_NUMBER_COLUMNS)
     arrays.update({f"verdict/{column}": np.array(["None" if pd.isna(v) else str(v) for v in table[column]])
                    for column in VERDICT_COLUMNS})
     arrays["done"] = np.array(done)
     atomic_write(Path(path), lambda tmp: np.savez(open(tmp, "wb"), **arrays))
 
 
-def load_checkpoint(path):
-    """(state, presentations done, history rows, {presentation: W}) of a run's checkpoint, or None (none, or
-    written by an older version). A finished run's checkpoint keeps its last snapshots (``KEPT_LAG``)."""
+_NUMBER_COLUMNS = [c for c in HISTORY_COLUMNS if c not in VERDICT_COLUMNS]
+
+
+def _load_checkpoint(path):
+    """(state, presentations done, history rows, {presentation: W}), or None: no checkpoint, or one whose
+    history has other columns (an older version's: the run starts again)."""
     if path is None or not Path(path).exists():
         return None
     with np.load(path) as saved:
-        if any(f"verdict/{column}" not in saved.files for column in VERDICT_COLUMNS):
-            return None  # written by an older version with other history columns: start again
+        if "history_columns" not in saved.files or list(saved["history_columns"]) != _NUMBER_COLUMNS:
+            return None
         state = {k.split("/", 1)[1]: saved[k] for k in saved.files if k.startswith("state/")}
-        snapshots = {int(k.split("/", 1)[1]): saved[k] for k in saved.files if k.startswith("snapshot/")}
-        numbers = [c for c in HISTORY_COLUMNS if c not in VERDICT_COLUMNS]
-        rows = [dict(zip(numbers, map(float, row))) for row in saved["history"]]
+        rows = [dict(zip(_NUMBER_COLUMNS, map(float, row))) for row in saved["history"]]
         for column in VERDICT_COLUMNS:
             for row, verdict in zip(rows, saved[f"verdict/{column}"]):
                 row[column] = None if verdict in ("None", "nan") else str(verdict)
         for row in rows:
             row["presentation"] = int(row["presentation"])
-        return state, int(saved["done"]), rows, snapshots
+        return state, int(saved["done"]), rows, load_snapshots(path)
+
+
+def load_snapshots(path):
+    """{presentation: W (lower x higher)} kept in a run's checkpoint (any version), or {} without one.
+    A finished run's checkpoint keeps its last ``KEPT_LAG`` presentations' snapshots."""
+    if path is None or not Path(path).exists():
+        return {}
+    with np.load(path) as saved:
+        return {int(k.split("/", 1)[1]): saved[k] for k in saved.files if k.startswith("snapshot/")}
