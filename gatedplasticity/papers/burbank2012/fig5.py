@@ -60,11 +60,14 @@ def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, 
 
 
 def labelled(table, folder):
-    """A sweep table of landscape runs with rule type, outcome and the agreement of each run's final W with
-    its point's other initial conditions (``landscape.initial_condition_agreement``)."""
-    return table.assign(rule_type=[rule_type(r, a) for r, a in zip(table["rule"], table["alpha"])],
-                        outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]],
-                        corr_initial_conditions=landscape.initial_condition_agreement(table, folder))
+    """A sweep table of landscape runs with rule type, outcome, the alignment of each run's final W with the
+    fixed point Q^-T (``landscape.fixed_point_alignment``; it replaces the transposed ``corr_q_inverse`` of
+    runs before 2026-12-04) and its agreement with its point's other initial conditions."""
+    return table.drop(columns=["corr_q_inverse"], errors="ignore").assign(
+        rule_type=[rule_type(r, a) for r, a in zip(table["rule"], table["alpha"])],
+        outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]],
+        corr_fixed_point=landscape.fixed_point_alignment(table, folder),
+        corr_initial_conditions=landscape.initial_condition_agreement(table, folder))
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None, grid="sample",
