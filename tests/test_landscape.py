@@ -225,3 +225,10 @@ def test_the_learning_rate_probe_reruns_the_first_dep_rstdp_sample_point_with_th
                                      for k, v in point.items() if k != "rule"}}
     table = pd.DataFrame([{**row, "seed": 1}, {**row, "seed": 2}, {**row, "alpha": 3.0, "seed": 2}])
     assert probe.same_run(table, point, 2) == 1 and probe.same_run(table, point, 3) is None
+    assert probe.grid_point(table.iloc[1]) == pytest.approx({k: v if k == "rule" else float(v) for k, v in point.items()})
+    # the second probe: six other dep-rSTDP sample points, five at delay 1 ms and one at 15 ms, the same seeds
+    second = probe.points(second=True)
+    assert len(second) == 6 * landscape.REPEATS and {p.seed for p in second} == sample_seeds
+    sample = landscape.stratified_sample(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
+    assert all(p in sample and rule_type(p["rule"], p["alpha"]) == "dep-rSTDP" for p in probe.SECOND)
+    assert point not in probe.SECOND and sorted(float(p["delay"] / ms) for p in probe.SECOND) == [1] * 5 + [15]

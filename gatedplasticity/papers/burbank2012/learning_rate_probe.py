@@ -7,19 +7,22 @@ common W, but STDP's presentation-to-presentation noise keeps W fluctuating
 around it, and the Methods' test corr(W(N), W(N - 3000)) > 0.99 fails. The
 fluctuations' variance should scale with mu; the fixed point should not.
 
-The probe reruns the sample's first dep-rSTDP point (grid order) with the same
-three seeds at mu = :data:`MU` (a tenth of the paper's 0.01 [P]) up to
-:data:`CAP` presentations. It then compares each run's final W (the mean of its
-last 12,000 presentations' snapshots) with the sample's run of the same seed
-at mu = 0.01. This explains a result; it changes none of the package's values.
+The first probe reruns the sample's first dep-rSTDP point (grid order) with the
+same three seeds at mu = :data:`MU` (a tenth of the paper's 0.01 [P]) up to
+:data:`CAP` presentations. The second reruns :data:`SECOND`: the six other
+dep-rSTDP points whose three runs had finished when it was registered. Each
+run's final W (the mean of its last 12,000 presentations' snapshots) is compared
+with the sample's run of the same point and seed at mu = 0.01. This explains a
+result; it changes none of the package's values.
 
-    python -m gatedplasticity.papers.burbank2012.learning_rate_probe [--no-run]
+    python -m gatedplasticity.papers.burbank2012.learning_rate_probe [--second] [--no-run]
 """
 
 import argparse
 
 import numpy as np
 import pandas as pd
+from brian2 import Hz, ms
 
 from ... import sweep
 from ...analysis.convergence import OUTCOMES, rule_type, safe_correlation
@@ -29,6 +32,14 @@ from .sweeps import BURBANK_IF
 MU = 0.001
 CAP = 200_000
 NAME = "burbank2012-mu-probe"
+#: The second probe's points (pre-registered with their predicted std(W) and verdicts).
+SECOND = [{"rule": "reverse", "alpha": alpha, "delay": delay * ms, "tau_stdp": tau_stdp * ms, "noise_rate": rate * Hz,
+           "tau_syn": tau_syn * ms, "sigma_input": sigma_input, "sigma_noise": sigma_noise, "q_seed": q_seed,
+           "c_seed": c_seed}
+          for alpha, delay, tau_stdp, rate, tau_syn, sigma_input, sigma_noise, q_seed, c_seed in [
+              (1.2, 1, 5, 1000, 15, 2.0, 2.0, 1, 10), (1.2, 1, 5, 2000, 15, 1.0, 2.0, 0, 10),
+              (1.2, 1, 10, 2000, 5, 2.0, 1.0, 0, 10), (1.2, 1, 20, 2000, 15, 1.0, 2.0, 0, 10),
+              (3.0, 1, 5, 2000, 5, 1.0, 1.0, 0, 11), (1.2, 15, 5, 1000, 15, 2.0, 1.0, 1, 10)]]
 
 
 def probe_point():
@@ -37,14 +48,23 @@ def probe_point():
     return next(p for p in landscape.grid_points() if p in sample and rule_type(p["rule"], p["alpha"]) == "dep-rSTDP")
 
 
-def points():
-    """The probe's sweep points: the point x the sample's three initial conditions (same seeds), mu = MU."""
-    rows = [{**probe_point(), **landscape.FIXED, "mu": MU, "max_presentations": CAP}]
+def points(second=False):
+    """A probe's sweep points: its grid points x the sample's three initial conditions (same seeds), mu = MU."""
+    rows = [{**point, **landscape.FIXED, "mu": MU, "max_presentations": CAP}
+            for point in (SECOND if second else [probe_point()])]
     return sweep.points(BURBANK_IF, rows=rows, repeats=landscape.REPEATS, seed=landscape.SAMPLE_SEED)
 
 
-def folder():
-    return landscape.sweep_folder(NAME, False, landscape.SAMPLE_SEED)
+def folder(second=False):
+    return landscape.sweep_folder(NAME + ("-2" if second else ""), False, landscape.SAMPLE_SEED)
+
+
+def grid_point(run):
+    """The Table 1 grid point (``landscape.GRID`` names, SI floats) of a sweep table's row."""
+    def value(name):
+        label = next(c for c in run.index if c == name or c.startswith(f"{name} ["))
+        return run[label] if name == "rule" else float(run[label])
+    return {name: value(name) for name in landscape.GRID}
 
 
 def same_run(table, point, seed):
@@ -64,10 +84,12 @@ def report(probe, probe_folder, sample, sample_folder):
     aligned = landscape.fixed_point_alignment(probe, probe_folder)
     rows = []
     for index, run in probe.iterrows():
-        match = same_run(sample, probe_point(), run["seed"])
+        point = grid_point(run)
+        match = same_run(sample, point, run["seed"])
         w_probe = landscape.final_weights(probe_folder, run["key"])
         w_sample = None if match is None else landscape.final_weights(sample_folder, sample.loc[match, "key"])
-        rows.append({"seed": run["seed"], "outcome": OUTCOMES[int(run["outcome_code"])],
+        rows.append({**{name: point[name] for name in ("alpha", "delay", "tau_stdp", "noise_rate", "tau_syn")},
+                     "seed": run["seed"], "outcome": OUTCOMES[int(run["outcome_code"])],
                      "presentations": run["presentations"], "std_w": run["std_w"],
                      "corr_fixed_point": aligned[index], "corr_initial_conditions": agreeing[index],
                      "corr_with_mu_0.01": (safe_correlation(w_probe.ravel(), w_sample.ravel())
@@ -77,13 +99,16 @@ def report(probe, probe_folder, sample, sample_folder):
 
 def main():
     parser = argparse.ArgumentParser(description="Run (or resume) the learning-rate probe and print its report")
+    parser.add_argument("--second", action="store_true", help="the second probe (six points) instead of the first")
     parser.add_argument("--no-run", action="store_true", help="only report the runs that have finished")
     args = parser.parse_args()
-    probe = sweep.Store(folder()).table() if args.no_run else sweep.run_sweep(points(), folder(), copies=3, workers=1)
+    where = folder(args.second)
+    probe = (sweep.Store(where).table() if args.no_run
+             else sweep.run_sweep(points(args.second), where, copies=3, workers=1))
     sample_folder = landscape.sample_folder(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
-    print(f"point: {probe_point()}, mu = {MU}, cap {CAP:,}")
-    print(report(probe, folder(), sweep.Store(sample_folder).table(), sample_folder).round(4).to_string(index=False))
-    print("predicted: stabilised before the cap ('converged' if std(W) >= 0.3); corr with mu = 0.01 and across "
+    print(f"mu = {MU}, cap {CAP:,}; SI units")
+    print(report(probe, where, sweep.Store(sample_folder).table(), sample_folder).round(4).to_string(index=False))
+    print("predicted (first probe): stabilised before the cap ('converged' if std(W) >= 0.3); corr with mu = 0.01 and across "
           "initial conditions > 0.9; |corr(W, Q^-1)| <= 0.05, registered in a transposed measure of the fixed point "
           "(the erratum in docs/burbank2012-calibration.md): corr_fixed_point is the corrected one")
 
