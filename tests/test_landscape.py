@@ -232,3 +232,9 @@ def test_the_learning_rate_probe_reruns_the_first_dep_rstdp_sample_point_with_th
     sample = landscape.stratified_sample(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
     assert all(p in sample and rule_type(p["rule"], p["alpha"]) == "dep-rSTDP" for p in probe.SECOND)
     assert point not in probe.SECOND and sorted(float(p["delay"] / ms) for p in probe.SECOND) == [1] * 5 + [15]
+    # its reference: the same runs at the paper's mu, to REFERENCE_CAP
+    reference = probe.reference_points()
+    assert [(p.seed, {k: v for k, v in p.values.items() if k not in ("mu", "max_presentations")}) for p in reference] \
+        == [(p.seed, {k: v for k, v in p.values.items() if k not in ("mu", "max_presentations")}) for p in second]
+    assert all(p.values["mu"] == 0.01 and p.values["max_presentations"] == probe.REFERENCE_CAP for p in reference)
+    assert probe.reference_folder() != probe.folder(second=True)

@@ -12,8 +12,10 @@ same three seeds at mu = :data:`MU` (a tenth of the paper's 0.01 [P]) up to
 :data:`CAP` presentations. The second reruns :data:`SECOND`: the six other
 dep-rSTDP points whose three runs had finished when it was registered. Each
 run's final W (the mean of its last 12,000 presentations' snapshots) is compared
-with the sample's run of the same point and seed at mu = 0.01. This explains a
-result; it changes none of the package's values.
+with the sample's run of the same point and seed at mu = 0.01; for the second
+probe, whose sample checkpoints were lost, with a rerun of that run to
+:data:`REFERENCE_CAP` presentations (its reference). This explains a result; it
+changes none of the package's values.
 
     python -m gatedplasticity.papers.burbank2012.learning_rate_probe [--second] [--no-run]
 """
@@ -32,6 +34,9 @@ from .sweeps import BURBANK_IF
 MU = 0.001
 CAP = 200_000
 NAME = "burbank2012-mu-probe"
+#: The second probe's reference: its runs at the paper's mu = 0.01, to this many presentations
+#: (final W: the mean over the last 12,000).
+REFERENCE_CAP = 30_000
 #: The second probe's points (pre-registered with their predicted std(W) and verdicts).
 SECOND = [{"rule": "reverse", "alpha": alpha, "delay": delay * ms, "tau_stdp": tau_stdp * ms, "noise_rate": rate * Hz,
            "tau_syn": tau_syn * ms, "sigma_input": sigma_input, "sigma_noise": sigma_noise, "q_seed": q_seed,
@@ -55,8 +60,18 @@ def points(second=False):
     return sweep.points(BURBANK_IF, rows=rows, repeats=landscape.REPEATS, seed=landscape.SAMPLE_SEED)
 
 
+def reference_points():
+    """The second probe's runs at the paper's mu (0.01 [P]) up to :data:`REFERENCE_CAP`, same seeds."""
+    rows = [{**point, **landscape.FIXED, "max_presentations": REFERENCE_CAP} for point in SECOND]
+    return sweep.points(BURBANK_IF, rows=rows, repeats=landscape.REPEATS, seed=landscape.SAMPLE_SEED)
+
+
 def folder(second=False):
     return landscape.sweep_folder(NAME + ("-2" if second else ""), False, landscape.SAMPLE_SEED)
+
+
+def reference_folder():
+    return landscape.sweep_folder(NAME + "-2-reference", False, landscape.SAMPLE_SEED)
 
 
 def grid_point(run):
@@ -103,11 +118,23 @@ def main():
     parser.add_argument("--no-run", action="store_true", help="only report the runs that have finished")
     args = parser.parse_args()
     where = folder(args.second)
-    probe = (sweep.Store(where).table() if args.no_run
-             else sweep.run_sweep(points(args.second), where, copies=3, workers=1))
-    sample_folder = landscape.sample_folder(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
-    print(f"mu = {MU}, cap {CAP:,}; SI units")
-    print(report(probe, where, sweep.Store(sample_folder).table(), sample_folder).round(4).to_string(index=False))
+    against = (reference_folder() if args.second
+               else landscape.sample_folder(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED))
+    if args.no_run:
+        probe = sweep.Store(where).table()
+    else:
+        probe = sweep.run_sweep(points(args.second), where, copies=3 * len(SECOND if args.second else [0]), workers=1)
+        if args.second:
+            sweep.run_sweep(reference_points(), against, copies=3 * len(SECOND), workers=1)
+    print(f"mu = {MU}, cap {CAP:,}; SI units; compared with the mu = 0.01 runs in {against.name}")
+    print(report(probe, where, sweep.Store(against).table(), against).round(4).to_string(index=False))
+    if args.second:
+        reference = sweep.Store(against).table()
+        agreeing = landscape.initial_condition_agreement(reference, against) if len(reference) else []
+        print(f"reference (mu = 0.01, to {REFERENCE_CAP:,}): agreement across initial conditions, to set beside "
+              "the sample's (corr_initial_conditions in docs/data/burbank2012-landscape-sample.csv)")
+        print(pd.DataFrame([{**grid_point(run), "seed": run["seed"], "corr_initial_conditions": agreeing[index]}
+                            for index, run in reference.iterrows()]).round(4).to_string(index=False))
     print("predicted (first probe): stabilised before the cap ('converged' if std(W) >= 0.3); corr with mu = 0.01 and across "
           "initial conditions > 0.9; |corr(W, Q^-1)| <= 0.05, registered in a transposed measure of the fixed point "
           "(the erratum in docs/burbank2012-calibration.md): corr_fixed_point is the corrected one")
