@@ -2,6 +2,7 @@
 landscape sample (Burbank & Kreiman 2012, issue: the rSTDP landscape at the paper's scale)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from brian2 import Hz, mV, ms
 
@@ -238,3 +239,15 @@ def test_the_learning_rate_probe_reruns_the_first_dep_rstdp_sample_point_with_th
         == [(p.seed, {k: v for k, v in p.values.items() if k not in ("mu", "max_presentations")}) for p in second]
     assert all(p.values["mu"] == 0.01 and p.values["max_presentations"] == probe.REFERENCE_CAP for p in reference)
     assert probe.reference_folder() != probe.folder(second=True)
+
+
+def test_the_sample_continues_from_its_committed_table():
+    """remaining_points drops the runs a per-run table holds (matched in its units: ms, Hz), none other."""
+    points = landscape.sample_points(1, 0, max_presentations=1000)
+    held = pd.DataFrame([{name: value for name, value in zip(landscape.IDENTITY, landscape.identity(p.values, p.seed))}
+                         for p in points[:5]])
+    assert landscape.remaining_points(points, held) == points[5:]
+    assert held["delay_ms"].isin([1.0, 15.0]).all() and held["noise_rate_hz"].isin([1000.0, 2000.0]).all()
+    assert landscape.remaining_points(points, held.iloc[:0]) == points
+    held.loc[0, "seed"] += 1  # another initial condition of that point: its run is not held
+    assert landscape.remaining_points(points, held) == points[:1] + points[5:]

@@ -15,7 +15,10 @@ stability diagnostics of each run's end: corr(W(N), W(N - 3000)) (the Methods'
 test, > 0.99), the alignment of its final W with the rSTDP fixed point Q^-T
 (:func:`fixed_point_alignment`) and the agreement of its final W with the other
 initial conditions of its point (:func:`initial_condition_agreement`); the last
-two read from the runs' checkpoints.
+two read from the runs' checkpoints. The committed table is the durable record
+of the finished runs (sweep folders live in a cache that a new machine lacks):
+``--continue-from`` runs only the sample's runs it does not hold
+(:func:`remaining_points`) and the export keeps its rows.
 """
 
 import argparse
@@ -87,10 +90,38 @@ def sample_folder(per_type, seed):
     return sweep_folder(f"burbank2012-landscape-sample-{per_type}", False, seed)
 
 
-def run(per_type, seed, copies=16, workers=None, max_presentations=VALUES["max_presentations"], progress=True):
-    """Train the sample (resumable: a rerun continues); returns the sweep table of the finished runs."""
-    return sweep.run_sweep(sample_points(per_type, seed, max_presentations), sample_folder(per_type, seed),
-                           copies=copies, workers=workers, progress=progress)
+def run(per_type, seed, copies=16, workers=None, max_presentations=VALUES["max_presentations"], progress=True,
+        finished=None):
+    """Train the sample (resumable: a rerun continues), less the runs of the per-run table ``finished``;
+    returns the sweep table of the runs finished in its folder."""
+    todo = sample_points(per_type, seed, max_presentations)
+    todo = todo if finished is None else remaining_points(todo, finished)
+    if not todo:
+        return sweep.Store(sample_folder(per_type, seed)).table()
+    return sweep.run_sweep(todo, sample_folder(per_type, seed), copies=copies, workers=workers, progress=progress)
+
+
+#: A run's identity in a per-run table (:data:`COLUMNS` units: ms, Hz): its grid values and seed.
+IDENTITY = ["rule", "alpha", "delay_ms", "tau_stdp_ms", "noise_rate_hz", "tau_syn_ms", "sigma_input", "sigma_noise",
+            "q_seed", "c_seed", "seed"]
+
+
+def identity(values, seed):
+    """The :data:`IDENTITY` of a sweep point's values (SI quantities) and seed, as a tuple."""
+    scaled = {**values, "delay_ms": values["delay"] / ms, "tau_stdp_ms": values["tau_stdp"] / ms,
+              "noise_rate_hz": values["noise_rate"] / Hz, "tau_syn_ms": values["tau_syn"] / ms, "seed": seed}
+    return _identity(scaled)
+
+
+def _identity(values):
+    return tuple(values["rule"] if name == "rule" else int(values["seed"]) if name == "seed"
+                 else round(float(values[name]), 6) for name in IDENTITY)
+
+
+def remaining_points(sweep_points, finished):
+    """The sweep points whose run is not a row of ``finished`` (a per-run table, e.g. the committed export)."""
+    held = {_identity(row) for row in finished[IDENTITY].to_dict("records")}
+    return [point for point in sweep_points if identity(point.values, point.seed) not in held]
 
 
 def final_weights(folder, key):
@@ -159,11 +190,16 @@ def main():
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--export", default=None, help="write the per-run table (CSV) of the runs finished so far")
     parser.add_argument("--no-run", action="store_true", help="only export what has finished")
+    parser.add_argument("--continue-from", default=None,
+                        help="a per-run table (CSV) of finished runs: run only the others, and keep its rows")
     args = parser.parse_args()
     folder = sample_folder(args.per_type, args.seed)
+    finished = pd.read_csv(args.continue_from) if args.continue_from else None
     table = (sweep.Store(folder).table() if args.no_run
-             else run(args.per_type, args.seed, copies=args.copies, workers=args.workers))
+             else run(args.per_type, args.seed, copies=args.copies, workers=args.workers, finished=finished))
     runs = sample_table(table, folder) if len(table) else pd.DataFrame(columns=COLUMNS)
+    if finished is not None:  # its rows first; a run both there and here keeps its row there
+        runs = pd.concat([finished, runs], ignore_index=True).drop_duplicates(IDENTITY, ignore_index=True)
     if args.export:
         atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
     print(f"{len(runs)} of {args.per_type * len(RULE_TYPES) * REPEATS} runs finished")
