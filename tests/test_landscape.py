@@ -251,3 +251,8 @@ def test_the_sample_continues_from_its_committed_table():
     assert landscape.remaining_points(points, held.iloc[:0]) == points
     held.loc[0, "seed"] += 1  # another initial condition of that point: its run is not held
     assert landscape.remaining_points(points, held) == points[:1] + points[5:]
+    # the export: the committed rows first, then the new ones; a run in both keeps its committed row
+    rows = pd.DataFrame([{**dict(zip(landscape.IDENTITY, landscape.identity(p.values, p.seed))), "std_w": k}
+                         for k, p in enumerate(points[:7])]).reindex(columns=landscape.COLUMNS)
+    merged = landscape.with_finished(rows.iloc[:5], rows.iloc[3:].assign(std_w=-1.0))
+    assert merged["std_w"].tolist() == [0, 1, 2, 3, 4, -1, -1] and list(merged.columns) == landscape.COLUMNS

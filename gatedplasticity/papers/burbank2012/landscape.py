@@ -124,6 +124,13 @@ def remaining_points(sweep_points, finished):
     return [point for point in sweep_points if identity(point.values, point.seed) not in held]
 
 
+def with_finished(finished, runs):
+    """The per-run table ``finished`` followed by the rows of ``runs`` it lacks (a run in both keeps its row
+    in ``finished``)."""
+    return pd.concat([finished[COLUMNS], runs[COLUMNS]], ignore_index=True).drop_duplicates(IDENTITY,
+                                                                                             ignore_index=True)
+
+
 def final_weights(folder, key):
     """A finished run's final W: the mean of the snapshots its checkpoint kept (its last 12,000
     presentations, one every 500), or None without a checkpoint."""
@@ -198,8 +205,8 @@ def main():
     table = (sweep.Store(folder).table() if args.no_run
              else run(args.per_type, args.seed, copies=args.copies, workers=args.workers, finished=finished))
     runs = sample_table(table, folder) if len(table) else pd.DataFrame(columns=COLUMNS)
-    if finished is not None:  # its rows first; a run both there and here keeps its row there
-        runs = pd.concat([finished, runs], ignore_index=True).drop_duplicates(IDENTITY, ignore_index=True)
+    if finished is not None:
+        runs = with_finished(finished, runs)
     if args.export:
         atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
     print(f"{len(runs)} of {args.per_type * len(RULE_TYPES) * REPEATS} runs finished")
