@@ -49,9 +49,9 @@ REPEATS = 3
 RULE_TYPES = ("dep-rSTDP", "dep-cSTDP", "pot-rSTDP", "pot-cSTDP")
 #: The pre-registered held-out sample (docs/burbank2012-calibration.md, third calibration).
 SAMPLE_PER_TYPE, SAMPLE_SEED = 25, 20261203
+DIAGNOSTICS = ["corr_lag", "corr_fixed_point", "corr_initial_conditions"]
 #: Columns of the committed per-run table: Table 1 values (ms, Hz), Q and C, seed, outcome, verdict, activity,
 #: stability diagnostics at the end.
-DIAGNOSTICS = ["corr_lag", "corr_fixed_point", "corr_initial_conditions"]
 COLUMNS = ["rule_type", "rule", "alpha", "delay_ms", "tau_stdp_ms", "noise_rate_hz", "tau_syn_ms", "sigma_input",
            "sigma_noise", "q_seed", "c_seed", "seed", "outcome", "presentations", "std_w", "fraction_extreme",
            "spikes_lower", "spikes_higher", *DIAGNOSTICS]
@@ -139,7 +139,7 @@ def final_weights(folder, key):
 
 
 def initial_condition_agreement(table, folder):
-    """Per run of a sweep table: :func:`~gatedplasticity.analysis.convergence.agreement` of its final W
+    """Per run of a sweep table: ``analysis.convergence.agreement`` of its final W
     with the other runs of its grid point (same values, other seeds); NaN without two checkpoints."""
     parameters = list(table.columns[: table.columns.get_loc("seed")])
     result = pd.Series(np.nan, index=table.index)

@@ -31,7 +31,9 @@ from ...analysis.convergence import OUTCOMES, rule_type, safe_correlation
 from . import landscape
 from .sweeps import BURBANK_IF
 
+#: The probes' learning rate (a tenth of the paper's mu = 0.01 [P]).
 MU = 0.001
+#: The probes' cap (presentations).
 CAP = 200_000
 NAME = "burbank2012-mu-probe"
 #: The second probe's reference: its runs at the paper's mu = 0.01, to this many presentations
