@@ -127,6 +127,8 @@ def remaining_points(sweep_points, finished):
 def with_finished(finished, runs):
     """The per-run table ``finished`` followed by the rows of ``runs`` it lacks (a run in both keeps its row
     in ``finished``)."""
+    if runs.empty:  # (an empty frame's object columns would turn the numbers into objects)
+        return finished[COLUMNS]
     return pd.concat([finished[COLUMNS], runs[COLUMNS]], ignore_index=True).drop_duplicates(IDENTITY,
                                                                                              ignore_index=True)
 
