@@ -122,16 +122,13 @@ def main():
     where = folder(args.second)
     against = (reference_folder() if args.second
                else landscape.sample_folder(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED))
-    if args.no_run:
-        probe = sweep.Store(where).table()
-    else:
-        probe = sweep.run_sweep(points(args.second), where, copies=3 * len(SECOND if args.second else [0]), workers=1)
-        if args.second:
-            sweep.run_sweep(reference_points(), against, copies=3 * len(SECOND), workers=1)
+    if not args.no_run:  # every run of a probe (and of its reference) as a copy of one program
+        for todo, folder_of in [(points(args.second), where)] + ([(reference_points(), against)] if args.second else []):
+            sweep.run_sweep(todo, folder_of, copies=len(todo), workers=1)
+    probe, reference = sweep.Store(where).table(), sweep.Store(against).table()
     print(f"mu = {MU}, cap {CAP:,}; SI units; compared with the mu = 0.01 runs in {against.name}")
-    print(report(probe, where, sweep.Store(against).table(), against).round(4).to_string(index=False))
+    print(report(probe, where, reference, against).round(4).to_string(index=False))
     if args.second:
-        reference = sweep.Store(against).table()
         agreeing = landscape.initial_condition_agreement(reference, against) if len(reference) else []
         print(f"reference (mu = 0.01, to {REFERENCE_CAP:,}): agreement across initial conditions, to set beside "
               "the sample's (corr_initial_conditions in docs/data/burbank2012-landscape-sample.csv)")
