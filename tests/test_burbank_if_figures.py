@@ -17,7 +17,7 @@ from gatedplasticity.results import Result
 def landscape(outcomes):
     """Runs table: {(rule, alpha): [outcome, ...]}."""
     rows = [{"rule": rule, "alpha": alpha, "outcome_code": OUTCOMES.index(o), "presentations": 1500, "std_w": 1.0,
-             "rate_lower": 5.0} for (rule, alpha), listed in outcomes.items() for o in listed]
+             "spikes_lower": 1.0} for (rule, alpha), listed in outcomes.items() for o in listed]
     runs = pd.DataFrame(rows)
     runs = runs.assign(rule_type=[f"{'dep' if a > 1 else 'pot'}-{'r' if r == 'reverse' else 'c'}STDP"
                                   for r, a in zip(runs["rule"], runs["alpha"])],

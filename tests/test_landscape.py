@@ -256,3 +256,26 @@ def test_the_sample_continues_from_its_committed_table():
                          for k, p in enumerate(points[:7])]).reindex(columns=landscape.COLUMNS)
     merged = landscape.with_finished(rows.iloc[:5], rows.iloc[3:].assign(std_w=-1.0))
     assert merged["std_w"].tolist() == [0, 1, 2, 3, 4, -1, -1] and list(merged.columns) == landscape.COLUMNS
+
+
+def test_fig5_reads_finished_runs_and_trains_only_the_others(tmp_path, monkeypatch):
+    """The sample form of Fig 5 reads a per-run table instead of training its runs: it trains exactly the
+    sample's runs the table lacks, leaves out the table's rows outside the sample and says what it read."""
+    from gatedplasticity.papers.burbank2012 import fig5
+    points = landscape.sample_points(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
+    rows = pd.DataFrame([dict(zip(landscape.IDENTITY, landscape.identity(p.values, p.seed))) for p in points])
+    rows["rule_type"] = [rule_type(r, a) for r, a in zip(rows["rule"], rows["alpha"])]
+    rows["outcome"] = np.where(rows["rule_type"] == "dep-rSTDP", "converged", "extreme weights")
+    rows = rows.reindex(columns=landscape.COLUMNS)
+    stranger = rows.iloc[[0]].assign(seed=-1, outcome="did not converge")  # a run of no sample point
+    pd.concat([rows.iloc[5:], stranger]).to_csv(tmp_path / "runs.csv", index=False)
+    trained = []
+    monkeypatch.setattr(landscape.sweep, "run_sweep", lambda todo, folder, **options: trained.extend(todo))
+    monkeypatch.setattr(landscape, "sample_folder", lambda per_type, seed: tmp_path / "sample")
+    data = fig5.simulate(finished=tmp_path / "runs.csv", progress=False)
+    assert trained == points[:5]
+    assert data.params["read, not trained"].startswith(f"{len(points) - 5} runs from")
+    assert len(data.tables["runs"]) == len(points) - 5 and fig5.compare(data)["passed"].all()
+    rows.drop(columns="outcome").to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(ParameterError, match="finished.*lacks \\['outcome'\\]"):
+        fig5.simulate(finished=tmp_path / "bad.csv", progress=False)

@@ -26,6 +26,7 @@ this landscape is held-out validation, never tuned to.
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from brian2 import Hz, ms
 
 from ... import sweep
@@ -71,13 +72,16 @@ def labelled(table, folder):
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None, grid="sample",
-             copies=16):
+             copies=16, finished="committed"):
     """The landscape: one sweep point per run.
 
     Full form: ``grid="sample"`` (default) the pre-registered stratified sample (``landscape``: 25 grid
     points per rule type x 3 initial conditions, to the verdict or 625,000; seed 0 is the registered
     sample seed 20261203, another seed draws another sample), as copies of one program per structure,
     resumable; ``grid="full"`` all 6,912 runs (``scheduler``: a Dask address, one point per task).
+    ``finished``: runs of the sample read instead of trained (:func:`finished_runs`; by default the
+    committed per-run table ``docs/data/burbank2012-landscape-sample.csv``, hundreds of CPU-hours of
+    runs; None trains every run); the result's params say how many runs were read and from where.
     """
     if quick:
         runs = run_grid("burbank2012-fig5", QUICK_GRID, {**FIXED, **QUICK_FIXED}, 1, quick, seed, progress, scheduler,
@@ -85,16 +89,38 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
         params = {"grid": QUICK_GRID, "fixed": {**FIXED, **QUICK_FIXED}, "repeats": 1}
     elif grid == "sample":
         sample_seed = landscape.SAMPLE_SEED if seed == 0 else seed
-        table = landscape.run(landscape.SAMPLE_PER_TYPE, sample_seed, copies=copies, workers=workers, progress=progress)
-        runs = labelled(table, landscape.sample_folder(landscape.SAMPLE_PER_TYPE, sample_seed))
+        committed, source = finished_runs(finished, sample_seed)
+        if committed is not None:  # (its runs of the sample)
+            committed = landscape.runs_of(landscape.sample_points(landscape.SAMPLE_PER_TYPE, sample_seed), committed)
+            print(f"burbank2012-fig5: {len(committed)} runs read from {source}; the sample's other runs are trained "
+                  "(or read from the cache)")
+        runs = landscape.sample_runs(landscape.SAMPLE_PER_TYPE, sample_seed, committed, copies=copies, workers=workers,
+                                     progress=progress)
+        read = "none" if committed is None else f"{len(committed)} runs from {source}"
         params = {"sample": f"{landscape.SAMPLE_PER_TYPE} points per rule type, seed {sample_seed}", "fixed": FIXED,
-                  "repeats": REPEATS}
+                  "repeats": REPEATS, "read, not trained": read}
     elif grid == "full":
         runs = run_grid("burbank2012-fig5", GRID, FIXED, REPEATS, quick, seed, progress, scheduler, workers)
         params = {"grid": GRID, "fixed": FIXED, "repeats": REPEATS}
     else:
         raise ParameterError("grid", f"burbank2012-fig5: grid is 'sample' or 'full', got {grid!r}")
     return Result(name="burbank2012-fig5", tables={"runs": runs, "fractions": fractions(runs)}, params=params)
+
+
+def finished_runs(finished, sample_seed):
+    """The per-run table that ``simulate`` reads instead of training (and where from): ``"committed"`` the
+    committed table of the registered sample when present (a source checkout), a CSV path, or None."""
+    if finished == "committed":
+        if sample_seed != landscape.SAMPLE_SEED or not landscape.COMMITTED_SAMPLE.exists():
+            return None, None
+        finished = landscape.COMMITTED_SAMPLE
+    if finished is None:
+        return None, None
+    table = pd.read_csv(finished)
+    missing = sorted(set(landscape.COLUMNS) - set(table.columns))
+    if missing:
+        raise ParameterError("finished", f"burbank2012-fig5: {finished} is not a per-run table (lacks {missing})")
+    return table, finished
 
 
 def fractions(runs):
@@ -133,7 +159,7 @@ def plot_outcomes(ax, table, title):
 
 
 def plot(data):
-    """A: outcome fractions per rule type; B: final std(W) vs lower rate per run; C: the two stability
+    """A: outcome fractions per rule type; B: final std(W) vs lower-layer activity per run; C: the two stability
     measures of each run's end (agreement across initial conditions vs the Methods' corr over 3,000)."""
     runs = data.tables["runs"]
     with style():
@@ -141,8 +167,9 @@ def plot(data):
         plot_outcomes(left, data.tables["fractions"], "A  outcome per rule type")
         left.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         for outcome, group in runs.groupby("outcome"):
-            middle.scatter(group["rate_lower"], group["std_w"], s=12, color=COLORS[outcome], label=outcome)
-        middle.set(xlabel="lower-layer rate, last chunk (Hz)", ylabel="final std(W)", title="B  runs")
+            middle.scatter(group["spikes_lower"], group["std_w"], s=12, color=COLORS[outcome], label=outcome)
+        middle.set(xlabel="lower-layer spikes per neuron per presentation, last chunk", ylabel="final std(W)",
+                   title="B  runs")
         plot_stability(right, runs)
         figure.tight_layout()
     return figure

@@ -9,7 +9,8 @@ without smoothing, bounds +-20, to its verdict or 625,000 presentations.
 type (dep-/pot- x rSTDP/cSTDP) without replacement, from the ``"landscape
 sample"`` stream of a seed; :func:`run` trains them as copies of one program
 per (rule, delay, tau_syn, tau_STDP) through the ``burbank-if`` sweep
-(resumable; each run written as it ends); :func:`sample_table` is the per-run
+(resumable; each run written as it ends); :func:`sample_runs` trains and reads
+them; :func:`sample_table` is the per-run
 table committed as ``docs/data/burbank2012-landscape-sample.csv``, with the
 stability diagnostics of each run's end: corr(W(N), W(N - 3000)) (the Methods'
 test, > 0.99), the alignment of its final W with the rSTDP fixed point Q^-T
@@ -86,19 +87,29 @@ def sample_points(per_type, seed, max_presentations=VALUES["max_presentations"])
     return sweep.points(BURBANK_IF, rows=rows, repeats=REPEATS, seed=seed)
 
 
+#: The committed per-run table of the registered sample, in a source checkout (an installed wheel lacks it).
+COMMITTED_SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "data" / "burbank2012-landscape-sample.csv"
+
+
 def sample_folder(per_type, seed):
     return sweep_folder(f"burbank2012-landscape-sample-{per_type}", False, seed)
 
 
-def run(per_type, seed, copies=16, workers=None, max_presentations=VALUES["max_presentations"], progress=True,
-        finished=None):
-    """Train the sample (resumable: a rerun continues), less the runs of the per-run table ``finished``;
-    returns the sweep table of the runs finished in its folder."""
+def sample_runs(per_type, seed, finished=None, run_remaining=True, copies=16, workers=None,
+                max_presentations=VALUES["max_presentations"], progress=True):
+    """The per-run table (:data:`COLUMNS`) of the sample: the rows of ``finished`` (a per-run table, e.g. the
+    committed one, or None; its runs outside the sample are left out), then those of the runs finished in the
+    sample's folder, after training the sample's runs that neither holds (``run_remaining``; resumable)."""
+    folder = sample_folder(per_type, seed)
     todo = sample_points(per_type, seed, max_presentations)
-    todo = todo if finished is None else remaining_points(todo, finished)
-    if not todo:
-        return sweep.Store(sample_folder(per_type, seed)).table()
-    return sweep.run_sweep(todo, sample_folder(per_type, seed), copies=copies, workers=workers, progress=progress)
+    if finished is not None:
+        finished = runs_of(todo, finished)
+        todo = remaining_points(todo, finished)
+    if run_remaining and todo:
+        sweep.run_sweep(todo, folder, copies=copies, workers=workers, progress=progress)
+    table = sweep.Store(folder).table()
+    runs = sample_table(table, folder) if len(table) else pd.DataFrame(columns=COLUMNS)
+    return runs if finished is None else with_finished(finished, runs)
 
 
 #: A run's identity in a per-run table (:data:`COLUMNS` units: ms, Hz): its grid values and seed.
@@ -122,6 +133,12 @@ def remaining_points(sweep_points, finished):
     """The sweep points whose run is not a row of ``finished`` (a per-run table, e.g. the committed export)."""
     held = {_identity(row) for row in finished[IDENTITY].to_dict("records")}
     return [point for point in sweep_points if identity(point.values, point.seed) not in held]
+
+
+def runs_of(sweep_points, table):
+    """The rows of a per-run table whose run is one of the sweep points."""
+    wanted = {identity(point.values, point.seed) for point in sweep_points}
+    return table[[_identity(row) in wanted for row in table[IDENTITY].to_dict("records")]].reset_index(drop=True)
 
 
 def with_finished(finished, runs):
@@ -202,13 +219,9 @@ def main():
     parser.add_argument("--continue-from", default=None,
                         help="a per-run table (CSV) of finished runs: run only the others, and keep its rows")
     args = parser.parse_args()
-    folder = sample_folder(args.per_type, args.seed)
     finished = pd.read_csv(args.continue_from) if args.continue_from else None
-    table = (sweep.Store(folder).table() if args.no_run
-             else run(args.per_type, args.seed, copies=args.copies, workers=args.workers, finished=finished))
-    runs = sample_table(table, folder) if len(table) else pd.DataFrame(columns=COLUMNS)
-    if finished is not None:
-        runs = with_finished(finished, runs)
+    runs = sample_runs(args.per_type, args.seed, finished, run_remaining=not args.no_run, copies=args.copies,
+                       workers=args.workers)
     if args.export:
         atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
     print(f"{len(runs)} of {args.per_type * len(RULE_TYPES) * REPEATS} runs finished")
