@@ -44,7 +44,7 @@ from brian2 import ms
 
 from gatedplasticity import streams
 from gatedplasticity.analysis.convergence import NETWORK_MAX_PRESENTATIONS
-from gatedplasticity.papers.burbank2012 import fig5, landscape
+from gatedplasticity.papers.burbank2012 import fig5
 from gatedplasticity.papers.burbank2012.sweeps import network_inputs, network_setup, NETWORK_PARAMETERS
 from gatedplasticity.protocols import top_down
 
@@ -53,7 +53,7 @@ import gaussian_draws  # noqa: E402
 
 CHUNK = 500
 STEPS_PER_PRESENTATION = 160
-SAMPLE = landscape.COMMITTED_SAMPLE
+SAMPLE = Path(__file__).parents[1] / "docs" / "data" / "burbank2012-landscape-sample.csv"
 RUNS = {"dep-rSTDP": 2304, "dep-cSTDP": 2304, "pot-rSTDP": 1152, "pot-cSTDP": 1152}  # Table 1's runs per rule type
 FIXED = {"rule": "reverse", "alpha": 1.2, "delay": 15 * ms, "tau_syn": 15 * ms, "tau_stdp": 20 * ms}
 
