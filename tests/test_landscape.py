@@ -279,3 +279,11 @@ def test_fig5_reads_finished_runs_and_trains_only_the_others(tmp_path, monkeypat
     rows.drop(columns="outcome").to_csv(tmp_path / "bad.csv", index=False)
     with pytest.raises(ParameterError, match="finished.*lacks \\['outcome'\\]"):
         fig5.simulate(finished=tmp_path / "bad.csv", progress=False)
+    # by default it reads the committed table of the checkout one works in (found from a subfolder too)
+    (tmp_path / "docs" / "data").mkdir(parents=True)
+    rows.to_csv(tmp_path / landscape.COMMITTED_SAMPLE, index=False)
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert landscape.committed_sample() == tmp_path / landscape.COMMITTED_SAMPLE
+    trained.clear()
+    assert len(fig5.simulate(progress=False).tables["runs"]) == len(points) and not trained

@@ -80,8 +80,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
     sample seed 20261203, another seed draws another sample), as copies of one program per structure,
     resumable; ``grid="full"`` all 6,912 runs (``scheduler``: a Dask address, one point per task).
     ``finished``: runs of the sample read instead of trained (:func:`finished_runs`; by default the
-    committed per-run table ``docs/data/burbank2012-landscape-sample.csv``, hundreds of CPU-hours of
-    runs; None trains every run); the result's params say how many runs were read and from where.
+    committed per-run table ``docs/data/burbank2012-landscape-sample.csv`` of the checkout one works in,
+    hundreds of CPU-hours of runs; None trains every run); the result's params say how many runs were read and from where.
     """
     if quick:
         runs = run_grid("burbank2012-fig5", QUICK_GRID, {**FIXED, **QUICK_FIXED}, 1, quick, seed, progress, scheduler,
@@ -109,11 +109,10 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
 
 def finished_runs(finished, sample_seed):
     """The per-run table that ``simulate`` reads instead of training (and where from): ``"committed"`` the
-    committed table of the registered sample when present (a source checkout), a CSV path, or None."""
+    committed table of the registered sample in the checkout one works in (``landscape.committed_sample``;
+    none outside a checkout), a CSV path, or None."""
     if finished == "committed":
-        if sample_seed != landscape.SAMPLE_SEED or not landscape.COMMITTED_SAMPLE.exists():
-            return None, None
-        finished = landscape.COMMITTED_SAMPLE
+        finished = landscape.committed_sample() if sample_seed == landscape.SAMPLE_SEED else None
     if finished is None:
         return None, None
     table = pd.read_csv(finished)

@@ -87,8 +87,15 @@ def sample_points(per_type, seed, max_presentations=VALUES["max_presentations"])
     return sweep.points(BURBANK_IF, rows=rows, repeats=REPEATS, seed=seed)
 
 
-#: The committed per-run table of the registered sample, in a source checkout (an installed wheel lacks it).
-COMMITTED_SAMPLE = Path(__file__).resolve().parents[3] / "docs" / "data" / "burbank2012-landscape-sample.csv"
+#: Where a checkout keeps the committed per-run table of the registered sample (not shipped in the package).
+COMMITTED_SAMPLE = Path("docs") / "data" / "burbank2012-landscape-sample.csv"
+
+
+def committed_sample():
+    """The committed per-run table's path in the checkout that holds the working folder (or, for an editable
+    install, the package); None outside a checkout."""
+    roots = [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[3]]
+    return next((root / COMMITTED_SAMPLE for root in roots if (root / COMMITTED_SAMPLE).is_file()), None)
 
 
 def sample_folder(per_type, seed):
