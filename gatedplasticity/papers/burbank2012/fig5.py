@@ -8,9 +8,11 @@ smoothing, bounds +-20). Each run is a point of the ``burbank-if`` sweep,
 resumable. The full form runs the pre-registered held-out sample of that
 grid (``landscape``: 25 points per rule type x 3 initial conditions, 300
 runs, to the verdict or 625,000), the points of each structure as copies of
-one compiled program; ``grid="full"`` runs all 6,912, e.g. on a Dask cluster::
+one compiled program; the runs the committed per-run table already holds
+(``docs/data/burbank2012-landscape-sample.csv`` of the checkout one works in)
+are read, not trained. ``grid="full"`` runs all 6,912, e.g. on a Dask cluster::
 
-    gatedplasticity reproduce burbank2012-fig5            # the sample, all local cores
+    gatedplasticity reproduce burbank2012-fig5            # the sample's missing runs, all local cores
     python -c "from gatedplasticity.figures import burbank2012_fig5 as f; \\
                f.simulate(grid='full', scheduler='tcp://HOST:8786')"    # the whole grid on a Dask cluster
 
