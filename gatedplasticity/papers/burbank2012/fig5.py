@@ -83,7 +83,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
     resumable; ``grid="full"`` all 6,912 runs (``scheduler``: a Dask address, one point per task).
     ``finished``: runs of the sample read instead of trained (:func:`finished_runs`; by default the
     committed per-run table ``docs/data/burbank2012-landscape-sample.csv`` of the checkout one works in,
-    hundreds of CPU-hours of runs; None trains every run); the result's params say how many runs were read and from where.
+    tens of CPU-hours of runs; None trains every run); the result's params say how many runs were read
+    and from where.
     """
     if quick:
         runs = run_grid("burbank2012-fig5", QUICK_GRID, {**FIXED, **QUICK_FIXED}, 1, quick, seed, progress, scheduler,

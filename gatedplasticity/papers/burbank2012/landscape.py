@@ -7,10 +7,9 @@ without smoothing, bounds +-20, to its verdict or 625,000 presentations.
 
 :func:`stratified_sample` draws the same number of grid points from each rule
 type (dep-/pot- x rSTDP/cSTDP) without replacement, from the ``"landscape
-sample"`` stream of a seed; :func:`run` trains them as copies of one program
-per (rule, delay, tau_syn, tau_STDP) through the ``burbank-if`` sweep
-(resumable; each run written as it ends); :func:`sample_runs` trains and reads
-them; :func:`sample_table` is the per-run
+sample"`` stream of a seed; :func:`sample_runs` trains them as copies of one
+program per (rule, delay, tau_syn, tau_STDP) through the ``burbank-if`` sweep
+(resumable; each run written as it ends); :func:`sample_table` is the per-run
 table committed as ``docs/data/burbank2012-landscape-sample.csv``, with the
 stability diagnostics of each run's end: corr(W(N), W(N - 3000)) (the Methods'
 test, > 0.99), the alignment of its final W with the rSTDP fixed point Q^-T
