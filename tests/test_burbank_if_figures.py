@@ -30,6 +30,7 @@ def test_fig5_comparison_follows_the_landscape():
                   ("classical", 1.2): ["extreme weights"] * 4, ("classical", 0.9): ["extreme weights"] * 4}
     table = fig5.compare(landscape(paper_like))
     assert table["passed"].all(), table.to_string()
+    assert table["quantity"].iloc[0] == "dep-rSTDP: fraction converged of 20 runs (paper > 0.9)"
     fractions = landscape(paper_like).tables["fractions"].set_index("rule_type")
     assert fractions.loc["dep-rSTDP", "converged"] == pytest.approx(0.95) and fractions.loc["dep-rSTDP", "runs"] == 20
     wrong = {**paper_like, ("reverse", 1.2): ["converged"] * 17 + ["did not converge"] * 3,
