@@ -270,7 +270,8 @@ def test_fig5_reads_finished_runs_and_trains_only_the_others(tmp_path, monkeypat
     stranger = rows.iloc[[0]].assign(seed=-1, outcome="did not converge")  # a run of no sample point
     pd.concat([rows.iloc[5:], stranger]).to_csv(tmp_path / "runs.csv", index=False)
     trained = []
-    monkeypatch.setattr(landscape.sweep, "run_sweep", lambda todo, folder, **options: trained.extend(todo))
+    monkeypatch.setattr(landscape.sweep, "run_sweep",  # records what it would train; returns the folder's table
+                        lambda todo, folder, **options: trained.extend(todo) or landscape.sweep.Store(folder).table())
     monkeypatch.setattr(landscape, "sample_folder", lambda per_type, seed: tmp_path / "sample")
     data = fig5.simulate(finished=tmp_path / "runs.csv", progress=False)
     assert trained == points[:5]

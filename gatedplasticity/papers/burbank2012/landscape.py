@@ -111,9 +111,8 @@ def sample_runs(per_type, seed, finished=None, run_remaining=True, copies=16, wo
     if finished is not None:
         finished = runs_of(todo, finished)
         todo = remaining_points(todo, finished)
-    if run_remaining and todo:
-        sweep.run_sweep(todo, folder, copies=copies, workers=workers, progress=progress)
-    table = sweep.Store(folder).table()
+    table = (sweep.run_sweep(todo, folder, copies=copies, workers=workers, progress=progress)
+             if run_remaining and todo else sweep.Store(folder).table())  # either: every run finished in the folder
     runs = sample_table(table, folder) if len(table) else pd.DataFrame(columns=COLUMNS)
     return runs if finished is None else with_finished(finished, runs)
 
