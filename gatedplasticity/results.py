@@ -2,13 +2,14 @@
 
 A saved result is a folder with one CSV per table (pandas), ``arrays.npz``
 (numpy) and ``provenance.json``: parameters with units, seed, backend,
-package versions, git commit, wall time and command line. Every file is
+package versions, git commit and source hash, wall time and command line. Every file is
 written to a temporary name and renamed into place, so an interrupted save
 never leaves a half-written file; the sidecar is written last and marks a
 complete result.
 """
 
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -88,10 +89,29 @@ def package_versions():
     return versions
 
 
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+def source_hash(root=PACKAGE_ROOT):
+    """SHA-256 (first 16 hex digits) of the package's files under ``root``: every file but byte code,
+    by relative path and content. It changes with any edit of the package, committed or not, and not
+    with a commit that touches only docs, tests or data outside it; it is the same for an installed
+    copy of the same source (where there is no git checkout to ask)."""
+    digest = hashlib.sha256()
+    files = sorted(path for path in Path(root).rglob("*")
+                   if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc")
+    for path in files:
+        content = path.read_bytes()
+        digest.update(f"{path.relative_to(root).as_posix()}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()[:16]
+
+
 def code_version():
-    """Git commit of the checkout holding the package (editable install, or a venv
-    inside the checkout) and whether its package source has local changes."""
-    source = Path(__file__).resolve().parent
+    """Git commit of the checkout holding the package (editable install, or a venv inside the checkout),
+    whether its package source has local changes, and the package's :func:`source_hash`."""
+    source = PACKAGE_ROOT
+    content = source_hash(source)
 
     def git(*args):
         return subprocess.run(["git", *args], cwd=source, capture_output=True, text=True, timeout=10)
@@ -99,11 +119,11 @@ def code_version():
     try:
         commit = git("rev-parse", "HEAD")
     except (OSError, subprocess.TimeoutExpired):
-        return {"commit": None, "dirty": None}
+        return {"commit": None, "dirty": None, "source": content}
     if commit.returncode != 0:
-        return {"commit": None, "dirty": None}
+        return {"commit": None, "dirty": None, "source": content}
     status = git("status", "--porcelain", "--untracked-files=no", "--", ":/gatedplasticity", ":/setup.cfg")
-    return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
+    return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip()), "source": content}
 
 
 @dataclass

@@ -50,9 +50,10 @@ class Store:
         for outcome in ("done", "failed"):
             remove_stale_temporaries(self.directory / outcome)
 
-    def record(self, point, key, outcome, payload, wall_time):
+    def record(self, point, key, outcome, payload, wall_time, source):
+        """Write one point's result (``source``: the package's source hash it ran with, as in its key)."""
         entry = {"experiment": point.experiment.name, "values": to_json(point.values), "seed": point.seed,
-                 "wall_time": wall_time, ("row" if outcome == "done" else "traceback"): payload}
+                 "wall_time": wall_time, "source": source, ("row" if outcome == "done" else "traceback"): payload}
         atomic_write(self.directory / outcome / f"{key}.json", lambda tmp: Path(tmp).write_text(json.dumps(entry)))
         if outcome == "done":
             (self.directory / "failed" / f"{key}.json").unlink(missing_ok=True)
@@ -62,7 +63,8 @@ class Store:
 
     def table(self):
         """One row per finished point: parameter columns "name [unit]", seed, wall time, its key (the name of
-        its result file, and of any checkpoint it left), results."""
+        its result file, and of any checkpoint it left), the package source it ran with (None: written before
+        entries named it), results. Points of every source in the folder are here: filter by ``source``."""
         rows = []
         for path, entry in self.valid().items():
             row = {}
@@ -72,7 +74,7 @@ class Store:
                 else:
                     row[name] = value
             rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], "key": path.stem,
-                         **entry["row"]})
+                         "source": entry.get("source"), **entry["row"]})
         table = pd.DataFrame(rows)
         if rows:
             keys = list(rows[0])[: list(rows[0]).index("seed") + 1]  # parameters and seed; arrays cannot be sorted by

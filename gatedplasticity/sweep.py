@@ -13,7 +13,9 @@ values with units and a seed). The runner
   structure once, in its own build folder); points of a worker that dies are
   retried (a new local pool; Dask's own retries);
 - writes every finished point atomically to ``DIR/done/<key>.json`` (the
-  key hashes experiment, values, seed and code version) and every failing
+  key hashes experiment, values, seed and the package's source,
+  ``results.source_hash``: an edit of the package, committed or not, starts
+  the points again; a commit that leaves it unchanged resumes them) and every failing
   point, with its traceback, to ``DIR/failed/<key>.json``; a rerun skips the
   done points, so an interruption loses at most the points in flight;
 - gathers one row per point into ``DIR/table.parquet`` (parameters as
@@ -117,10 +119,10 @@ class Point:
     values: dict
     seed: int
 
-    def key(self, version):
-        """Hash of experiment name, values, seed and code version (the file name of its result)."""
+    def key(self, source):
+        """Hash of experiment name, values, seed and the package's ``source`` hash (the file name of its result)."""
         text = json.dumps({"experiment": self.experiment.name, "values": to_json(self.values), "seed": self.seed,
-                           "code": version}, sort_keys=True)
+                           "source": source}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -226,7 +228,7 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     store.clean()
     version = code_version()
     done = store.keys("done")
-    todo = [(point, point.key(version)) for point in sweep_points]
+    todo = [(point, point.key(version["source"])) for point in sweep_points]
     todo = [(point, key) for point, key in todo if key not in done]
     counts = {"done": 0, "failed": 0, "skipped": len(sweep_points) - len(todo)}
     bar = tqdm(total=len(sweep_points), initial=counts["skipped"], unit="point", disable=not progress,
@@ -234,7 +236,7 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
 
     def record(point, key, outcome, payload, wall_time, write=True):
         if write:
-            store.record(point, key, outcome, payload, wall_time)
+            store.record(point, key, outcome, payload, wall_time, version["source"])
         counts[outcome] += 1
         bar.update()
         bar.set_postfix(counts)
@@ -243,7 +245,7 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
         if sweep_points[0].experiment.run_batch is None or executor != "local":
             raise ParameterError("copies", f"sweep '{sweep_points[0].experiment.name}': copies need an experiment "
                                            "with run_batch and the local executor")
-        run_batches(todo, store, copies, workers or os.cpu_count(), record)
+        run_batches(todo, store, copies, workers or os.cpu_count(), record, version["source"])
     elif executor == "local":
         run_local(todo, workers or os.cpu_count(), record)
     else:

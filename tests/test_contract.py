@@ -284,7 +284,7 @@ def test_plot_draws_a_figure_again_from_its_saved_run_and_the_gallery_says_so(tm
     assert {path.name: path.read_bytes() for path in folder.glob("*.csv")
             if path.name != "comparison.csv"} == data_files  # nothing simulated
     drawn = json.loads((folder / PLOTTED).read_text())
-    assert set(drawn["code"]) == {"commit", "dirty"}
+    assert set(drawn["code"]) == {"commit", "dirty", "source"}
     drawn["code"] = json.loads((folder / "provenance.json").read_text())["code"] | {"dirty": False}
     (folder / PLOTTED).write_text(json.dumps(drawn))
     assert redrawn(folder, drawn["code"]["commit"] or "unknown") == ""  # the run's own code: no note

@@ -12,7 +12,7 @@ import pytest
 from brian2 import ms
 
 import gatedplasticity as gp
-from gatedplasticity.results import PROVENANCE_FILE, atomic_write
+from gatedplasticity.results import PACKAGE_ROOT, PROVENANCE_FILE, atomic_write, source_hash
 
 
 def example():
@@ -33,8 +33,27 @@ def test_sidecar_holds_parameters_with_units_and_provenance(tmp_path):
     assert info["seed"] == 11 and info["backend"] == "runtime" and info["quick"] is True
     assert info["wall_time_s"] == 1.5
     assert info["versions"]["brian2"] == brian2.__version__ and info["versions"]["python"] == platform.python_version()
-    assert set(info["code"]) == {"commit", "dirty"}
+    assert set(info["code"]) == {"commit", "dirty", "source"} and info["code"]["source"] == source_hash()
     assert isinstance(info["command"], list) and info["created"]
+
+
+def test_source_hash_follows_the_package_files_not_their_place_or_byte_code(tmp_path):
+    copy = tmp_path / "copy"
+    for path in PACKAGE_ROOT.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            target = copy / path.relative_to(PACKAGE_ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    assert source_hash(copy) == source_hash() and len(source_hash()) == 16  # an installed copy: same source
+    (copy / "__pycache__").mkdir(exist_ok=True)
+    (copy / "__pycache__" / "sweep.cpython-312.pyc").write_bytes(b"compiled")
+    assert source_hash(copy) == source_hash()  # byte code is not source
+    module = copy / "sweep.py"
+    module.write_text(module.read_text() + "\n# an edit\n")
+    edited = source_hash(copy)
+    assert edited != source_hash()
+    module.rename(copy / "sweep_renamed.py")
+    assert source_hash(copy) not in (edited, source_hash())  # the file's name counts, not only its bytes
 
 
 def test_units_are_kept_in_sidecar(tmp_path):

@@ -124,6 +124,21 @@ def test_killed_sweep_resumes_without_recomputing_finished_points(tmp_path):
     assert len(runs) <= 12 + 1  # in total, at most the point in flight ran twice
 
 
+def test_a_commit_that_leaves_the_package_unchanged_resumes_and_an_edit_starts_again(tmp_path, monkeypatch):
+    log = tmp_path / "runs.log"
+    points = sweep.points("counting", grid={"x": [1.0, 2.0], "log": [str(log)]})
+    version = {"commit": "a" * 40, "dirty": False, "source": "0123456789abcdef"}
+    monkeypatch.setattr(sweep, "code_version", lambda: dict(version))
+    sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
+    version.update(commit="b" * 40)  # a later commit (docs, tests) with the same package source
+    sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
+    assert len(log.read_text().splitlines()) == 2  # nothing ran again
+    version.update(dirty=True, source="fedcba9876543210")  # an edit of the package, not committed
+    table = sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
+    assert len(log.read_text().splitlines()) == 4  # both points ran again
+    assert sorted(table["source"]) == ["0123456789abcdef"] * 2 + ["fedcba9876543210"] * 2  # each row names its source
+
+
 def dies_once(values, seed, prepared):
     """Kills its worker process the first time it runs a point (a marker file remembers)."""
     marker = f"{values['log']}.{int(values['x'])}"
