@@ -89,3 +89,26 @@ def poisson_drift(rate_pre, rate_post, duration, dt, rule="classical", **params)
     lags = np.arange(n_steps)
     pairs = (n_steps - lags) * np.exp(-lags * dt / params["tau_stdp"])
     return float(rate_pre) * dt * float(rate_post) * dt * (causal * pairs.sum() + acausal * pairs[1:].sum())
+
+
+def population_drift(post_counts, pre_counts, presentation_steps, dt, rule="classical", pair_window=None,
+                     synapses=1, **params):
+    """Mean weight change per presentation and synapse of all-to-all pair STDP, from population spike counts.
+
+    ``post_counts``, ``pre_counts``: spikes per time step of ``dt`` (s) summed
+    over each population (pre at its arrival), whole presentations of
+    ``presentation_steps``. Pairs are counted within a presentation, at lags
+    below ``pair_window`` (s; None: the whole presentation), weighted as in
+    :func:`window` (a pre spike in the same step as a post spike is causal);
+    the sum over every neuron pair is divided by ``synapses`` (n_pre n_post
+    for all-to-all synapses). Weights are held fixed (no bound is reached).
+    """
+    params = _params(params)
+    causal, acausal = _amplitudes(rule, params)
+    post = np.asarray(post_counts, float).reshape(-1, presentation_steps)
+    pre = np.asarray(pre_counts, float).reshape(-1, presentation_steps)
+    lags = presentation_steps if pair_window is None else int(round(float(pair_window) / float(dt)))
+    decay = np.exp(-np.arange(lags) * float(dt) / params["tau_stdp"])
+    pre_first = sum(decay[k] * (pre[:, :presentation_steps - k] * post[:, k:]).sum() for k in range(lags))
+    post_first = sum(decay[k] * (post[:, :presentation_steps - k] * pre[:, k:]).sum() for k in range(1, lags))
+    return float(causal * pre_first + acausal * post_first) / len(post) / synapses
