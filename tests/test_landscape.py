@@ -11,7 +11,7 @@ from gatedplasticity.analysis.loop_gain import (bound_loop_gain, fixed_point_cor
                                                  gain_fit, loop_gain)
 from gatedplasticity.models import linear
 from gatedplasticity.parameters import ParameterError
-from gatedplasticity.papers.burbank2012 import landscape, loop_calibration
+from gatedplasticity.papers.burbank2012 import drift_probe, landscape, loop_calibration
 from gatedplasticity.papers.burbank2012.training import setup
 from gatedplasticity.protocols import top_down as td
 
@@ -288,3 +288,30 @@ def test_fig5_reads_finished_runs_and_trains_only_the_others(tmp_path, monkeypat
     assert landscape.committed_sample() == tmp_path / landscape.COMMITTED_SAMPLE
     trained.clear()
     assert len(fig5.simulate(progress=False).tables["runs"]) == len(points) and not trained
+
+
+def test_drift_probe_follows_the_mean_weight_from_zero_to_a_bound_or_a_zero_crossing():
+    m = [20, -20, -5, 0, 5]  # any order
+    assert drift_probe.predicted_end(m, [3, -1, -1, 1, 2]) == "upper bound"  # positive from 0 up
+    assert drift_probe.predicted_end(m, [1, -3, -2, -1, 2]) == "lower bound"  # negative from 0 down
+    assert drift_probe.predicted_end(m, [-1, -1, -1, 1, 2]) == "inside"  # it stops where the drift turns negative
+    assert drift_probe.predicted_end(m, [1, -3, 2, -1, 2]) == "inside"  # on the way down it turns positive at -5
+    assert drift_probe.predicted_end(m, [1, -1, -1, 0, 1]) == "inside"  # no drift at 0
+
+
+def test_drift_probe_predictions_meet_every_run_of_the_sample():
+    """Every sample run gets its configuration's prediction (units of both tables agree), scored where it ran."""
+    rows = [{**dict(zip(drift_probe.DYNAMIC, key)), "m": m,
+             **{drift_probe.drift_column(rule, alpha, tau): (1.0 if rule == "classical" else -1.0)
+                for (rule, alpha) in drift_probe.RULES for tau in drift_probe.TAUS_MS}}
+            for key, _ in drift_probe.configurations() for m in drift_probe.M_VALUES]
+    predicted = drift_probe.predictions(pd.DataFrame(rows))
+    points = landscape.sample_points(25, 20261203)
+    finished = pd.DataFrame([dict(zip(landscape.IDENTITY, landscape.identity(p.values, p.seed))) for p in points[:2]])
+    finished["outcome"] = ["extreme weights", "did not converge"]
+    runs = drift_probe.compare(predicted, finished)
+    assert len(runs) == 300 and runs["predicted"].notna().all()
+    expected = {"classical": "upper bound", "reverse": "lower bound"}
+    assert (runs["predicted"] == runs["rule"].map(expected)).all()
+    assert runs["agrees"].tolist()[:2] == [True, False] and runs["agrees"][2:].isna().all()
+    assert drift_probe.agreement(runs)["agree"].sum() == 1

@@ -3,7 +3,7 @@ the caption's std criterion, the sequential Q', negative counts and the calibrat
 
 import numpy as np
 import pytest
-from brian2 import Network, SpikeGeneratorGroup, StateMonitor, ms, run
+from brian2 import Network, SpikeGeneratorGroup, StateMonitor, ms, run, second
 
 import gatedplasticity as gp
 from gatedplasticity.analysis import stdp as closed_form
@@ -156,3 +156,19 @@ def test_pairs_per_presentation_counts_pairs_within_the_window():
     # pairs |dt| < 80: (10,20) x2, (100,20) no (80), (100,90) x1, (10,90) no (80) -> 3 pairs in presentation 0
     assert trials.pairs_per_presentation(post, pre, STEPS, 80) == pytest.approx(3 / 2)
     assert trials.pairs_per_presentation(post, pre, STEPS, None) == pytest.approx(6 / 2)
+
+
+@pytest.mark.parametrize("rule", ["reverse", "classical"])
+def test_population_drift_is_the_weight_change_the_trial_machinery_makes(rule):
+    pre, post = [10, 40, STEPS + 20], [24, 29, 59, 119, 135, STEPS + 2]  # 24: in the step of an arrival (causal)
+    after = trial_pair(pre, post, rule)[1]
+    pre_counts, post_counts = np.zeros(2 * STEPS), np.zeros(2 * STEPS)
+    np.add.at(pre_counts, np.asarray(pre) + int(DELAY / DT), 1)  # at their arrival
+    np.add.at(post_counts, np.asarray(post) + 1, 1)  # the post relay's one step
+    drift = closed_form.population_drift(post_counts, pre_counts, STEPS, DT / second, rule, pair_window=80 * ms)
+    assert 2 * drift == pytest.approx(after, rel=1e-12, abs=1e-15) and after != 0.0  # per presentation, 2 of them
+    # summed over every neuron pair of two populations: the counts add, the mean per synapse stays
+    assert closed_form.population_drift(2 * post_counts, 2 * pre_counts, STEPS, DT / second, rule,
+                                         pair_window=80 * ms, synapses=4) == pytest.approx(drift, rel=1e-12)
+    without_cut = closed_form.population_drift(post_counts, pre_counts, STEPS, DT / second, rule)
+    assert without_cut != pytest.approx(drift)  # the 95- and 81-ms pairs count only without the window

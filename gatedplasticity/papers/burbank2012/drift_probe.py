@@ -142,7 +142,7 @@ def compare(predicted, finished, per_type=25, seed=20261203):
     runs["outcome"] = [outcomes.get(tuple(row)) for row in runs[landscape.IDENTITY].itertuples(index=False)]
     keys = [names.get(name, name) for name in DYNAMIC] + ["rule", "alpha", "tau_stdp_ms"]
     runs = runs.merge(predicted.rename(columns=names), on=keys, how="left")
-    runs["agrees"] = [None if outcome is None else (outcome == "extreme weights") == (end != "inside")
+    runs["agrees"] = [None if pd.isna(outcome) else (outcome == "extreme weights") == (end != "inside")
                       for outcome, end in zip(runs["outcome"], runs["predicted"])]
     return runs
 
@@ -151,7 +151,7 @@ def agreement(runs):
     """Per rule type: runs, how many agree, and the predicted ends of the finished runs."""
     finished = runs[runs["outcome"].notna()]
     summary = finished.groupby("rule_type").agg(runs=("agrees", "size"), agree=("agrees", "sum"))
-    ends = pd.crosstab(finished["rule_type"], [finished["predicted"], finished["outcome"]])
+    ends = pd.crosstab(finished["rule_type"], finished["predicted"] + " / " + finished["outcome"])
     return summary.join(ends)
 
 
