@@ -153,7 +153,7 @@ def rule(variant="classical", traces="synapse", multiplicative=False, update="sp
     """The STDP rule ``variant`` ("classical" or "reverse"), with per-synapse or neuron-level traces.
 
     ``update="deferred"`` (neuron-level traces only) sums each pair's change
-    into ``dw_pending`` with w held fixed; running :data:`APPLY_PENDING`
+    into ``dw_pending`` with w held fixed; running ``APPLY_PENDING``
     applies the sum and clips once (Burbank & Kreiman: weights change "at the
     end of each stimulus presentation").
     """

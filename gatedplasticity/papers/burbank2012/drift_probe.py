@@ -3,8 +3,8 @@
 
 For each dynamic configuration of the landscape sample (its Table 1 values
 other than the rule, alpha and tau_STDP), the network runs
-:data:`PRESENTATIONS` presentations with learning off and every top-down
-weight at m (:data:`M_VALUES`, within the bounds +-20). The spikes per
+``PRESENTATIONS`` presentations with learning off and every top-down
+weight at m (``M_VALUES``, within the bounds +-20). The spikes per
 time step of the lower layer and of the higher layer's arrivals give the
 mean weight change per presentation that each rule type and tau_STDP
 would make there (``analysis.stdp.population_drift``, at the paper's mu).
