@@ -4,7 +4,8 @@
 For each dynamic configuration of the landscape sample (its Table 1 values
 other than the rule, alpha and tau_STDP), the network runs
 ``PRESENTATIONS`` presentations with learning off and every top-down
-weight at m (``M_VALUES``, within the bounds +-20). The spikes per
+weight at m (``M_VALUES``, within the bounds +-20; the second probe adds
+``FINE_M_VALUES`` between -1 and 1). The spikes per
 time step of the lower layer and of the higher layer's arrivals give the
 mean weight change per presentation that each rule type and tau_STDP
 would make there (``analysis.stdp.population_drift``, at the paper's mu).
@@ -13,7 +14,7 @@ The drift curve, followed from the initial mean W of ~0
 stays positive up to +20, the lower bound if it stays negative down to
 -20, otherwise a mean weight inside the bounds.
 
-    python -m gatedplasticity.papers.burbank2012.drift_probe    # run or resume, then compare with the sample
+    python -m gatedplasticity.papers.burbank2012.drift_probe [--fine] [--export CSV]   # run or resume, then compare
 """
 
 import argparse
@@ -37,11 +38,13 @@ from . import landscape
 from .sweeps import network_inputs, network_setup
 
 M_VALUES = (-20.0, -10.0, -5.0, -2.0, -1.0, 0.0, 1.0, 2.0, 5.0, 10.0, 20.0)
+#: The second probe's values of m (registered after the first's outcome): the first's and 8 between -1 and 1.
+FINE_M_VALUES = tuple(sorted(M_VALUES + (-0.5, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2, 0.5)))
 PRESENTATIONS, SEED = 100, 0
 TAUS_MS = (5.0, 10.0, 20.0)
 RULES = tuple(product(["reverse", "classical"], (0.9, 1.2, 3.0)))  # (rule, alpha) of Table 1
 DYNAMIC = ("delay", "noise_rate", "tau_syn", "sigma_input", "sigma_noise", "q_seed", "c_seed")
-FOLDER = cache_root() / "drift-probe"
+FOLDER = {M_VALUES: cache_root() / "drift-probe", FINE_M_VALUES: cache_root() / "drift-probe-fine"}
 COMMITTED = Path("docs") / "data" / "burbank2012-drift-probe.csv"
 
 
@@ -59,14 +62,14 @@ def drift_column(rule, alpha, tau_ms):
     return f"drift {rule} alpha {alpha:g} tau {tau_ms:g}"
 
 
-def probe(values, runner):
+def probe(values, runner, m_values=M_VALUES):
     """Rows of one configuration: per m, spikes per neuron and presentation and every (rule type, tau) drift."""
     q, c, _ = network_inputs(values)
     structure, params = network_setup(values)
     n, presentation_steps = q.shape[0], steps(PRESENTATION, DT)
     strengths = top_down.input_strengths(c, PRESENTATIONS, streams.generator(SEED, "drift probe input"))
     rows = []
-    for m in M_VALUES:
+    for m in m_values:
         state = {"w": np.full(q.size, m), "q": q.ravel(), "input_gain": np.ones(n)}
         final, outputs = top_down.run_chunk(runner, state, {"lower": strengths}, params.replace(mu=0.0),
                                             streams.integer(SEED, "drift probe network"))
@@ -88,8 +91,10 @@ def probe_structure(values):
     return replace(network_setup(values)[0], rule="reverse", chunk=PRESENTATIONS)
 
 
-def run(folder=FOLDER, progress=True):
-    """Probe every configuration not yet in ``folder``/table.csv (written after each one); returns the table."""
+def run(m_values=M_VALUES, folder=None, progress=True):
+    """Probe every configuration not yet in ``folder``/table.csv (written after each one; default
+    ``FOLDER[m_values]``); returns the table."""
+    folder = FOLDER[m_values] if folder is None else folder
     path = Path(folder) / "table.csv"
     table = pd.read_csv(path) if path.exists() else pd.DataFrame()
     done = set(map(tuple, table[list(DYNAMIC)].to_numpy())) if len(table) else set()
@@ -99,12 +104,12 @@ def run(folder=FOLDER, progress=True):
             for key, values in todo:
                 if probe_structure(values) != structure:
                     continue
-                rows = pd.DataFrame([{**dict(zip(DYNAMIC, key)), **row} for row in probe(values, runner)])
+                rows = pd.DataFrame([{**dict(zip(DYNAMIC, key)), **row} for row in probe(values, runner, m_values)])
                 table = pd.concat([table, rows], ignore_index=True)
                 Path(folder).mkdir(parents=True, exist_ok=True)
                 atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
                 if progress:
-                    print(f"probed {len(table) // len(M_VALUES)} of {len(configurations())} configurations", flush=True)
+                    print(f"probed {len(table) // len(m_values)} of {len(configurations())} configurations", flush=True)
     return table
 
 
@@ -157,11 +162,12 @@ def agreement(runs):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folder", default=str(FOLDER))
+    parser.add_argument("--fine", action="store_true", help="the second probe (FINE_M_VALUES)")
+    parser.add_argument("--folder", help="the probe's cache folder (default: FOLDER of its m values)")
     parser.add_argument("--sample", default=str(COMMITTED.parent / "burbank2012-landscape-sample.csv"))
     parser.add_argument("--export", help="write the probe table here (e.g. docs/data/burbank2012-drift-probe.csv)")
     args = parser.parse_args(argv)
-    table = run(args.folder)
+    table = run(FINE_M_VALUES if args.fine else M_VALUES, args.folder)
     if args.export:
         atomic_write(args.export, lambda tmp: table.to_csv(tmp, index=False))
     runs = compare(predictions(table), pd.read_csv(args.sample))
