@@ -143,7 +143,7 @@ def compare(predicted, finished, per_type=25, seed=20261203):
     runs = pd.DataFrame([dict(zip(landscape.IDENTITY, landscape.identity(point.values, point.seed)))
                          for point in landscape.sample_points(per_type, seed)])
     runs.insert(0, "rule_type", [rule_type(rule, alpha) for rule, alpha in zip(runs["rule"], runs["alpha"])])
-    outcomes = {landscape._identity(row): row["outcome"] for row in finished.to_dict("records")}
+    outcomes = {landscape.row_identity(row): row["outcome"] for row in finished.to_dict("records")}
     runs["outcome"] = [outcomes.get(tuple(row)) for row in runs[landscape.IDENTITY].itertuples(index=False)]
     keys = [names.get(name, name) for name in DYNAMIC] + ["rule", "alpha", "tau_stdp_ms"]
     runs = runs.merge(predicted.rename(columns=names), on=keys, how="left")

@@ -126,24 +126,25 @@ def identity(values, seed):
     """The :data:`IDENTITY` of a sweep point's values (SI quantities) and seed, as a tuple."""
     scaled = {**values, "delay_ms": values["delay"] / ms, "tau_stdp_ms": values["tau_stdp"] / ms,
               "noise_rate_hz": values["noise_rate"] / Hz, "tau_syn_ms": values["tau_syn"] / ms, "seed": seed}
-    return _identity(scaled)
+    return row_identity(scaled)
 
 
-def _identity(values):
+def row_identity(values):
+    """The :data:`IDENTITY` of a per-run table's row (a dict), as a tuple."""
     return tuple(values["rule"] if name == "rule" else int(values["seed"]) if name == "seed"
                  else round(float(values[name]), 6) for name in IDENTITY)
 
 
 def remaining_points(sweep_points, finished):
     """The sweep points whose run is not a row of ``finished`` (a per-run table, e.g. the committed export)."""
-    held = {_identity(row) for row in finished[IDENTITY].to_dict("records")}
+    held = {row_identity(row) for row in finished[IDENTITY].to_dict("records")}
     return [point for point in sweep_points if identity(point.values, point.seed) not in held]
 
 
 def runs_of(sweep_points, table):
     """The rows of a per-run table whose run is one of the sweep points."""
     wanted = {identity(point.values, point.seed) for point in sweep_points}
-    return table[[_identity(row) in wanted for row in table[IDENTITY].to_dict("records")]].reset_index(drop=True)
+    return table[[row_identity(row) in wanted for row in table[IDENTITY].to_dict("records")]].reset_index(drop=True)
 
 
 def with_finished(finished, runs):
