@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from brian2 import ms
+from brian2 import ms, second
 
 from ... import streams
 from ...analysis.convergence import rule_type
@@ -59,13 +59,14 @@ def configurations(per_type=25, seed=20261203):
 
 
 def drift_column(rule, alpha, tau_ms):
+    """The probe table's column of the drift of ``rule`` with ``alpha`` and tau_STDP ``tau_ms`` (ms)."""
     return f"drift {rule} alpha {alpha:g} tau {tau_ms:g}"
 
 
 def probe(values, runner, m_values=M_VALUES):
     """Rows of one configuration: per m, spikes per neuron and presentation and every (rule type, tau) drift."""
     q, c, _ = network_inputs(values)
-    structure, params = network_setup(values)
+    params = network_setup(values)[1]
     n, presentation_steps = q.shape[0], steps(PRESENTATION, DT)
     strengths = top_down.input_strengths(c, PRESENTATIONS, streams.generator(SEED, "drift probe input"))
     rows = []
@@ -79,8 +80,8 @@ def probe(values, runner, m_values=M_VALUES):
         for rule, alpha in RULES:
             for tau in TAUS_MS:
                 row[drift_column(rule, alpha, tau)] = population_drift(
-                    counts["lower"], counts["arrivals"], presentation_steps, float(DT / ms) * 1e-3, rule,
-                    pair_window=structure.pair_window, synapses=q.size, alpha=alpha, mu=params.mu,
+                    counts["lower"], counts["arrivals"], presentation_steps, float(DT / second), rule,
+                    pair_window=runner.structure.pair_window, synapses=q.size, alpha=alpha, mu=params.mu,
                     tau_stdp=tau * 1e-3)
         rows.append(row)
     return rows
@@ -98,7 +99,8 @@ def run(m_values=M_VALUES, folder=None, progress=True):
     path = Path(folder) / "table.csv"
     table = pd.read_csv(path) if path.exists() else pd.DataFrame()
     done = set(map(tuple, table[list(DYNAMIC)].to_numpy())) if len(table) else set()
-    todo = [(key, values) for key, values in configurations() if key not in done]
+    every = configurations()
+    todo = [(key, values) for key, values in every if key not in done]
     for structure in dict.fromkeys(probe_structure(values) for _, values in todo):
         with top_down.program(structure) as runner:
             for key, values in todo:
@@ -109,15 +111,13 @@ def run(m_values=M_VALUES, folder=None, progress=True):
                 Path(folder).mkdir(parents=True, exist_ok=True)
                 atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
                 if progress:
-                    print(f"probed {len(table) // len(m_values)} of {len(configurations())} configurations", flush=True)
+                    print(f"probed {len(table) // len(m_values)} of {len(every)} configurations", flush=True)
     return table
 
 
 def predicted_end(m_values, drift):
     """Where the mean weight goes from 0 under dm/dt = drift(m): "upper bound", "lower bound" or "inside"."""
     m_values, drift = np.asarray(m_values, float), np.asarray(drift, float)
-    order = np.argsort(m_values)
-    m_values, drift = m_values[order], drift[order]
     start = drift[m_values == 0][0]
     if start > 0 and np.all(drift[m_values > 0] > 0):
         return "upper bound"
