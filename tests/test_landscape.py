@@ -1,6 +1,8 @@
 """Many integrate-and-fire networks in one program (top_down.batch), their verdicts, the loop gain and the
 landscape sample (Burbank & Kreiman 2012, issue: the rSTDP landscape at the paper's scale)."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -315,3 +317,11 @@ def test_drift_probe_predictions_meet_every_run_of_the_sample():
     assert (runs["predicted"] == runs["rule"].map(expected)).all()
     assert runs["agrees"].tolist()[:2] == [True, False] and runs["agrees"][2:].isna().all()
     assert drift_probe.agreement(runs)["agree"].sum() == 1
+
+
+def test_drift_probe_scores_the_committed_tables_without_running(capsys):
+    data = Path(__file__).resolve().parents[1] / "docs" / "data"
+    assert drift_probe.main(["--table", str(data / "burbank2012-drift-probe-fine.csv"),
+                             "--sample", str(data / "burbank2012-landscape-sample.csv")]) == 0
+    printed = capsys.readouterr().out
+    assert "dep-rSTDP" in printed and "agree" in printed

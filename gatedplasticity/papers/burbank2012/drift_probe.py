@@ -15,6 +15,7 @@ stays positive up to +20, the lower bound if it stays negative down to
 -20, otherwise a mean weight inside the bounds.
 
     python -m gatedplasticity.papers.burbank2012.drift_probe [--fine] [--export CSV]   # run or resume, then compare
+    python -m gatedplasticity.papers.burbank2012.drift_probe --table docs/data/burbank2012-drift-probe-fine.csv
 """
 
 import argparse
@@ -45,7 +46,6 @@ TAUS_MS = (5.0, 10.0, 20.0)
 RULES = tuple(product(["reverse", "classical"], (0.9, 1.2, 3.0)))  # (rule, alpha) of Table 1
 DYNAMIC = ("delay", "noise_rate", "tau_syn", "sigma_input", "sigma_noise", "q_seed", "c_seed")
 FOLDER = {M_VALUES: cache_root() / "drift-probe", FINE_M_VALUES: cache_root() / "drift-probe-fine"}
-COMMITTED = Path("docs") / "data" / "burbank2012-drift-probe.csv"
 
 
 def configurations(per_type=25, seed=20261203):
@@ -164,13 +164,18 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fine", action="store_true", help="the second probe (FINE_M_VALUES)")
     parser.add_argument("--folder", help="the probe's cache folder (default: FOLDER of its m values)")
-    parser.add_argument("--sample", default=str(COMMITTED.parent / "burbank2012-landscape-sample.csv"))
+    parser.add_argument("--table", help="read this probe table (e.g. docs/data/burbank2012-drift-probe-fine.csv) "
+                                        "instead of running the probe")
+    parser.add_argument("--sample", help="the per-run table to score (default: the checkout's committed sample)")
     parser.add_argument("--export", help="write the probe table here (e.g. docs/data/burbank2012-drift-probe.csv)")
     args = parser.parse_args(argv)
-    table = run(FINE_M_VALUES if args.fine else M_VALUES, args.folder)
+    sample = args.sample or landscape.committed_sample()
+    if sample is None:
+        parser.error("--sample: no committed landscape sample found from this folder up; give its path")
+    table = pd.read_csv(args.table) if args.table else run(FINE_M_VALUES if args.fine else M_VALUES, args.folder)
     if args.export:
         atomic_write(args.export, lambda tmp: table.to_csv(tmp, index=False))
-    runs = compare(predictions(table), pd.read_csv(args.sample))
+    runs = compare(predictions(table), pd.read_csv(sample))
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(agreement(runs))
         print(runs[runs["outcome"].isna()].groupby(["rule_type", "delay_ms", "tau_stdp_ms", "tau_syn_ms", "predicted"])
