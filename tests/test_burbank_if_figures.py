@@ -134,3 +134,17 @@ def test_burbank_if_sweep_points_share_one_build(tmp_path):
         assert verdicts[(alpha, 50.0)] == ("did not converge", 1000)
         assert verdicts[(alpha, 0.06)] == ("extreme weights", 500)  # every weight within 0.1 of +-0.06: the first verdict
     assert (table["rate_lower"] > 0).all()
+
+
+def test_a_figure_run_resumes_only_a_checkpoint_of_the_same_package_source(monkeypatch):
+    from gatedplasticity import results
+    from gatedplasticity.papers.burbank2012 import training
+
+    q, c = training.q_and_c()
+    structure, params = training.setup(rule="reverse", alpha=1.2)
+    same_again = training.setup(rule="reverse")  # alpha 1.2 is Table 1's: the same run
+    path = training.checkpoint_path(0, True, q, c, structure, params)
+    assert training.checkpoint_path(0, True, q, c, *same_again) == path
+    assert training.checkpoint_path(1, True, q, c, structure, params) != path
+    monkeypatch.setattr(results, "source_hash", lambda root=None: "an edited package")
+    assert training.checkpoint_path(0, True, q, c, structure, params) != path

@@ -3,9 +3,11 @@
 Table 1's last column (``parameters.TABLE1``) with Q from the smoothed
 recipe and eps = 1 (Figs 3, 4). A run trains until classified or the cap:
 625,000 presentations [P]; ``quick`` caps at ``quick_cap``, the rest
-unchanged (the 150,000 of the calibration, whose target window ends there). Every run keeps a checkpoint under ``cache_root()/runs`` (one
-file per set-up and seed), so an interrupted reproduction resumes and a
-finished run is not repeated (Figs 3 and 4 share the dep-rSTDP run).
+unchanged (the 150,000 of the calibration, whose target window ends there).
+Every run keeps a checkpoint under ``cache_root()/runs`` (one file per
+set-up, seed and package source), so an interrupted reproduction resumes, a
+finished run is not repeated (Figs 3 and 4 share the dep-rSTDP run), and a
+run of other code is never resumed or read as this code's.
 """
 
 import hashlib
@@ -16,6 +18,7 @@ import pandas as pd
 
 from ...backends import cache_root
 from ...models import linear
+from ... import results
 from ...parameters import to_json
 from ...protocols import top_down
 from .parameters import VALUES, network_parameters
@@ -45,11 +48,11 @@ def setup(**options):
 
 def checkpoint_path(seed, quick, q, c, structure, params, extra=None):
     """Checkpoint of one run: keyed by the resolved structure and parameters (explicit defaults and omitted ones
-    are the same run)."""
+    are the same run) and the package's source (``results.source_hash``: an edit of the package starts again)."""
     described = {"structure": to_json(dict(zip(top_down.Structure.__dataclass_fields__, structure.key()))),
                  "parameters": to_json(params.as_dict()), "extra": to_json(extra or {}),
                  "q": np.asarray(q).round(12).tolist(), "c": np.asarray(c).round(12).tolist(), "seed": seed,
-                 "cap": cap(quick)}
+                 "cap": cap(quick), "source": results.source_hash()}
     key = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()[:16]
     return cache_root() / "runs" / f"burbank2012-if-{key}.npz"
 
