@@ -6,6 +6,7 @@ looks). Hidden files are ``atomic_write``'s temporaries, never results; those ol
 left by a killed run and are removed when a sweep runs.
 """
 
+import hashlib
 import json
 import warnings
 from pathlib import Path
@@ -17,6 +18,13 @@ from .results import atomic_write, remove_stale_temporaries
 
 TABLE = "table.parquet"
 PROVENANCE = "provenance.json"
+
+
+def point_identity(experiment, values, seed):
+    """What a point is, whatever code runs it: a hash of the experiment's name, its values (``to_json``
+    form) and seed; a table's ``point`` column, matched by a sweep's ``finished`` table."""
+    text = json.dumps({"experiment": experiment, "values": values, "seed": seed}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 class Store:
@@ -64,7 +72,8 @@ class Store:
     def table(self):
         """One row per finished point: parameter columns "name [unit]", seed, wall time, its key (the name of
         its result file, and of any checkpoint it left), the package source it ran with (None: written before
-        entries named it), results. Points of every source in the folder are here: filter by ``source``."""
+        entries named it), the point's :func:`point_identity` (``point``), results. Points of every source in
+        the folder are here: filter by ``source``."""
         rows = []
         for path, entry in self.valid().items():
             row = {}
@@ -74,7 +83,8 @@ class Store:
                 else:
                     row[name] = value
             rows.append({**row, "seed": entry["seed"], "wall_time_s": entry["wall_time"], "key": path.stem,
-                         "source": entry.get("source"), **entry["row"]})
+                         "source": entry.get("source"),
+                         "point": point_identity(entry["experiment"], entry["values"], entry["seed"]), **entry["row"]})
         table = pd.DataFrame(rows)
         if rows:
             keys = list(rows[0])[: list(rows[0]).index("seed") + 1]  # parameters and seed; arrays cannot be sorted by

@@ -19,7 +19,11 @@ values with units and a seed). The runner
   point, with its traceback, to ``DIR/failed/<key>.json``; a rerun skips the
   done points, so an interruption loses at most the points in flight;
 - gathers one row per point into ``DIR/table.parquet`` (parameters as
-  columns named ``"name [unit]"``) with ``DIR/provenance.json`` beside it.
+  columns named ``"name [unit]"``) with ``DIR/provenance.json`` beside it;
+- given a ``finished`` table (rows of an earlier sweep kept elsewhere, e.g.
+  committed with a paper's record when the folder is gone), runs only the
+  points it lacks, matched by what a point is (``Point.identity``:
+  experiment, values, seed; not the code), and returns its rows with the new.
 
 Standalone seeds: Brian2 compiles a seed into the program, so
 ``backends.seeded`` adds a ``run_seed`` variable that a ``run_args`` value
@@ -41,13 +45,14 @@ from dataclasses import dataclass, field
 from itertools import product
 
 import numpy as np
+import pandas as pd
 from brian2 import Quantity
 from tqdm import tqdm
 
 from .batches import run_batches
 from .parameters import ParameterError, check_unit, to_json, unit_name
 from .results import code_version, package_versions
-from .store import PROVENANCE, TABLE, Store  # noqa: F401 (re-exported)
+from .store import PROVENANCE, TABLE, Store, point_identity  # noqa: F401 (re-exported)
 from .streams import check_seed, repeat_seed
 from .workers import PREPARE_COUNT, RETRIES, execute, prepared, release, run_local  # noqa: F401 (re-exported)
 
@@ -124,6 +129,10 @@ class Point:
         text = json.dumps({"experiment": self.experiment.name, "values": to_json(self.values), "seed": self.seed,
                            "source": source}, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+    def identity(self):
+        """What the point is, whatever code runs it (``store.point_identity``): a finished table's ``point``."""
+        return point_identity(self.experiment.name, to_json(self.values), self.seed)
 
 
 #: The most points a sweep makes unless ``max_points`` says more (the CLI's ``--max-points``).
@@ -214,23 +223,28 @@ def run_dask(todo, client, record):
         record(point, key, *future.result())
 
 
-def run_sweep(sweep_points, directory, executor="local", workers=None, progress=True, copies=None):
+def run_sweep(sweep_points, directory, executor="local", workers=None, progress=True, copies=None, finished=None):
     """Run the points not finished yet in ``directory``; returns the table of all finished points.
 
     ``executor``: "local" (processes on this machine, ``workers`` of them,
     default all cores) or a Dask scheduler address / ``distributed.Client``.
     ``copies``: run the points of an experiment with ``run_batch`` as up to
     that many copies per program, on ``workers`` local processes (``batches.run_batches``).
+    ``finished``: a table of points run before (with :meth:`Point.identity` as its ``point`` column, as
+    :meth:`Store.table` writes it): its points are not run, and its rows of ``sweep_points`` come first in
+    the table returned (a point in both keeps the ``finished`` row).
     """
     if not sweep_points:
         raise ParameterError("points", "the sweep has no points")
+    held = finished_rows(sweep_points, finished)
     store = Store(directory)
     store.clean()
     version = code_version()
     done = store.keys("done")
     todo = [(point, point.key(version["source"])) for point in sweep_points]
-    todo = [(point, key) for point, key in todo if key not in done]
-    counts = {"done": 0, "failed": 0, "skipped": len(sweep_points) - len(todo)}
+    read = set(held["point"])
+    todo = [(point, key) for point, key in todo if key not in done and point.identity() not in read]
+    counts = {"done": 0, "failed": 0, "skipped": len(sweep_points) - len(todo), "read": len(read)}
     bar = tqdm(total=len(sweep_points), initial=counts["skipped"], unit="point", disable=not progress,
                desc=f"sweep {sweep_points[0].experiment.name}")
 
@@ -254,7 +268,26 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     provenance = {"experiment": sweep_points[0].experiment.name, "points": len(sweep_points), **counts,
                   "code_version": version, "packages": package_versions(),
                   "executor": executor if isinstance(executor, str) else repr(executor)}
-    return store.save_table(provenance)
+    return with_finished(store.save_table(provenance), sweep_points, finished)
+
+
+def with_finished(table, sweep_points, finished):
+    """A sweep folder's ``table`` after the rows of ``finished`` that are runs of ``sweep_points`` (what
+    :func:`run_sweep` returns; with ``Store(folder).table()``, the same without running anything)."""
+    held = finished_rows(sweep_points, finished)
+    return table if held.empty else pd.concat([held, table], ignore_index=True).drop_duplicates("point",
+                                                                                               ignore_index=True)
+
+
+def finished_rows(sweep_points, finished):
+    """The rows of a ``finished`` table that are runs of ``sweep_points`` (an empty table for None)."""
+    if finished is None:
+        return pd.DataFrame({"point": []})
+    if "point" not in finished.columns:
+        raise ParameterError("finished", "a finished table needs the 'point' column of Store.table (what each "
+                                         "row's point is); an older table lacks it")
+    wanted = {point.identity() for point in sweep_points}
+    return finished[finished["point"].isin(wanted)].reset_index(drop=True)
 
 
 def describe(experiment):

@@ -91,6 +91,41 @@ def test_fig6_comparison_pools_the_other_rule_types_runs():
     assert list(table["reproduced"].iloc[[1, 3]]) == [0.5, 0.5] and not table["passed"].iloc[[0, 1, 2, 3]].any()
 
 
+def test_fig6_reads_its_committed_record_and_writes_it_back(tmp_path, monkeypatch, capsys):
+    """The full Fig 6 gathers the runs of its record (found from a subfolder of the checkout) without training
+    them; its export is that record again, and a run of no Fig 6 point is left out."""
+    from gatedplasticity.papers.burbank2012 import fig6
+
+    def finished(mechanism, grid):
+        points = sweep.points("burbank-if", grid={**fig6.RULES, **grid, **{k: [v] for k, v in fig6.FIXED.items()},
+                                                  "max_presentations": [625_000]})
+        table = pd.DataFrame([{"rule": p.values["rule"], "alpha": p.values["alpha"], "seed": p.seed, "key": "gone",
+                               "point": p.identity(), "outcome_code": OUTCOMES.index(
+                                   "converged" if (p.values["rule"], p.values["alpha"]) == ("reverse", 1.2)
+                                   else "extreme weights"), "corr_fixed_point": 0.5, "corr_initial_conditions": 0.25}
+                              for p in points])
+        return table.assign(mechanism=mechanism)
+
+    record = pd.concat([finished(m, grid) for m, (grid, _) in fig6.MECHANISMS.items()], ignore_index=True)
+    assert len(record) == fig6.run_count() == 148
+    stranger = record.iloc[[0]].assign(point="a run of another figure")
+    (tmp_path / "docs" / "data").mkdir(parents=True)
+    pd.concat([record.iloc[1:], stranger]).to_csv(tmp_path / fig6.COMMITTED_RUNS, index=False)
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    monkeypatch.setattr(fig5, "sweep_folder", lambda name, quick, seed: tmp_path / "cache" / name)
+    data = fig6.simulate(run=False, progress=False)
+    assert len(data.tables["runs"]) == 147 and data.params["read, not trained"].startswith("147 runs from")
+    assert data.tables["runs"]["corr_fixed_point"].eq(0.5).all()  # kept: no checkpoint here to measure
+    assert fig6.compare(data)["passed"].iloc[:4].all()  # dep-rSTDP converges, no other rule type does
+    monkeypatch.setattr("sys.argv", ["fig6", "--no-run", "--export", str(tmp_path / "again.csv")])
+    fig6.main()
+    assert "147 of 148 runs finished" in capsys.readouterr().out
+    again = pd.read_csv(tmp_path / "again.csv", dtype={"point": str})
+    assert sorted(again["point"]) == sorted(record["point"].iloc[1:])
+    assert fig6.simulate(quick=True, run=False, progress=False).params["read, not trained"] == "none"
+
+
 def test_fig8_comparison_needs_a_rise():
     def result(first, last):
         table = pd.DataFrame({"presentation": [0, 0, 45_000, 45_000], "correlation": [first, first, last, last]})

@@ -8,6 +8,7 @@ import textwrap
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from brian2 import Hz, ms
 
@@ -137,6 +138,29 @@ def test_a_commit_that_leaves_the_package_unchanged_resumes_and_an_edit_starts_a
     table = sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
     assert len(log.read_text().splitlines()) == 4  # both points ran again
     assert sorted(table["source"]) == ["0123456789abcdef"] * 2 + ["fedcba9876543210"] * 2  # each row names its source
+
+
+def test_a_finished_table_from_an_earlier_sweep_is_read_and_only_the_other_points_run(tmp_path, monkeypatch):
+    """A new folder (a new machine) with a committed table of finished points: whatever code ran them, their
+    rows are kept and their points are not run; a row of a point outside the sweep is left out."""
+    log = tmp_path / "runs.log"
+    points = sweep.points("counting", grid={"x": [1.0, 2.0, 3.0], "log": [str(log)]}, repeats=2)
+    monkeypatch.setattr(sweep, "code_version", lambda: {"commit": None, "dirty": None, "source": "earlier code"})
+    earlier = sweep.run_sweep(points[:4], tmp_path / "gone", workers=1, progress=False)
+    stranger = sweep.points("counting", grid={"x": [9.0], "log": [str(log)]})
+    earlier = pd.concat([earlier, sweep.run_sweep(stranger, tmp_path / "gone", workers=1, progress=False)])
+    committed = tmp_path / "runs.csv"
+    earlier.to_csv(committed, index=False)  # what a record keeps of it (the folder is then lost)
+    monkeypatch.setattr(sweep, "code_version", lambda: {"commit": None, "dirty": None, "source": "this code"})
+    log.write_text("")
+    table = sweep.run_sweep(points, tmp_path / "new", workers=1, progress=False, finished=pd.read_csv(committed))
+    assert len(log.read_text().splitlines()) == 2  # only the two points the table lacks ran
+    assert sorted(table["point"]) == sorted(point.identity() for point in points)
+    assert table["source"].tolist() == ["earlier code"] * 4 + ["this code"] * 2  # the committed rows first
+    assert sorted(zip(table["x"], table["seed"])) == sorted((p.values["x"], p.seed) for p in points)
+    assert len({point.identity() for point in points}) == 6  # repeats are different points
+    with pytest.raises(ParameterError, match="finished.*'point'"):
+        sweep.run_sweep(points, tmp_path / "new", progress=False, finished=pd.read_csv(committed).drop(columns="point"))
 
 
 def dies_once(values, seed, prepared):

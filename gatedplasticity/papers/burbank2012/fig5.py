@@ -54,23 +54,36 @@ COLORS = {"converged": "#55a868", "extreme weights": "#c44e52", "weights too sim
           "did not converge": "#8fbbd9"}
 
 
-def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, workers=None):
-    """Run the ``burbank-if`` points of ``grid`` x ``fixed`` through the sweep runner; one row per run."""
+def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, workers=None, finished=None,
+             run=True):
+    """Run the ``burbank-if`` points of ``grid`` x ``fixed`` through the sweep runner; one row per run.
+    ``finished``: a table of runs labelled before (e.g. a committed record, ``sweep.run_sweep``): its runs are
+    read, not trained; ``run=False``: train nothing, only gather what the folder and ``finished`` hold."""
     points = sweep.points(BURBANK_IF, grid={**grid, **{k: [v] for k, v in fixed.items()}}, repeats=repeats, seed=seed)
     folder = sweep_folder(name, quick, seed)
-    return labelled(sweep.run_sweep(points, folder, executor=scheduler or "local", workers=workers, progress=progress),
-                    folder)
+    table = (sweep.run_sweep(points, folder, executor=scheduler or "local", workers=workers, progress=progress,
+                             finished=finished) if run
+             else sweep.with_finished(sweep.Store(folder).table(), points, finished))
+    return labelled(table, folder)
 
 
 def labelled(table, folder):
     """A sweep table of landscape runs with rule type, outcome, the alignment of each run's final W with the
     fixed point Q^-T (``landscape.fixed_point_alignment``; it replaces the transposed ``corr_q_inverse`` of
-    runs before 2026-12-04) and its agreement with its point's other initial conditions."""
+    runs before 2026-12-04) and its agreement with its point's other initial conditions (both read from the
+    runs' checkpoints in ``folder``; a row labelled before, without its checkpoint here, keeps its values)."""
+    if table.empty:  # (nothing finished yet)
+        return pd.DataFrame(columns=list(dict.fromkeys([*table.columns, "point", "rule_type", "outcome", "corr_fixed_point",
+                                                        "corr_initial_conditions"])))
+
+    def kept(name, measured):
+        return table[name].where(table[name].notna(), measured) if name in table else measured
+
     return table.drop(columns=["corr_q_inverse"], errors="ignore").assign(
         rule_type=[rule_type(r, a) for r, a in zip(table["rule"], table["alpha"])],
         outcome=[OUTCOMES[int(code)] for code in table["outcome_code"]],
-        corr_fixed_point=landscape.fixed_point_alignment(table, folder),
-        corr_initial_conditions=landscape.initial_condition_agreement(table, folder))
+        corr_fixed_point=kept("corr_fixed_point", landscape.fixed_point_alignment(table, folder)),
+        corr_initial_conditions=kept("corr_initial_conditions", landscape.initial_condition_agreement(table, folder)))
 
 
 def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None, grid="sample",
@@ -123,6 +136,15 @@ def finished_runs(finished, sample_seed):
     if missing:
         raise ParameterError("finished", f"burbank2012-fig5: {finished} is not a per-run table (lacks {missing})")
     return table, finished
+
+
+def finished_table(finished, relative):
+    """(table, where from) of the runs a figure reads instead of training: ``"committed"`` the table committed
+    at ``relative`` in the checkout one works in (``landscape.committed_file``; none outside a checkout or
+    before a first record), a CSV path, or None (train every run)."""
+    if finished == "committed":
+        finished = landscape.committed_file(relative)
+    return (None, "none") if finished is None else (pd.read_csv(finished, dtype={"point": str}), str(finished))
 
 
 def fractions(runs):

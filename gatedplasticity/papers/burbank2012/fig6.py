@@ -12,17 +12,27 @@ smoothing, bounds +-50) with each of the four rule types on W and
 Full: F in {20, 80, 120} x gamma in {0.1, 1, 10, 100}; Wmax 50; Q rule
 types x zeta in {-10, -1, -0.1, 0.1, 1, 10}, each run until classified or
 625,000 presentations, through the ``burbank-if`` sweep (resumable, Dask
-capable). ``--quick``: F in {20, 80} with gamma = 1; multiplicative; Q by
+capable): 148 runs, tens of CPU-hours, more than a session of two cores, so
+the full form reads the runs of its committed per-run record
+(``docs/data/burbank2012-fig6-runs.csv`` of the checkout one works in) and
+trains only the others; ``python -m gatedplasticity.papers.burbank2012.fig6
+--export docs/data/burbank2012-fig6-runs.csv`` trains them and writes the
+record (``--no-run``: only gather what has finished). ``--quick``: F in {20, 80} with gamma = 1; multiplicative; Q by
 dep-rSTDP or dep-cSTDP with zeta = 1; cap 150,000 presentations.
 """
 
+import argparse
+import math
+from pathlib import Path
+
 import matplotlib.pyplot as plt
+import pandas as pd
 from brian2 import Hz
 
-from ...results import Result
+from ...results import Result, atomic_write
 from ..figure import check, comparison, style
 from . import training
-from .fig5 import converged_fraction, fractions, plot_outcomes, run_grid
+from .fig5 import converged_fraction, finished_table, fractions, plot_outcomes, run_grid
 
 PAPER = training.PAPER
 DESCRIPTION = "Homeostasis, multiplicative STDP, concurrent Q plasticity: still only dep-rSTDP converges (Fig 6)"
@@ -38,18 +48,34 @@ MECHANISMS = {
                       "zeta": [-10.0, -1.0, -0.1, 0.1, 1.0, 10.0]},
                      {"bottom_up_rule": ["reverse", "classical"], "alpha_q": [1.2], "zeta": [1.0]}),
 }
+#: Where a checkout keeps the per-run record of the full form (not shipped in the package).
+COMMITTED_RUNS = Path("docs") / "data" / "burbank2012-fig6-runs.csv"
 
 
-def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None):
+def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler=None, workers=None,
+             finished="committed", run=True):
+    """Every mechanism's runs. Full form: ``finished`` the runs read, not trained (``fig5.finished_table``;
+    by default the committed record); ``run=False`` trains nothing (what has finished). The result's
+    ``runs`` table holds every run with its mechanism (the record's format)."""
+    read, source = finished_table(None if quick else finished, COMMITTED_RUNS)
     tables, fixed = {}, {**FIXED, "max_presentations": training.cap(quick)}
     for mechanism, (grid, quick_grid) in MECHANISMS.items():
         name = f"burbank2012-fig6-{mechanism.replace(' ', '-')}"
         runs = run_grid(name, {**RULES, **(quick_grid if quick else grid)}, fixed, 1, quick, seed, progress,
-                        scheduler, workers)
-        tables[f"runs_{mechanism}"] = runs
+                        scheduler, workers, finished=read, run=run)
+        tables[f"runs_{mechanism}"] = runs.assign(mechanism=mechanism)
         tables[f"fractions_{mechanism}"] = fractions(runs)
-    return Result(name="burbank2012-fig6", tables={k.replace(" ", "_"): v for k, v in tables.items()},
-                  params={"mechanisms": {m: (q if quick else g) for m, (g, q) in MECHANISMS.items()}, "fixed": fixed})
+    every = pd.concat([tables[f"runs_{mechanism}"] for mechanism in MECHANISMS], ignore_index=True)
+    held = 0 if read is None else int(every["point"].isin(read["point"]).sum())
+    return Result(name="burbank2012-fig6", tables={"runs": every, **{k.replace(" ", "_"): v for k, v in tables.items()}},
+                  params={"mechanisms": {m: (q if quick else g) for m, (g, q) in MECHANISMS.items()}, "fixed": fixed,
+                          "read, not trained": f"{held} runs from {source}" if held else "none"})
+
+
+def run_count(quick=False):
+    """How many runs the full (or quick) form has: 148 (20)."""
+    return sum(math.prod(len(values) for values in {**RULES, **(quick_grid if quick else grid)}.values())
+               for grid, quick_grid in MECHANISMS.values())
 
 
 def pooled_fraction(fraction_table, outcome):
@@ -81,3 +107,22 @@ def plot(data):
         axes[-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         figure.tight_layout()
     return figure
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Fig 6 in full: train the runs its committed record lacks, and "
+                                                 "write the record")
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--no-run", action="store_true", help="train nothing: gather what has finished")
+    parser.add_argument("--export", default=None, help="write the per-run table (CSV) of every finished run")
+    args = parser.parse_args()
+    data = simulate(workers=args.workers, run=not args.no_run)
+    runs = data.tables["runs"]
+    if args.export:
+        atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
+    print(f"{len(runs)} of {run_count()} runs finished (read, not trained: {data.params['read, not trained']})")
+    print(compare(data).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -90,11 +90,16 @@ def sample_points(per_type, seed, max_presentations=VALUES["max_presentations"])
 COMMITTED_SAMPLE = Path("docs") / "data" / "burbank2012-landscape-sample.csv"
 
 
-def committed_sample():
-    """The committed per-run table's path in the checkout that holds the working folder (or, for an editable
-    install, the package); None outside a checkout."""
+def committed_file(relative):
+    """The path of a committed file (``relative`` to a checkout's root) in the checkout that holds the working
+    folder (or, for an editable install, the package); None outside a checkout or where it lacks the file."""
     roots = [Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[3]]
-    return next((root / COMMITTED_SAMPLE for root in roots if (root / COMMITTED_SAMPLE).is_file()), None)
+    return next((root / relative for root in roots if (root / relative).is_file()), None)
+
+
+def committed_sample():
+    """The committed per-run table of the registered sample (:func:`committed_file`)."""
+    return committed_file(COMMITTED_SAMPLE)
 
 
 def sample_folder(per_type, seed):
