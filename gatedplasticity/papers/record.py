@@ -29,11 +29,12 @@ from ..results import atomic_write
 from . import PAPERS, figure_ids, get
 from .figure import redrawn
 
-#: Figures recorded in their quick form: their full form takes well over an hour on 2 cores.
+#: Figures recorded in their quick form: their full form takes well over an hour on 2 cores. (Fig 5's full
+#: form, the pre-registered 300-run sample, reads the checkout's committed per-run table and trains nothing.)
 QUICK_IN_RECORD = {
     "burbank2012-fig4": "four rules, each up to 625,000 presentations",
-    "burbank2012-fig5": "the 576-combination landscape (a resumable sweep of its own, issue 26)",
-    "burbank2012-fig6": "39 set-ups, each up to 625,000 presentations",
+    "burbank2012-fig6": "148 runs (4 rule types x 37 set-ups), each up to 625,000 presentations, trained over "
+                        "several sessions into its committed per-run record",
     "burbank2012-fig7": "576 combinations x 3 ratios",
     "burbank2012-fig8": "training up to 625,000 presentations and 100 stimuli per probe",
 }
