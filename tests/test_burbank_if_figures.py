@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from brian2 import mV, ms
+from brian2 import Hz, mV, ms
 
 from gatedplasticity import papers, sweep
 from gatedplasticity.analysis.convergence import OUTCOMES
@@ -109,8 +109,9 @@ def test_fig6_reads_its_committed_record_and_writes_it_back(tmp_path, monkeypatc
     record = pd.concat([finished(m, grid) for m, (grid, _) in fig6.MECHANISMS.items()], ignore_index=True)
     assert len(record) == fig6.run_count() == 148
     stranger = record.iloc[[0]].assign(point="a run of another figure")
+    twice = record.iloc[[1]].assign(outcome_code=OUTCOMES.index("did not converge"))  # (two sources' rows of one run)
     (tmp_path / "docs" / "data").mkdir(parents=True)
-    pd.concat([record.iloc[1:], stranger]).to_csv(tmp_path / fig6.COMMITTED_RUNS, index=False)
+    pd.concat([record.iloc[1:], stranger, twice]).to_csv(tmp_path / fig6.COMMITTED_RUNS, index=False)
     (tmp_path / "notebooks").mkdir()
     monkeypatch.chdir(tmp_path / "notebooks")
     monkeypatch.setattr(fig5, "sweep_folder", lambda name, quick, seed: tmp_path / "cache" / name)
@@ -124,6 +125,14 @@ def test_fig6_reads_its_committed_record_and_writes_it_back(tmp_path, monkeypatc
     again = pd.read_csv(tmp_path / "again.csv", dtype={"point": str})
     assert sorted(again["point"]) == sorted(record["point"].iloc[1:])
     assert fig6.simulate(quick=True, run=False, progress=False).params["read, not trained"] == "none"
+    # a run that the folder holds twice (from two package sources) counts once
+    point = sweep.points("burbank-if", grid={**{k: [v] for k, v in fig6.FIXED.items()}, "homeostasis": [True],
+                                             "target_rate": [20 * Hz], "gamma": [1.0], "max_presentations": [625_000]})[0]
+    store = sweep.Store(tmp_path / "cache" / "burbank2012-fig6-homeostasis")
+    for source in ("before an edit", "after it"):
+        store.record(point, point.key(source), "done", {"outcome_code": 3.0, "presentations": 625_000.0}, 1.0, source)
+    runs = fig6.simulate(finished=None, run=False, progress=False).tables["runs"]
+    assert len(runs) == 1 and runs["point"].tolist() == [point.identity()]
 
 
 def test_fig8_comparison_needs_a_rise():

@@ -58,13 +58,14 @@ def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, 
              run=True):
     """Run the ``burbank-if`` points of ``grid`` x ``fixed`` through the sweep runner; one row per run.
     ``finished``: a table of runs labelled before (e.g. a committed record, ``sweep.run_sweep``): its runs are
-    read, not trained; ``run=False``: train nothing, only gather what the folder and ``finished`` hold."""
+    read, not trained; ``run=False``: train nothing, only gather what the folder and ``finished`` hold. A run
+    is counted once (a point the folder holds from two package sources keeps its first row)."""
     points = sweep.points(BURBANK_IF, grid={**grid, **{k: [v] for k, v in fixed.items()}}, repeats=repeats, seed=seed)
     folder = sweep_folder(name, quick, seed)
     table = (sweep.run_sweep(points, folder, executor=scheduler or "local", workers=workers, progress=progress,
                              finished=finished) if run
              else sweep.with_finished(sweep.Store(folder).table(), points, finished))
-    return labelled(table, folder)
+    return labelled(table.drop_duplicates("point", ignore_index=True) if "point" in table else table, folder)
 
 
 def labelled(table, folder):
