@@ -31,7 +31,8 @@ def make_runs(points, seeds, caps=(300,), chunk=100):
     result = []
     for point, seed, cap in zip(points, seeds, np.broadcast_to(caps, len(points))):
         structure, params = setup(gaussian="copy", chunk=chunk, **DENSE, **point)
-        result.append(td.NetworkRun(q, c, seed, params, structure, int(cap)))
+        c_higher = td.correlation_matrix(N, seed=8, rank=3) if params.higher_input > 0 else None
+        result.append(td.NetworkRun(q, c, seed, params, structure, int(cap), c_higher))
     return result
 
 
@@ -58,6 +59,33 @@ def test_a_copy_trains_as_it_does_alone_whatever_its_neighbours():
     assert refilled[0].presentations == 100
     np.testing.assert_array_equal(history(refilled[1]), history(alone[0]))
     np.testing.assert_array_equal(history(refilled[2]), history(alone[1]))
+
+
+#: Fig 6's and Fig 7's extensions of the network (homeostasis needs chunks of a multiple of 30 presentations).
+EXTENSIONS = {"homeostasis": {"homeostasis": True, "target_rate": 5 * Hz, "gamma": 100.0, "chunk": 120},
+              "concurrent Q": {"bottom_up_rule": "reverse", "zeta": 10.0, "chunk": 100},
+              "multiplicative": {"multiplicative": True, "chunk": 100},
+              "higher-layer input": {"higher_input": 1.0, "chunk": 100}}
+
+
+@pytest.mark.standalone
+@pytest.mark.parametrize("extension", EXTENSIONS)
+def test_a_copy_with_an_extension_trains_as_it_does_alone(extension):
+    """With each extension of Figs 6-7 a copy's history still equals its one-copy program's next to another
+    Table 1 point, and the extension acts (the history differs from the network without it)."""
+    options = dict(EXTENSIONS[extension])
+    chunk = options.pop("chunk")
+
+    def runs(points, seeds, extended=True):
+        return make_runs([{**(options if extended else {}), **point} for point in points], seeds, caps=(2 * chunk,),
+                         chunk=chunk)
+
+    alone = td.train_many(runs([POINT_A], [5]), 1, progress=False)[0]
+    side_by_side = td.train_many(runs([POINT_A, POINT_B], [5, 6]), 2, progress=False)
+    np.testing.assert_array_equal(history(side_by_side[0]), history(alone))
+    np.testing.assert_array_equal(side_by_side[0].final_state["w"], alone.final_state["w"])
+    without = td.train_many(runs([POINT_A], [5], extended=False), 1, progress=False)[0]
+    assert not np.allclose(history(without), history(alone))
 
 
 def test_batch_needs_copy_streams_and_one_program_key():

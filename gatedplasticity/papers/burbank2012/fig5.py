@@ -55,15 +55,16 @@ COLORS = {"converged": "#55a868", "extreme weights": "#c44e52", "weights too sim
 
 
 def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, workers=None, finished=None,
-             run=True):
+             run=True, copies=None):
     """Run the ``burbank-if`` points of ``grid`` x ``fixed`` through the sweep runner; one row per run.
     ``finished``: a table of runs labelled before (e.g. a committed record, ``sweep.run_sweep``): its runs are
-    read, not trained; ``run=False``: train nothing, only gather what the folder and ``finished`` hold. A run
+    read, not trained; ``run=False``: train nothing, only gather what the folder and ``finished`` hold;
+    ``copies``: train as copies of one program per program key (local only; each run checkpointed). A run
     is counted once (a point the folder holds from two package sources keeps its first row)."""
     points = sweep.points(BURBANK_IF, grid={**grid, **{k: [v] for k, v in fixed.items()}}, repeats=repeats, seed=seed)
     folder = sweep_folder(name, quick, seed)
     table = (sweep.run_sweep(points, folder, executor=scheduler or "local", workers=workers, progress=progress,
-                             finished=finished) if run
+                             copies=copies, finished=finished) if run
              else sweep.with_finished(sweep.Store(folder).table(), points, finished))
     return labelled(table.drop_duplicates("point", ignore_index=True) if "point" in table else table, folder)
 
