@@ -87,18 +87,20 @@ def pooled_fraction(fraction_table, outcome):
 
 
 def compare(data):
-    """Homeostasis and concurrent Q: converged runs only with dep-rSTDP; multiplicative: always too similar."""
+    """Homeostasis and concurrent Q: converged runs only with dep-rSTDP; multiplicative: always too similar.
+    Each row says of how many runs (a record still being trained has fewer)."""
     rows = []
     for mechanism in ("homeostasis", "concurrent_Q"):
         table = data.tables[f"fractions_{mechanism}"]
-        rows.append(check(f"{mechanism}: dep-rSTDP has converged runs (1 = yes)", 1,
+        dep = int(table.loc[table["rule_type"] == "dep-rSTDP", "runs"].sum())
+        rows.append(check(f"{mechanism}: dep-rSTDP has converged runs, of {dep} (1 = yes)", 1,
                           converged_fraction(table, "dep-rSTDP") > 0, 0))
         others = table[table["rule_type"].isin(("pot-rSTDP", "dep-cSTDP", "pot-cSTDP"))]
-        rows.append(check(f"{mechanism}: converged fraction of the other rule types' runs (paper 0)", 0,
-                          pooled_fraction(others, "converged"), 0))
+        rows.append(check(f"{mechanism}: converged fraction of the other rule types' {int(others['runs'].sum())} runs "
+                          "(paper 0)", 0, pooled_fraction(others, "converged"), 0))
     table = data.tables["fractions_multiplicative"]
-    rows.append(check("multiplicative: fraction 'weights too similar', all rule types (paper 1)", 1.0,
-                      pooled_fraction(table, "weights too similar"), 0))
+    rows.append(check(f"multiplicative: fraction 'weights too similar', all rule types' {int(table['runs'].sum())} "
+                      "runs (paper 1)", 1.0, pooled_fraction(table, "weights too similar"), 0))
     return comparison(rows)
 
 
