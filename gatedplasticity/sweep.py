@@ -231,7 +231,7 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     ``copies``: run the points of an experiment with ``run_batch`` as up to
     that many copies per program, on ``workers`` local processes (``batches.run_batches``).
     ``finished``: a table of points run before (with :meth:`Point.identity` as its ``point`` column, as
-    :meth:`Store.table` writes it): its points are not run, and its rows of ``sweep_points`` come first in
+    ``Store.table()`` writes it): its points are not run, and its rows of ``sweep_points`` come first in
     the table returned (a point in both keeps the ``finished`` row).
     """
     if not sweep_points:
