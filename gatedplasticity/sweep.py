@@ -268,13 +268,12 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     provenance = {"experiment": sweep_points[0].experiment.name, "points": len(sweep_points), **counts,
                   "code_version": version, "packages": package_versions(),
                   "executor": executor if isinstance(executor, str) else repr(executor)}
-    return with_finished(store.save_table(provenance), sweep_points, finished)
+    return with_finished(store.save_table(provenance), held)
 
 
-def with_finished(table, sweep_points, finished):
-    """A sweep folder's ``table`` after the rows of ``finished`` that are runs of ``sweep_points`` (what
+def with_finished(table, held):
+    """A sweep folder's ``table`` after ``held``, the :func:`finished_rows` of the sweep's points (what
     :func:`run_sweep` returns; with ``Store(folder).table()``, the same without running anything)."""
-    held = finished_rows(sweep_points, finished)
     return table if held.empty else pd.concat([held, table], ignore_index=True).drop_duplicates("point",
                                                                                                ignore_index=True)
 

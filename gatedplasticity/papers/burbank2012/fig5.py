@@ -65,7 +65,7 @@ def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, 
     folder = sweep_folder(name, quick, seed)
     table = (sweep.run_sweep(points, folder, executor=scheduler or "local", workers=workers, progress=progress,
                              copies=copies, finished=finished) if run
-             else sweep.with_finished(sweep.Store(folder).table(), points, finished))
+             else sweep.with_finished(sweep.Store(folder).table(), sweep.finished_rows(points, finished)))
     return labelled(table.drop_duplicates("point", ignore_index=True) if "point" in table else table, folder)
 
 
@@ -129,15 +129,15 @@ def finished_runs(finished, sample_seed):
     """The per-run table that ``simulate`` reads instead of training (and where from): ``"committed"`` the
     committed table of the registered sample in the checkout one works in (``landscape.committed_sample``;
     none outside a checkout), a CSV path, or None."""
-    if finished == "committed":
-        finished = landscape.committed_sample() if sample_seed == landscape.SAMPLE_SEED else None
-    if finished is None:
+    if finished == "committed" and sample_seed != landscape.SAMPLE_SEED:
         return None, None
-    table = pd.read_csv(finished)
+    table, source = finished_table(finished, landscape.COMMITTED_SAMPLE)
+    if table is None:
+        return None, None
     missing = sorted(set(landscape.COLUMNS) - set(table.columns))
     if missing:
         raise ParameterError("finished", f"burbank2012-fig5: {finished} is not a per-run table (lacks {missing})")
-    return table, finished
+    return table, source
 
 
 def finished_table(finished, relative):
