@@ -135,6 +135,65 @@ def test_fig6_reads_its_committed_record_and_writes_it_back(tmp_path, monkeypatc
     assert len(runs) == 1 and runs["point"].tolist() == [point.identity()]
 
 
+def test_fig7_sample_is_the_registered_stratification():
+    """4 distinct Fig 7 grid points per rule type and ratio, in the registered order, the same from the same
+    seed; another seed draws another sample."""
+    from gatedplasticity.analysis.convergence import rule_type
+    from gatedplasticity.papers.burbank2012 import fig7
+
+    sample = fig7.stratified_sample(fig7.SAMPLE_PER_STRATUM, fig7.SAMPLE_SEED)
+    assert len(sample) == fig7.run_count() == 48
+    strata = [(point["higher_input"], rule_type(point["rule"], point["alpha"])) for point in sample]
+    assert strata == [(ratio, label) for ratio in fig7.RATIOS for label in ("dep-rSTDP", "dep-cSTDP", "pot-rSTDP",
+                                                                             "pot-cSTDP") for _ in range(4)]
+    grid = {name: {str(v) for v in values} for name, values in fig7.FULL_GRID.items()}
+    assert all(str(point[name]) in grid[name] for point in sample for name in grid)
+    assert "q_seed" not in sample[0] and "c_seed" not in sample[0]
+    for ratio in fig7.RATIOS:
+        drawn = [tuple(map(str, p.values())) for p in sample if p["higher_input"] == ratio]
+        assert len(set(drawn)) == 16
+    assert fig7.stratified_sample(4, fig7.SAMPLE_SEED) == sample
+    # the registered draw (docs/burbank2012-calibration.md lists all 48): its first and last points
+    assert sample[0] == {"rule": "reverse", "alpha": 3.0, "delay": 1 * ms, "tau_stdp": 10 * ms, "noise_rate": 2000 * Hz,
+                         "tau_syn": 15 * ms, "sigma_input": 2.0, "sigma_noise": 2.0, "higher_input": 0.1}
+    assert sample[-1] == {"rule": "classical", "alpha": 0.9, "delay": 15 * ms, "tau_stdp": 5 * ms,
+                          "noise_rate": 2000 * Hz, "tau_syn": 5 * ms, "sigma_input": 2.0, "sigma_noise": 2.0,
+                          "higher_input": 10.0}
+    assert fig7.stratified_sample(4, fig7.SAMPLE_SEED + 1) != sample
+
+
+def test_fig7_reads_its_committed_record_and_writes_it_back(tmp_path, monkeypatch, capsys):
+    """The full Fig 7 gathers its sample's runs from the committed record without training them; a run of
+    another point is left out; the export is the record again."""
+    from gatedplasticity.papers.burbank2012 import fig7
+
+    fixed = {**fig7.FIXED, "max_presentations": 625_000}
+    points = sweep.points("burbank-if", rows=[{**p, **fixed} for p in fig7.stratified_sample(4, fig7.SAMPLE_SEED)],
+                          seed=fig7.SAMPLE_SEED)
+    record = pd.DataFrame([{"rule": p.values["rule"], "alpha": p.values["alpha"],
+                            "higher_input": p.values["higher_input"], "seed": p.seed, "key": "gone",
+                            "point": p.identity(), "outcome_code": OUTCOMES.index(
+                                "converged" if (p.values["rule"], p.values["alpha"]) == ("reverse", 3.0)
+                                else "extreme weights"), "corr_fixed_point": 0.5, "corr_initial_conditions": np.nan}
+                           for p in points])
+    (tmp_path / "docs" / "data").mkdir(parents=True)
+    stranger = record.iloc[[0]].assign(point="a run of another figure")
+    pd.concat([record.iloc[1:], stranger]).to_csv(tmp_path / fig7.COMMITTED_RUNS, index=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(fig5, "sweep_folder", lambda name, quick, seed: tmp_path / "cache" / name)
+    data = fig7.simulate(run=False, progress=False)
+    assert len(data.tables["runs"]) == 47 and data.params["read, not trained"].startswith("47 runs from")
+    table = fig7.compare(data)
+    assert table["passed"].all()  # dep-rSTDP at alpha 3 converges at 0.1x and 1x (the first run, unread, at 0.1x)
+    assert list(table["quantity"].str.extract(r"of (\d+)")[0]) == ["3", "4"]  # (4 dep-rSTDP runs per ratio)
+    monkeypatch.setattr("sys.argv", ["fig7", "--no-run", "--export", str(tmp_path / "again.csv")])
+    fig7.main()
+    assert "47 of 48 runs finished" in capsys.readouterr().out
+    again = pd.read_csv(tmp_path / "again.csv", dtype={"point": str})
+    assert sorted(again["point"]) == sorted(record["point"].iloc[1:])
+    assert fig7.simulate(seed=1, run=False, progress=False).params["read, not trained"] == "none"
+
+
 def test_fig8_comparison_needs_a_rise():
     def result(first, last):
         table = pd.DataFrame({"presentation": [0, 0, 45_000, 45_000], "correlation": [first, first, last, last]})

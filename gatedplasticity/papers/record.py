@@ -35,7 +35,8 @@ QUICK_IN_RECORD = {
     "burbank2012-fig4": "four rules, each up to 625,000 presentations",
     "burbank2012-fig6": "148 runs (4 rule types x 37 set-ups), each up to 625,000 presentations, trained over "
                         "several sessions into its committed per-run record",
-    "burbank2012-fig7": "576 combinations x 3 ratios",
+    "burbank2012-fig7": "a pre-registered sample of 48 of the 1,728 runs, each up to 625,000 presentations, "
+                        "trained over sessions into its committed per-run record",
     "burbank2012-fig8": "training up to 625,000 presentations and 100 stimuli per probe",
 }
 

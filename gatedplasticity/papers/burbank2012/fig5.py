@@ -26,6 +26,9 @@ from the pre-registered calibration (``docs/burbank2012-calibration.md``):
 this landscape is held-out validation, never tuned to.
 """
 
+import argparse
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -34,7 +37,7 @@ from brian2 import Hz, ms
 from ... import sweep
 from ...analysis.convergence import OUTCOMES, rule_type
 from ...parameters import ParameterError
-from ...results import Result
+from ...results import Result, atomic_write
 from ..figure import check, check_bound, comparison, style
 from . import landscape
 from .landscape import FIXED, GRID, REPEATS, sweep_folder  # noqa: F401  (the grid lives with the landscape)
@@ -62,6 +65,12 @@ def run_grid(name, grid, fixed, repeats, quick, seed, progress, scheduler=None, 
     ``copies``: train as copies of one program per program key (local only; each run checkpointed). A run
     is counted once (a point the folder holds from two package sources keeps its first row)."""
     points = sweep.points(BURBANK_IF, grid={**grid, **{k: [v] for k, v in fixed.items()}}, repeats=repeats, seed=seed)
+    return run_points(name, points, quick, seed, progress, scheduler, workers, finished, run, copies)
+
+
+def run_points(name, points, quick, seed, progress, scheduler=None, workers=None, finished=None, run=True, copies=None):
+    """:func:`run_grid` for given ``burbank-if`` sweep points (e.g. a sample of a grid), in the folder of
+    ``name``, ``quick`` and ``seed``."""
     folder = sweep_folder(name, quick, seed)
     table = (sweep.run_sweep(points, folder, executor=scheduler or "local", workers=workers, progress=progress,
                              copies=copies, finished=finished) if run
@@ -147,6 +156,23 @@ def finished_table(finished, relative):
     if finished == "committed":
         finished = landscape.committed_file(relative)
     return (None, "none") if finished is None else (pd.read_csv(finished, dtype={"point": str}), str(finished))
+
+
+def record_main(simulate, compare, run_count, description):
+    """The command line of a full form trained into a committed per-run record (Figs 6, 7): train the runs
+    its record lacks (``--workers``; ``--no-run``: gather what has finished), write every finished run
+    (``--export PATH``) and print the comparison."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--no-run", action="store_true", help="train nothing: gather what has finished")
+    parser.add_argument("--export", default=None, help="write the per-run table (CSV) of every finished run")
+    args = parser.parse_args()
+    data = simulate(workers=args.workers, run=not args.no_run)
+    runs = data.tables["runs"]
+    if args.export:
+        atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
+    print(f"{len(runs)} of {run_count} runs finished (read, not trained: {data.params['read, not trained']})")
+    print(compare(data).to_string(index=False))
 
 
 def fractions(runs):

@@ -21,7 +21,6 @@ record (``--no-run``: only gather what has finished). ``--quick``: F in {20, 80}
 dep-rSTDP or dep-cSTDP with zeta = 1; cap 150,000 presentations.
 """
 
-import argparse
 import math
 from pathlib import Path
 
@@ -29,10 +28,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from brian2 import Hz
 
-from ...results import Result, atomic_write
+from ...results import Result
 from ..figure import check, comparison, style
 from . import training
-from .fig5 import converged_fraction, finished_table, fractions, plot_outcomes, run_grid
+from .fig5 import converged_fraction, finished_table, fractions, plot_outcomes, record_main, run_grid
 
 PAPER = training.PAPER
 DESCRIPTION = "Homeostasis, multiplicative STDP, concurrent Q plasticity: still only dep-rSTDP converges (Fig 6)"
@@ -115,18 +114,8 @@ def plot(data):
 
 
 def main():
-    parser = argparse.ArgumentParser(description="Fig 6 in full: train the runs its committed record lacks, and "
-                                                 "write the record")
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--no-run", action="store_true", help="train nothing: gather what has finished")
-    parser.add_argument("--export", default=None, help="write the per-run table (CSV) of every finished run")
-    args = parser.parse_args()
-    data = simulate(workers=args.workers, run=not args.no_run)
-    runs = data.tables["runs"]
-    if args.export:
-        atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
-    print(f"{len(runs)} of {run_count()} runs finished (read, not trained: {data.params['read, not trained']})")
-    print(compare(data).to_string(index=False))
+    record_main(simulate, compare, run_count(), "Fig 6 in full: train the runs its committed record lacks, and "
+                                                "write the record")
 
 
 if __name__ == "__main__":

@@ -70,7 +70,12 @@ def grid_points():
 def stratified_sample(per_type, seed):
     """``per_type`` grid points of each rule type, drawn without replacement (``"landscape sample"`` stream)."""
     rng = streams.generator(streams.check_seed(seed, "landscape sample"), "landscape sample")
-    points = grid_points()
+    return draw_per_type(grid_points(), per_type, rng)
+
+
+def draw_per_type(points, per_type, rng):
+    """``per_type`` of ``points`` of each rule type (:data:`RULE_TYPES` order), drawn without replacement by
+    ``rng``; each type's points keep their order in ``points``."""
     sample = []
     for label in RULE_TYPES:
         members = [point for point in points if rule_type(point["rule"], point["alpha"]) == label]
