@@ -298,7 +298,6 @@ def test_plot_draws_a_figure_again_from_its_saved_run_and_the_gallery_says_so(tm
     capsys.readouterr()
     assert cli.main(["plot", "burbank2012-fig3", "--results", str(tmp_path)]) == 2  # no run saved there
     assert "no saved run of burbank2012-fig3" in capsys.readouterr().err
-# To append to tests/test_contract.py in the commit that copies the record (issue 29, item 5).
 
 
 def test_the_committed_record_comes_from_one_commit_of_a_clean_tree_without_machine_paths():

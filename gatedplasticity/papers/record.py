@@ -12,8 +12,9 @@ produced it, read from ``DIR/<figure>/comparison.csv`` and
 ``provenance.json`` as ``gatedplasticity reproduce`` writes them. The
 targets and tolerances come from the figures' own ``compare()``, so the
 record cannot drift from the checks. A figure not run in ``DIR`` keeps the
-measured section it has in the existing ``FILE`` (so figures can be run and
-recorded one at a time). Each paper's parameter table ([P] published, [R]
+measured section it has in the existing ``FILE`` (so a record of one's own can
+grow figure by figure; the committed ``docs/reproductions.md`` is written
+whole from one commit, which ``tests/test_contract.py`` checks). Each paper's parameter table ([P] published, [R]
 reconstructed, with the reason) follows.
 """
 
