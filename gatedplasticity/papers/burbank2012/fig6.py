@@ -81,8 +81,10 @@ def run_count(quick=False):
 
 
 def pooled_fraction(fraction_table, outcome):
-    """The fraction of all the table's runs (its rule types together) that ended in ``outcome``."""
-    return (fraction_table[outcome] * fraction_table["runs"]).sum() / fraction_table["runs"].sum()
+    """The fraction of all the table's runs (its rule types together) that ended in ``outcome`` (NaN without
+    runs: a record still being trained)."""
+    runs = fraction_table["runs"].sum()
+    return (fraction_table[outcome] * fraction_table["runs"]).sum() / runs if runs else float("nan")
 
 
 def compare(data):
