@@ -36,6 +36,7 @@ PAPER = training.PAPER
 DESCRIPTION = "Higher-layer external input at 0.1x, 1x, 10x: dep-rSTDP still converges (Fig 7)"
 BACKENDS = ('standalone',)  # standalone only: training runs as one compiled program rerun per chunk (runtime would hold every chunk's inputs at once)
 QUICK = True
+#: Strength of the higher layer's external input relative to the lower layer's.
 RATIOS = [0.1, 1.0, 10.0]
 QUICK_GRID = {"rule": ["reverse", "classical"], "alpha": [0.9, 1.2]}
 #: The paper's grid: Fig 5's without its extra Q and C (the package's q_seed and c_seed).

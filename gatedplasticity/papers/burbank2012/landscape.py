@@ -46,6 +46,7 @@ GRID = {
     "sigma_input": [1.0, 2.0], "sigma_noise": [1.0, 2.0], "q_seed": [0, 1], "c_seed": [10, 11],
 }
 REPEATS = 3
+#: The four rule types (``analysis.convergence.rule_type``), in the order samples are drawn.
 RULE_TYPES = ("dep-rSTDP", "dep-cSTDP", "pot-rSTDP", "pot-cSTDP")
 #: The pre-registered held-out sample (docs/burbank2012-calibration.md, third calibration).
 SAMPLE_PER_TYPE, SAMPLE_SEED = 25, 20261203
