@@ -158,6 +158,13 @@ def finished_table(finished, relative):
     return (None, "none") if finished is None else (pd.read_csv(finished, dtype={"point": str}), str(finished))
 
 
+def read_note(runs, read, source):
+    """The result's "read, not trained" entry: how many of ``runs`` come from ``read`` (``finished_table``), and
+    from where."""
+    held = 0 if read is None else int(runs["point"].isin(read["point"]).sum())
+    return f"{held} runs from {source}" if held else "none"
+
+
 def record_main(simulate, compare, run_count, description):
     """The command line of a full form trained into a committed per-run record (Figs 6, 7): train the runs
     its record lacks (``--workers``; ``--no-run``: gather what has finished), write every finished run

@@ -31,7 +31,7 @@ from brian2 import Hz
 from ...results import Result
 from ..figure import check, comparison, style
 from . import training
-from .fig5 import converged_fraction, finished_table, fractions, plot_outcomes, record_main, run_grid
+from .fig5 import converged_fraction, finished_table, fractions, plot_outcomes, read_note, record_main, run_grid
 
 PAPER = training.PAPER
 DESCRIPTION = "Homeostasis, multiplicative STDP, concurrent Q plasticity: still only dep-rSTDP converges (Fig 6)"
@@ -68,10 +68,9 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
         tables[f"runs_{mechanism}"] = runs.assign(mechanism=mechanism)
         tables[f"fractions_{mechanism}"] = fractions(runs)
     every = pd.concat([tables[f"runs_{mechanism}"] for mechanism in MECHANISMS], ignore_index=True)
-    held = 0 if read is None else int(every["point"].isin(read["point"]).sum())
     return Result(name="burbank2012-fig6", tables={"runs": every, **{k.replace(" ", "_"): v for k, v in tables.items()}},
                   params={"mechanisms": {m: (q if quick else g) for m, (g, q) in MECHANISMS.items()}, "fixed": fixed,
-                          "read, not trained": f"{held} runs from {source}" if held else "none"})
+                          "read, not trained": read_note(every, read, source)})
 
 
 def run_count(quick=False):

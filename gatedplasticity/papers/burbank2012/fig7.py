@@ -28,8 +28,8 @@ from ...parameters import ParameterError
 from ...results import Result
 from ..figure import check, comparison, legend_outside, style
 from . import landscape, training
-from .fig5 import (FIXED, GRID, converged_fraction, finished_table, fractions, plot_outcomes, record_main, run_grid,
-                   run_points)
+from .fig5 import (FIXED, GRID, converged_fraction, finished_table, fractions, plot_outcomes, read_note, record_main,
+                   run_grid, run_points)
 from .sweeps import BURBANK_IF
 
 PAPER = training.PAPER
@@ -77,9 +77,8 @@ def simulate(seed=0, quick=False, backend="standalone", progress=True, scheduler
         rows = [{**point, **fixed} for point in stratified_sample(SAMPLE_PER_STRATUM, sample_seed)]
         runs = run_points("burbank2012-fig7-sample", sweep.points(BURBANK_IF, rows=rows, seed=sample_seed), quick,
                           sample_seed, progress, scheduler, workers, finished=read, run=run, copies=copies)
-        held = 0 if read is None else int(runs["point"].isin(read["point"]).sum())
         params.update(sample=f"{SAMPLE_PER_STRATUM} points per rule type and ratio, seed {sample_seed}",
-                      **{"read, not trained": f"{held} runs from {source}" if held else "none"})
+                      **{"read, not trained": read_note(runs, read, source)})
     else:
         raise ParameterError("grid", f"burbank2012-fig7: grid is 'sample' or 'full', got {grid!r}")
     tables = {"runs": runs}
