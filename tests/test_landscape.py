@@ -271,6 +271,32 @@ def test_the_learning_rate_probe_reruns_the_first_dep_rstdp_sample_point_with_th
     assert probe.reference_folder() != probe.folder(second=True)
 
 
+def test_the_rate_probe_matches_fig6s_dep_rstdp_run_with_the_input_alone():
+    from gatedplasticity import sweep
+    from gatedplasticity.papers.burbank2012 import fig6
+    from gatedplasticity.papers.burbank2012 import rate_probe as probe
+
+    # stage 1: closest in log ratio to 19.2 spikes (120 Hz x 160 ms), within x1.25, below the ceiling
+    assert probe.TARGET_SPIKES == pytest.approx(19.2)
+    assert probe.choose([1, 2, 4], [3.0, 16.0, 40.0]) == (2.0, "input_scale 2: 16.0 spikes per presentation")
+    assert probe.choose([1, 2, 4], [3.0, 15.5, 23.5])[0] == 4.0  # in log ratio 0.202 < 0.214 (linear: 4.3 > 3.7)
+    assert probe.choose([1, 2], [3.0, 14.0])[0] is None  # 19.2/14 = 1.37 > 1.25
+    assert probe.choose([1, 2], [0.0, 0.0]) == (None, "no scale makes the lower layer fire")
+    # the point is Fig 6's dep-rSTDP run without homeostasis; the first initial condition has Fig 6's seed
+    assert rule_type(probe.POINT["rule"], probe.POINT["alpha"]) == "dep-rSTDP"
+    activity, training = probe.activity_points(), probe.training_points(4.0)
+    assert [p.values["input_scale"] for p in activity] == list(probe.SCALES)
+    assert all(p.values["mu"] == 0 and p.values["max_presentations"] == 500 and not p.values["homeostasis"]
+               for p in activity)
+    assert len(training) == 3 and len({p.seed for p in training}) == 3
+    fig6_runs = sweep.points("burbank-if", grid={**fig6.RULES, **fig6.MECHANISMS["homeostasis"][0]}, seed=0)
+    assert training[0].seed == activity[0].seed == fig6_runs[0].seed
+    values = training[0].values
+    assert (values["mu"], values["w_bound"], values["eps"], values["smooth"], values["max_presentations"]) == \
+        (0.01, 50.0, 0.1, False, 625_000)
+    assert float(values["delay"] / ms) == 15 and float(values["tau_syn"] / ms) == 15 and values["input_scale"] == 4.0
+
+
 def test_the_sample_continues_from_its_committed_table():
     """remaining_points drops the runs a per-run table holds (matched in its units: ms, Hz), none other."""
     points = landscape.sample_points(1, 0, max_presentations=1000)

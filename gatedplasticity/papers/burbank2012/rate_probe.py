@@ -1,0 +1,113 @@
+"""Does depression-biased rSTDP converge at Fig 6's high rates without homeostasis? The pre-registered rate probe.
+
+``docs/burbank2012-calibration.md`` ("Rate probe") states the question and the
+reading. In Fig 6, dep-rSTDP with homeostasis converged at a target rate of
+120 Hz (~19.2 lower spikes per neuron per presentation) and not at 20 or
+80 Hz; homeostasis raises both the input gain and the top-down weights. The
+probe raises the lower layer's rate by the external input alone
+(``input_scale``) at the same network and point, homeostasis off.
+
+Stage 1 (activity only) runs each of :data:`SCALES` for
+:data:`ACTIVITY_PRESENTATIONS` presentations with mu = 0 and chooses the scale
+whose lower-layer spikes per presentation is closest (log ratio) to
+:data:`TARGET_SPIKES` (:func:`choose`). Stage 2 trains that scale from the three
+initial conditions, each to its verdict or 625,000 presentations. This explains
+a result; it changes none of the package's values.
+
+    python -m gatedplasticity.papers.burbank2012.rate_probe [--no-run]
+"""
+
+import argparse
+
+import numpy as np
+from brian2 import Hz
+
+from ... import sweep
+from ...protocols.top_down.structure import PRESENTATION
+from . import fig6, landscape
+from .fig5 import labelled
+from .parameters import VALUES
+from .sweeps import BURBANK_IF
+
+#: Fig 6's depression-biased rSTDP point on Fig 6's network (Table 1's last column: the experiment's defaults).
+POINT = {"rule": "reverse", "alpha": 1.2, **fig6.FIXED}
+#: Stage 1's grid of ``input_scale`` (x the published peak input rate of 20,000 spikes/s).
+SCALES = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
+#: Lower-layer spikes per neuron per presentation of Fig 6's converged runs: F = 120 Hz x 160 ms.
+TARGET_SPIKES = float(120 * Hz * PRESENTATION)
+#: Stage 1's admissibility: the chosen scale's spikes within this factor of the target, below the 1-ms ceiling.
+MATCH_FACTOR, CEILING_SPIKES = 1.25, 160.0
+ACTIVITY_PRESENTATIONS = 500
+#: The probe's seed (repeat 0 is Fig 6's run seed) and its initial conditions.
+SEED, REPEATS = 0, 3
+NAMES = {"activity": "burbank2012-rate-probe-activity", "training": "burbank2012-rate-probe"}
+
+
+def activity_points():
+    """Stage 1: every scale of :data:`SCALES` at mu = 0, first initial condition."""
+    rows = [{**POINT, "input_scale": scale, "mu": 0.0, "max_presentations": ACTIVITY_PRESENTATIONS}
+            for scale in SCALES]
+    return sweep.points(BURBANK_IF, rows=rows, seed=SEED)
+
+
+def choose(scales, spikes_lower):
+    """(the scale whose lower-layer spikes per presentation is closest in log ratio to :data:`TARGET_SPIKES`,
+    or None, and why): None unless within :data:`MATCH_FACTOR` of the target and below the ceiling."""
+    scales, spikes = np.asarray(scales, float), np.asarray(spikes_lower, float)
+    firing = spikes > 0
+    if not firing.any():
+        return None, "no scale makes the lower layer fire"
+    distance = np.where(firing, np.abs(np.log(np.where(firing, spikes, 1.0) / TARGET_SPIKES)), np.inf)
+    best = int(np.argmin(distance))
+    if distance[best] > np.log(MATCH_FACTOR) or spikes[best] >= CEILING_SPIKES:
+        return None, (f"closest: input_scale {scales[best]:g} gives {spikes[best]:.1f} spikes per presentation, "
+                      f"not within x{MATCH_FACTOR} of {TARGET_SPIKES:.1f} below the ceiling {CEILING_SPIKES:g}")
+    return float(scales[best]), f"input_scale {scales[best]:g}: {spikes[best]:.1f} spikes per presentation"
+
+
+def training_points(scale):
+    """Stage 2: ``scale`` at the paper's mu, :data:`REPEATS` initial conditions, to the verdict or 625,000."""
+    rows = [{**POINT, "input_scale": scale, "max_presentations": VALUES["max_presentations"]}]
+    return sweep.points(BURBANK_IF, rows=rows, repeats=REPEATS, seed=SEED)
+
+
+def folder(stage):
+    return landscape.sweep_folder(NAMES[stage], False, SEED)
+
+
+def stage(points, name, run, workers=None):
+    """A stage's sweep table (running what is missing unless ``run`` is False)."""
+    if run:
+        return sweep.run_sweep(points, folder(name), copies=len(points), workers=workers, progress=False)
+    return sweep.Store(folder(name)).table()
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Run (or resume) the rate probe and print both stages")
+    parser.add_argument("--no-run", action="store_true", help="only report what has finished")
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args()
+    activity = stage(activity_points(), "activity", not args.no_run, args.workers)
+    if len(activity) < len(SCALES):
+        print(f"stage 1: {len(activity)} of {len(SCALES)} scales finished")
+        return
+    activity = activity.sort_values("input_scale")
+    print("stage 1 (mu = 0, 500 presentations): spikes per neuron per presentation")
+    print(activity[["input_scale", "spikes_lower", "spikes_higher"]].round(3).to_string(index=False))
+    scale, why = choose(activity["input_scale"], activity["spikes_lower"])
+    print(f"chosen: {why}" if scale is not None else f"the probe stops: {why}")
+    if scale is None:
+        return
+    trained = labelled(stage(training_points(scale), "training", not args.no_run, args.workers), folder("training"))
+    print(f"stage 2 (input_scale {scale:g}, mu = 0.01, cap 625,000): {len(trained)} of {REPEATS} runs finished")
+    columns = ["seed", "outcome", "presentations", "std_w", "fraction_extreme", "corr_lag", "corr_fixed_point",
+               "corr_initial_conditions", "spikes_lower", "spikes_higher"]
+    print(trained[columns].round(4).to_string(index=False) if len(trained) else "(none yet)")
+    converged = int((trained["outcome"] == "converged").sum()) if len(trained) else 0
+    if len(trained) == REPEATS:
+        reading = {0: "rates alone do not suffice (b)", 1: "undecided"}.get(converged, "rates suffice (a)")
+        print(f"{converged} of {REPEATS} converged: {reading} (registered reading)")
+
+
+if __name__ == "__main__":
+    main()
