@@ -14,15 +14,18 @@ whose lower-layer spikes per presentation is closest (log ratio) to
 initial conditions, each to its verdict or 625,000 presentations. This explains
 a result; it changes none of the package's values.
 
-    python -m gatedplasticity.papers.burbank2012.rate_probe [--no-run]
+    python -m gatedplasticity.papers.burbank2012.rate_probe [--no-run] [--export CSV]
 """
 
 import argparse
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from brian2 import Hz
 
 from ... import sweep
+from ...results import atomic_write
 from ...protocols.top_down.structure import PRESENTATION
 from . import fig6, landscape
 from .fig5 import labelled
@@ -86,6 +89,7 @@ def main():
     parser = argparse.ArgumentParser(description="Run (or resume) the rate probe and print both stages")
     parser.add_argument("--no-run", action="store_true", help="only report what has finished")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--export", default=None, help="write both stages' finished runs (CSV, a 'stage' column)")
     args = parser.parse_args()
     activity = stage(activity_points(), "activity", not args.no_run, args.workers)
     if len(activity) < len(SCALES):
@@ -104,6 +108,9 @@ def main():
                "corr_initial_conditions", "spikes_lower", "spikes_higher"]
     print(trained[columns].round(4).to_string(index=False) if len(trained) else "(none yet)")
     converged = int((trained["outcome"] == "converged").sum()) if len(trained) else 0
+    if args.export:
+        both = pd.concat([activity.assign(stage="activity"), trained.assign(stage="training")], ignore_index=True)
+        atomic_write(Path(args.export), lambda tmp: both.to_csv(tmp, index=False, float_format="%.6g"))
     if len(trained) == REPEATS:
         reading = {0: "rates alone do not suffice (b)", 1: "undecided"}.get(converged, "rates suffice (a)")
         print(f"{converged} of {REPEATS} converged: {reading} (registered reading)")
