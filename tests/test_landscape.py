@@ -284,7 +284,7 @@ def test_the_rate_probe_matches_fig6s_dep_rstdp_run_with_the_input_alone():
     assert probe.choose([1, 2], [0.0, 0.0]) == (None, "no scale makes the lower layer fire")
     # the point is Fig 6's dep-rSTDP run without homeostasis; the first initial condition has Fig 6's seed
     assert rule_type(probe.POINT["rule"], probe.POINT["alpha"]) == "dep-rSTDP"
-    activity, training = probe.activity_points(), probe.training_points(4.0)
+    activity, training = probe.activity_points(), probe.training_points([4.0])
     assert [p.values["input_scale"] for p in activity] == list(probe.SCALES)
     assert all(p.values["mu"] == 0 and p.values["max_presentations"] == 500 and not p.values["homeostasis"]
                for p in activity)
@@ -295,6 +295,12 @@ def test_the_rate_probe_matches_fig6s_dep_rstdp_run_with_the_input_alone():
     assert (values["mu"], values["w_bound"], values["eps"], values["smooth"], values["max_presentations"]) == \
         (0.01, 50.0, 0.1, False, 625_000)
     assert float(values["delay"] / ms) == 15 and float(values["tau_syn"] / ms) == 15 and values["input_scale"] == 4.0
+    # the rate scan: scales 4, 5, 6 from the first initial condition; its registered criterion
+    scan = probe.training_points(probe.SCAN_SCALES, repeats=1)
+    assert [p.values["input_scale"] for p in scan] == [4.0, 5.0, 6.0] and {p.seed for p in scan} == {training[0].seed}
+    runs = pd.DataFrame({"outcome": ["converged", "converged", "converged", "did not converge"],
+                         "saturated": [0.05, 0.1, 0.05, 0.0], "corr_fixed_point": [0.5, 0.9, 0.49, 0.9]})
+    assert probe.near_fixed_point(runs).tolist() == [True, False, False, False]
 
 
 def test_the_sample_continues_from_its_committed_table():

@@ -11,10 +11,13 @@ Stage 1 (activity only) runs each of :data:`SCALES` for
 :data:`ACTIVITY_PRESENTATIONS` presentations with mu = 0 and chooses the scale
 whose lower-layer spikes per presentation is closest (log ratio) to
 :data:`TARGET_SPIKES` (:func:`choose`). Stage 2 trains that scale from the three
-initial conditions, each to its verdict or 625,000 presentations. This explains
-a result; it changes none of the package's values.
+initial conditions, each to its verdict or 625,000 presentations. The rate scan
+(registered after the probe's outcome) trains :data:`SCAN_SCALES` from the first
+initial condition and asks whether any converges near the fixed point
+(:func:`near_fixed_point`). This explains a result; it changes none of the
+package's values.
 
-    python -m gatedplasticity.papers.burbank2012.rate_probe [--no-run] [--export CSV]
+    python -m gatedplasticity.papers.burbank2012.rate_probe [--scan] [--no-run] [--export CSV]
 """
 
 import argparse
@@ -43,7 +46,14 @@ MATCH_FACTOR, CEILING_SPIKES = 1.25, 160.0
 ACTIVITY_PRESENTATIONS = 500
 #: The probe's seed (repeat 0 is Fig 6's run seed) and its initial conditions.
 SEED, REPEATS = 0, 3
-NAMES = {"activity": "burbank2012-rate-probe-activity", "training": "burbank2012-rate-probe"}
+#: The rate scan (registered after the probe's outcome): these scales, the first initial condition each.
+SCAN_SCALES = (4.0, 5.0, 6.0)
+#: A weight is saturated beyond this fraction of the bound; the scan's criterion (:func:`near_fixed_point`).
+SATURATION, SATURATED_BELOW, ALIGNED_FROM = 0.9, 0.1, 0.5
+NAMES = {"activity": "burbank2012-rate-probe-activity", "training": "burbank2012-rate-probe",
+         "scan": "burbank2012-rate-scan"}
+COLUMNS = ["input_scale", "seed", "outcome", "presentations", "std_w", "saturated", "fraction_extreme", "corr_lag",
+           "corr_fixed_point", "corr_initial_conditions", "spikes_lower", "spikes_higher"]
 
 
 def activity_points():
@@ -68,10 +78,18 @@ def choose(scales, spikes_lower):
     return float(scales[best]), f"input_scale {scales[best]:g}: {spikes[best]:.1f} spikes per presentation"
 
 
-def training_points(scale):
-    """Stage 2: ``scale`` at the paper's mu, :data:`REPEATS` initial conditions, to the verdict or 625,000."""
-    rows = [{**POINT, "input_scale": scale, "max_presentations": VALUES["max_presentations"]}]
-    return sweep.points(BURBANK_IF, rows=rows, repeats=REPEATS, seed=SEED)
+def training_points(scales, repeats=REPEATS):
+    """Stage 2 (one scale) or the scan: each of ``scales`` at the paper's mu, ``repeats`` initial conditions, to
+    the verdict or 625,000 presentations."""
+    rows = [{**POINT, "input_scale": scale, "max_presentations": VALUES["max_presentations"]} for scale in scales]
+    return sweep.points(BURBANK_IF, rows=rows, repeats=repeats, seed=SEED)
+
+
+def near_fixed_point(table):
+    """The scan's registered criterion per run: converged, saturated fraction below :data:`SATURATED_BELOW`, corr
+    with Q^-T of :data:`ALIGNED_FROM` or more."""
+    return ((table["outcome"] == "converged") & (table["saturated"] < SATURATED_BELOW)
+            & (table["corr_fixed_point"] >= ALIGNED_FROM))
 
 
 def folder(stage):
@@ -85,11 +103,21 @@ def stage(points, name, run, workers=None):
     return sweep.Store(folder(name)).table()
 
 
+def trained(points, name, run, workers=None):
+    """A training stage's labelled table (``fig5.labelled``) with each run's saturated fraction: of its final
+    weights, those with |w| > :data:`SATURATION` x the bound (NaN without a checkpoint)."""
+    table = labelled(stage(points, name, run, workers), folder(name))
+    finals = [landscape.final_weights(folder(name), key) for key in table.get("key", [])]
+    return table.assign(saturated=[np.nan if w is None else float(np.mean(np.abs(w) > SATURATION * POINT["w_bound"]))
+                                   for w in finals])
+
+
 def main():
     parser = argparse.ArgumentParser(description="Run (or resume) the rate probe and print both stages")
     parser.add_argument("--no-run", action="store_true", help="only report what has finished")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--export", default=None, help="write both stages' finished runs (CSV, a 'stage' column)")
+    parser.add_argument("--scan", action="store_true", help="also the rate scan (SCAN_SCALES)")
+    parser.add_argument("--export", default=None, help="write every stage's finished runs (CSV, a 'stage' column)")
     args = parser.parse_args()
     activity = stage(activity_points(), "activity", not args.no_run, args.workers)
     if len(activity) < len(SCALES):
@@ -102,19 +130,28 @@ def main():
     print(f"chosen: {why}" if scale is not None else f"the probe stops: {why}")
     if scale is None:
         return
-    trained = labelled(stage(training_points(scale), "training", not args.no_run, args.workers), folder("training"))
-    print(f"stage 2 (input_scale {scale:g}, mu = 0.01, cap 625,000): {len(trained)} of {REPEATS} runs finished")
-    columns = ["seed", "outcome", "presentations", "std_w", "fraction_extreme", "corr_lag", "corr_fixed_point",
-               "corr_initial_conditions", "spikes_lower", "spikes_higher"]
-    print(trained[columns].round(4).to_string(index=False) if len(trained) else "(none yet)")
-    converged = int((trained["outcome"] == "converged").sum()) if len(trained) else 0
-    if args.export:
-        both = pd.concat([activity.assign(stage="activity"), trained.assign(stage="training")], ignore_index=True)
-        atomic_write(Path(args.export), lambda tmp: both.to_csv(tmp, index=False, float_format="%.6g"))
-    if len(trained) == REPEATS:
+    probe = trained(training_points([scale]), "training", not args.no_run, args.workers)
+    print(f"stage 2 (input_scale {scale:g}, mu = 0.01, cap 625,000): {len(probe)} of {REPEATS} runs finished")
+    print(probe[COLUMNS].round(4).to_string(index=False) if len(probe) else "(none yet)")
+    if len(probe) == REPEATS:
+        converged = int((probe["outcome"] == "converged").sum())
         reading = {0: "rates alone do not suffice (b)", 1: "undecided"}.get(converged, "rates suffice (a)")
         print(f"{converged} of {REPEATS} converged: {reading} (registered reading)")
-
+    tables = [activity.assign(stage="activity"), probe.assign(stage="training")]
+    if args.scan:
+        scan = trained(training_points(SCAN_SCALES, repeats=1), "scan", not args.no_run, args.workers)
+        print(f"rate scan (input_scale {', '.join(f'{s:g}' for s in SCAN_SCALES)}, first initial condition): "
+              f"{len(scan)} of {len(SCAN_SCALES)} runs finished")
+        if len(scan):
+            print(scan.sort_values("input_scale")[COLUMNS].round(4).to_string(index=False))
+        if len(scan) == len(SCAN_SCALES):
+            found = "exists" if near_fixed_point(scan).any() else "was not found"
+            print(f"a regime near the fixed point {found} (registered criterion: converged, saturated fraction < "
+                  f"{SATURATED_BELOW}, corr with Q^-T >= {ALIGNED_FROM})")
+        tables.append(scan.assign(stage="scan"))
+    if args.export:
+        every = pd.concat(tables, ignore_index=True)
+        atomic_write(Path(args.export), lambda tmp: every.to_csv(tmp, index=False, float_format="%.6g"))
 
 if __name__ == "__main__":
     main()
