@@ -97,10 +97,14 @@ def folder(stage):
 
 
 def stage(points, name, run, workers=None):
-    """A stage's sweep table (running what is missing unless ``run`` is False)."""
+    """A stage's sweep table: its runs finished in the stage's folder (under any package source: matched by what
+    each run is), and unless ``run`` is False the others, run now."""
+    done = sweep.Store(folder(name)).table()
+    done = done.drop_duplicates("point", ignore_index=True) if "point" in done else None
     if run:
-        return sweep.run_sweep(points, folder(name), copies=len(points), workers=workers, progress=False)
-    return sweep.Store(folder(name)).table()
+        return sweep.run_sweep(points, folder(name), copies=len(points), workers=workers, progress=False,
+                               finished=done)
+    return sweep.finished_rows(points, done)
 
 
 def trained(points, name, run, workers=None):
