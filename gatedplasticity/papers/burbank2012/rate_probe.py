@@ -52,6 +52,8 @@ SCAN_SCALES = (4.0, 5.0, 6.0)
 SATURATION, SATURATED_BELOW, ALIGNED_FROM = 0.9, 0.1, 0.5
 NAMES = {"activity": "burbank2012-rate-probe-activity", "training": "burbank2012-rate-probe",
          "scan": "burbank2012-rate-scan"}
+#: Where a checkout keeps the probe's runs, every stage (``--export``; not shipped in the package).
+COMMITTED_RUNS = Path("docs") / "data" / "burbank2012-rate-probe.csv"
 COLUMNS = ["input_scale", "seed", "outcome", "presentations", "std_w", "saturated", "fraction_extreme", "corr_lag",
            "corr_fixed_point", "corr_initial_conditions", "spikes_lower", "spikes_higher"]
 
