@@ -303,6 +303,19 @@ def test_the_rate_probe_matches_fig6s_dep_rstdp_run_with_the_input_alone():
     assert probe.near_fixed_point(runs).tolist() == [True, False, False, False]
 
 
+def test_the_rate_generalization_draws_the_registered_points():
+    from gatedplasticity.papers.burbank2012 import rate_generalization as general
+
+    drawn = general.drawn_points()
+    sample = landscape.stratified_sample(landscape.SAMPLE_PER_TYPE, landscape.SAMPLE_SEED)
+    assert [(p["alpha"], p["delay"]) for p in drawn] == general.STRATA
+    assert all({k: v for k, v in p.items() if k in landscape.GRID} in sample and p["w_bound"] == 20.0 for p in drawn)
+    # pinned as registered in docs/burbank2012-calibration.md ("Rate generalization")
+    assert [(float(p["tau_stdp"] / ms), float(p["noise_rate"] / Hz), float(p["tau_syn"] / ms), p["sigma_input"],
+             p["sigma_noise"], p["q_seed"], p["c_seed"]) for p in drawn] == [
+        (5, 1000, 5, 2, 2, 0, 10), (5, 1000, 15, 2, 1, 1, 10), (5, 2000, 15, 2, 1, 1, 11), (20, 1000, 15, 1, 2, 0, 11)]
+
+
 def test_the_sample_continues_from_its_committed_table():
     """remaining_points drops the runs a per-run table holds (matched in its units: ms, Hz), none other."""
     points = landscape.sample_points(1, 0, max_presentations=1000)

@@ -58,11 +58,11 @@ COLUMNS = ["input_scale", "seed", "outcome", "presentations", "std_w", "saturate
            "corr_fixed_point", "corr_initial_conditions", "spikes_lower", "spikes_higher"]
 
 
-def activity_points():
-    """Stage 1: every scale of :data:`SCALES` at mu = 0, first initial condition."""
-    rows = [{**POINT, "input_scale": scale, "mu": 0.0, "max_presentations": ACTIVITY_PRESENTATIONS}
+def activity_points(point=POINT, seed=SEED):
+    """Stage 1: ``point`` at every scale of :data:`SCALES`, mu = 0, the first initial condition of ``seed``."""
+    rows = [{**point, "input_scale": scale, "mu": 0.0, "max_presentations": ACTIVITY_PRESENTATIONS}
             for scale in SCALES]
-    return sweep.points(BURBANK_IF, rows=rows, seed=SEED)
+    return sweep.points(BURBANK_IF, rows=rows, seed=seed)
 
 
 def choose(scales, spikes_lower):
@@ -80,11 +80,11 @@ def choose(scales, spikes_lower):
     return float(scales[best]), f"input_scale {scales[best]:g}: {spikes[best]:.1f} spikes per presentation"
 
 
-def training_points(scales, repeats=REPEATS):
-    """Stage 2 (one scale) or the scan: each of ``scales`` at the paper's mu, ``repeats`` initial conditions, to
-    the verdict or 625,000 presentations."""
-    rows = [{**POINT, "input_scale": scale, "max_presentations": VALUES["max_presentations"]} for scale in scales]
-    return sweep.points(BURBANK_IF, rows=rows, repeats=repeats, seed=SEED)
+def training_points(scales, repeats=REPEATS, point=POINT, seed=SEED):
+    """Stage 2 (one scale) or the scan: ``point`` at each of ``scales`` and the paper's mu, ``repeats`` initial
+    conditions of ``seed``, to the verdict or 625,000 presentations."""
+    rows = [{**point, "input_scale": scale, "max_presentations": VALUES["max_presentations"]} for scale in scales]
+    return sweep.points(BURBANK_IF, rows=rows, repeats=repeats, seed=seed)
 
 
 def near_fixed_point(table):
@@ -98,24 +98,24 @@ def folder(stage):
     return landscape.sweep_folder(NAMES[stage], False, SEED)
 
 
-def stage(points, name, run, workers=None):
-    """A stage's sweep table: its runs finished in the stage's folder (under any package source: matched by what
-    each run is), and unless ``run`` is False the others, run now."""
-    done = sweep.Store(folder(name)).table()
+def stage(points, where, run, workers=None):
+    """The sweep table of ``points``: those finished in folder ``where`` (under any package source: matched by
+    what each run is), and unless ``run`` is False the others, run now."""
+    done = sweep.Store(where).table()
     done = done.drop_duplicates("point", ignore_index=True) if "point" in done else None
     if run:
-        return sweep.run_sweep(points, folder(name), copies=len(points), workers=workers, progress=False,
-                               finished=done)
+        table = sweep.run_sweep(points, where, copies=len(points), workers=workers, progress=False, finished=done)
+        done = table.drop_duplicates("point", ignore_index=True)
     return sweep.finished_rows(points, done)
 
 
-def trained(points, name, run, workers=None):
+def trained(points, where, run, workers=None):
     """A training stage's labelled table (``fig5.labelled``) with each run's saturated fraction: of its final
-    weights, those with |w| > :data:`SATURATION` x the bound (NaN without a checkpoint)."""
-    table = labelled(stage(points, name, run, workers), folder(name))
-    finals = [landscape.final_weights(folder(name), key) for key in table.get("key", [])]
-    return table.assign(saturated=[np.nan if w is None else float(np.mean(np.abs(w) > SATURATION * POINT["w_bound"]))
-                                   for w in finals])
+    weights, those with |w| > :data:`SATURATION` x its bound (NaN without a checkpoint)."""
+    table = labelled(stage(points, where, run, workers), where)
+    finals = [landscape.final_weights(where, key) for key in table.get("key", [])]
+    return table.assign(saturated=[np.nan if w is None else float(np.mean(np.abs(w) > SATURATION * bound))
+                                   for w, bound in zip(finals, table.get("w_bound", []))])
 
 
 def main():
@@ -125,7 +125,7 @@ def main():
     parser.add_argument("--scan", action="store_true", help="also the rate scan (SCAN_SCALES)")
     parser.add_argument("--export", default=None, help="write every stage's finished runs (CSV, a 'stage' column)")
     args = parser.parse_args()
-    activity = stage(activity_points(), "activity", not args.no_run, args.workers)
+    activity = stage(activity_points(), folder("activity"), not args.no_run, args.workers)
     if len(activity) < len(SCALES):
         print(f"stage 1: {len(activity)} of {len(SCALES)} scales finished")
         return
@@ -136,7 +136,7 @@ def main():
     print(f"chosen: {why}" if scale is not None else f"the probe stops: {why}")
     if scale is None:
         return
-    probe = trained(training_points([scale]), "training", not args.no_run, args.workers)
+    probe = trained(training_points([scale]), folder("training"), not args.no_run, args.workers)
     print(f"stage 2 (input_scale {scale:g}, mu = 0.01, cap 625,000): {len(probe)} of {REPEATS} runs finished")
     print(probe[COLUMNS].round(4).to_string(index=False) if len(probe) else "(none yet)")
     if len(probe) == REPEATS:
@@ -145,7 +145,7 @@ def main():
         print(f"{converged} of {REPEATS} converged: {reading} (registered reading)")
     tables = [activity.assign(stage="activity"), probe.assign(stage="training")]
     if args.scan:
-        scan = trained(training_points(SCAN_SCALES, repeats=1), "scan", not args.no_run, args.workers)
+        scan = trained(training_points(SCAN_SCALES, repeats=1), folder("scan"), not args.no_run, args.workers)
         print(f"rate scan (input_scale {', '.join(f'{s:g}' for s in SCAN_SCALES)}, first initial condition): "
               f"{len(scan)} of {len(SCAN_SCALES)} runs finished")
         if len(scan):
