@@ -25,6 +25,7 @@ from . import landscape, rate_probe
 
 #: The draw's seed and stream (one point per stratum, from the sample's dep-rSTDP points in grid order).
 DRAW_SEED, DRAW_STREAM = 20261205, "rate generalization"
+#: The strata, one drawn point each: (alpha, delay).
 STRATA = [(alpha, delay * ms) for alpha in (1.2, 3.0) for delay in (1.0, 15.0)]
 NAMES = {"activity": "burbank2012-rate-general-activity", "training": "burbank2012-rate-general"}
 TABLE_1 = ("alpha", "delay", "tau_stdp", "noise_rate", "tau_syn", "sigma_input", "sigma_noise", "q_seed", "c_seed")

@@ -43,6 +43,7 @@ SCALES = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0)
 TARGET_SPIKES = float(120 * Hz * PRESENTATION)
 #: Stage 1's admissibility: the chosen scale's spikes within this factor of the target, below the 1-ms ceiling.
 MATCH_FACTOR, CEILING_SPIKES = 1.25, 160.0
+#: Stage 1's presentations per scale (learning off).
 ACTIVITY_PRESENTATIONS = 500
 #: The probe's seed (repeat 0 is Fig 6's run seed) and its initial conditions.
 SEED, REPEATS = 0, 3
@@ -111,7 +112,7 @@ def stage(points, where, run, workers=None):
 
 def trained(points, where, run, workers=None):
     """A training stage's labelled table (``fig5.labelled``) with each run's saturated fraction: of its final
-    weights, those with |w| > :data:`SATURATION` x its bound (NaN without a checkpoint)."""
+    weights, those with ``|w| > SATURATION x`` its bound (NaN without a checkpoint)."""
     table = labelled(stage(points, where, run, workers), where)
     finals = [landscape.final_weights(where, key) for key in table.get("key", [])]
     return table.assign(saturated=[np.nan if w is None else float(np.mean(np.abs(w) > SATURATION * bound))
