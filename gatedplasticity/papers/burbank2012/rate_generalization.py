@@ -27,6 +27,8 @@ from . import landscape, rate_probe
 DRAW_SEED, DRAW_STREAM = 20261205, "rate generalization"
 #: The strata, one drawn point each: (alpha, delay).
 STRATA = [(alpha, delay * ms) for alpha in (1.2, 3.0) for delay in (1.0, 15.0)]
+#: Where a checkout keeps both stages' runs (``--export``; not shipped in the package).
+COMMITTED_RUNS = Path("docs") / "data" / "burbank2012-rate-generalization.csv"
 NAMES = {"activity": "burbank2012-rate-general-activity", "training": "burbank2012-rate-general"}
 TABLE_1 = ("alpha", "delay", "tau_stdp", "noise_rate", "tau_syn", "sigma_input", "sigma_noise", "q_seed", "c_seed")
 
