@@ -30,15 +30,14 @@ from ..results import atomic_write
 from . import PAPERS, figure_ids, get
 from .figure import redrawn
 
-#: Figures recorded in their quick form: their full form takes well over an hour on 2 cores. (Fig 5's full
-#: form, the pre-registered 300-run sample, reads the checkout's committed per-run table and trains nothing.)
+#: Figures recorded in their quick form: their full form takes well over an hour on 2 cores, or has not
+#: finished. (Fig 5's full form, the pre-registered 300-run sample, and Fig 7's, its registered 48-run sample,
+#: read the checkout's committed per-run tables and train nothing; Fig 8's full form costs about what its quick
+#: form does, ~21 min on one core.)
 QUICK_IN_RECORD = {
     "burbank2012-fig4": "four rules, each up to 625,000 presentations",
     "burbank2012-fig6": "148 runs (4 rule types x 37 set-ups), each up to 625,000 presentations, trained over "
                         "several sessions into its committed per-run record",
-    "burbank2012-fig7": "a pre-registered sample of 48 of the 1,728 runs, each up to 625,000 presentations, "
-                        "trained over sessions into its committed per-run record",
-    "burbank2012-fig8": "training up to 625,000 presentations and 100 stimuli per probe",
 }
 
 LEGEND = """\
