@@ -20,7 +20,7 @@ from .fitting.fit import FIT_BACKENDS
 from .fitting.variants import INTEGRATIONS, NORMALISATIONS
 from .papers import figure as contract
 from .parameters import ParameterError
-from .results import atomic_write, code_version, remove_stale_temporaries
+from .results import code_version, remove_stale_temporaries, write_csv
 
 
 def list_figures(targets):
@@ -51,7 +51,7 @@ def reproduce(figure_id, quick, seed, out, backend):
         steps.update()
         steps.set_postfix_str("comparing")
         table = module.compare(data)
-        atomic_write(target / "comparison.csv", lambda tmp: table.to_csv(tmp, index=False))
+        write_csv(target / "comparison.csv", table)
         steps.update()
     form = "quick" if quick and module.QUICK else ("full; this figure has no smaller form" if quick else "full")
     with pd.option_context("display.max_colwidth", 80, "display.width", 200, "display.precision", 6):
@@ -187,8 +187,8 @@ def predict_command(args):
     values, variant = predict.read_parameters(args.params)
     variant = variant_of(args, variant)
     predictions, summary = predict.predict(recorded.read(args.data, "induction"), values, variant)
-    atomic_write(out / "predictions.csv", lambda tmp: predictions.to_csv(tmp, index=False))
-    atomic_write(out / "summary.csv", lambda tmp: summary.to_csv(tmp, index=False))
+    write_csv(out / "predictions.csv", predictions)
+    write_csv(out / "summary.csv", summary)
     with pd.option_context("display.width", 200, "display.precision", 3):
         print(summary.to_string(index=False))
     pooled = summary.iloc[-1]

@@ -66,6 +66,11 @@ def atomic_write(path, write):
     return path
 
 
+
+def write_csv(path, table, float_format=None):
+    """Write a pandas table to ``path`` as CSV (no index) through :func:`atomic_write`; return the path."""
+    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format=float_format))
+
 def remove_stale_temporaries(folder, older_than_s=60.0):
     """Remove :func:`atomic_write`'s hidden temporaries in ``folder`` older than ``older_than_s`` (left by a
     killed process; younger ones may belong to a write in progress)."""
@@ -165,7 +170,7 @@ class Result:
         """Write tables (CSV), arrays (NPZ) and the provenance sidecar; return the folder."""
         directory = Path(directory)
         for table_name, table in self.tables.items():
-            atomic_write(directory / f"{table_name}.csv", lambda tmp, t=table: t.to_csv(tmp, index=False))
+            write_csv(directory / f"{table_name}.csv", table)
         if self.arrays:
             atomic_write(directory / ARRAYS_FILE, lambda tmp: _save_npz(tmp, self.arrays))
         text = json.dumps(self.provenance(), indent=2)

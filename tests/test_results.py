@@ -12,7 +12,7 @@ import pytest
 from brian2 import ms
 
 import gatedplasticity as gp
-from gatedplasticity.results import PACKAGE_ROOT, PROVENANCE_FILE, atomic_write, source_hash
+from gatedplasticity.results import PACKAGE_ROOT, PROVENANCE_FILE, atomic_write, source_hash, write_csv
 
 
 def example():
@@ -94,6 +94,12 @@ def test_failed_overwrite_keeps_previous_complete_file(tmp_path):
         atomic_write(target, fail)
     assert target.read_text() == "complete\n" and sorted(p.name for p in tmp_path.iterdir()) == ["table.csv"]
 
+
+
+def test_write_csv_writes_no_index_and_its_float_format(tmp_path):
+    table = pd.DataFrame({"std_w": [0.123456789, 35.0]}, index=[7, 8])
+    assert write_csv(tmp_path / "runs.csv", table, "%.3g").read_text() == "std_w\n0.123\n35\n"
+    assert pd.read_csv(write_csv(tmp_path / "full.csv", table))["std_w"].tolist() == [0.123456789, 35.0]
 
 @pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_written_files_honour_the_umask(tmp_path, mask, mode):

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import streams
 from ..parameters import ParameterError
-from ..results import atomic_write
+from ..results import atomic_write, write_csv
 from ..rules.btsp import PUBLISHED
 from . import fit as fitting
 from .predict import predict
@@ -67,7 +67,7 @@ def run_fold(data, held_out, place, variant, fitted, population, generations, bo
               "published_today": predict(test, dict(PUBLISHED), Variant())}
     predictions = scored["fitted"][0].assign(
         ramp_after_published_mV=scored["published_today"][0]["ramp_after_predicted_mV"].to_numpy())
-    atomic_write(place / "predictions.csv", lambda tmp: predictions.to_csv(tmp, index=False))
+    write_csv(place / "predictions.csv", predictions)
     rows, cell_of = [], test.cell_of()
     for index, induction in enumerate(test.ids):
         row = {"induction": induction, "cell": cell_of[induction], "train_loss_mV2": result.loss}

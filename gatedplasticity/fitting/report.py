@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..results import atomic_write, code_version, package_versions
+from ..results import atomic_write, code_version, package_versions, write_csv
 
 T_STEP, RAMP_STEP = 0.5, 1.0
 
@@ -69,7 +69,7 @@ def write(result, out, sources=()):
     text("fitted.json", json.dumps(result.to_json(), indent=2))
     for name, table in (("uncertainty", result.uncertainty), ("history", result.history),
                         ("comparison", result.comparison)):
-        atomic_write(out / f"{name}.csv", lambda tmp, table=table: table.to_csv(tmp, index=False))
+        write_csv(out / f"{name}.csv", table)
     figure = plot(result)
     atomic_write(out / "fit.png", lambda tmp: figure.savefig(tmp, format="png", dpi=120))
     plt.close(figure)

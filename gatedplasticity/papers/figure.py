@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..backends import Backend
 from ..parameters import ParameterError
-from ..results import Result, atomic_write, code_version
+from ..results import Result, atomic_write, code_version, write_csv
 
 STYLE = Path(__file__).with_name("gatedplasticity.mplstyle")
 COMPARISON_COLUMNS = ["quantity", "published", "reproduced", "tolerance", "passed"]
@@ -113,7 +113,7 @@ def redraw(module, figure_id, folder):
         raise ParameterError("results", f"{folder} holds a run of {data.name}, not of {figure_id}")
     png = save_figures(module.plot(data), folder, figure_id)  # saved as reproduce saves it
     table = module.compare(data)
-    atomic_write(folder / "comparison.csv", lambda tmp: table.to_csv(tmp, index=False))
+    write_csv(folder / "comparison.csv", table)
     text = json.dumps({"code": code_version(), "created": datetime.datetime.now(datetime.timezone.utc).isoformat()})
     atomic_write(folder / PLOTTED, lambda tmp: Path(tmp).write_text(text))
     return png, table

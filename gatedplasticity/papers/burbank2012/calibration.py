@@ -16,7 +16,7 @@ import pandas as pd
 
 from ...backends import cache_root
 from ...protocols import top_down
-from ...results import atomic_write
+from ...results import write_csv
 from .calibration_report import write_report
 from .parameters import network_parameters
 from .calibration_stages import (
@@ -77,7 +77,7 @@ def _stage2_line(row):
 
 def _write(table, path):
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
+    write_csv(path, table)
 
 
 def main(argv=None):

@@ -34,7 +34,7 @@ from ...backends import cache_root
 from ...protocols import top_down
 from ...protocols.top_down.structure import DT, PRESENTATION
 from ...protocols.top_down.trials import steps
-from ...results import atomic_write
+from ...results import write_csv
 from . import landscape
 from .sweeps import network_inputs, network_setup
 
@@ -109,7 +109,7 @@ def run(m_values=M_VALUES, folder=None, progress=True):
                 rows = pd.DataFrame([{**dict(zip(DYNAMIC, key)), **row} for row in probe(values, runner, m_values)])
                 table = pd.concat([table, rows], ignore_index=True)
                 Path(folder).mkdir(parents=True, exist_ok=True)
-                atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
+                write_csv(path, table)
                 if progress:
                     print(f"probed {len(table) // len(m_values)} of {len(every)} configurations", flush=True)
     return table
@@ -174,7 +174,7 @@ def main(argv=None):
         parser.error("--sample: no committed landscape sample found from this folder up; give its path")
     table = pd.read_csv(args.table) if args.table else run(FINE_M_VALUES if args.fine else M_VALUES, args.folder)
     if args.export:
-        atomic_write(args.export, lambda tmp: table.to_csv(tmp, index=False))
+        write_csv(args.export, table)
     runs = compare(predictions(table), pd.read_csv(sample))
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(agreement(runs))

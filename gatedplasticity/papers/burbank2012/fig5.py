@@ -27,7 +27,6 @@ this landscape is held-out validation, never tuned to.
 """
 
 import argparse
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -37,7 +36,7 @@ from brian2 import Hz, ms
 from ... import sweep
 from ...analysis.convergence import OUTCOMES, rule_type
 from ...parameters import ParameterError
-from ...results import Result, atomic_write
+from ...results import Result, write_csv
 from ..figure import check, check_bound, comparison, style
 from . import landscape
 from .landscape import FIXED, GRID, REPEATS, sweep_folder  # noqa: F401  (the grid lives with the landscape)
@@ -177,7 +176,7 @@ def record_main(simulate, compare, run_count, description):
     data = simulate(workers=args.workers, run=not args.no_run)
     runs = data.tables["runs"]
     if args.export:
-        atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
+        write_csv(args.export, runs, "%.6g")
     print(f"{len(runs)} of {run_count} runs finished (read, not trained: {data.params['read, not trained']})")
     print(compare(data).to_string(index=False))
 

@@ -34,7 +34,7 @@ from ...analysis.convergence import OUTCOMES, agreement, rule_type
 from ...backends import cache_root
 from ...analysis.loop_gain import fixed_point_correlation
 from ...protocols.top_down import load_snapshots
-from ...results import atomic_write
+from ...results import write_csv
 from .parameters import VALUES
 from .sweeps import BURBANK_IF, checkpoint_path, network_inputs
 
@@ -240,7 +240,7 @@ def main():
     runs = sample_runs(args.per_type, args.seed, finished, run_remaining=not args.no_run, copies=args.copies,
                        workers=args.workers)
     if args.export:
-        atomic_write(Path(args.export), lambda tmp: runs.to_csv(tmp, index=False, float_format="%.6g"))
+        write_csv(args.export, runs, "%.6g")
     print(f"{len(runs)} of {args.per_type * len(RULE_TYPES) * REPEATS} runs finished")
     print(outcome_fractions(runs).round(3).to_string())
     print("paper (Fig 5): dep-rSTDP > 0.9 converged; dep-cSTDP, pot-rSTDP, pot-cSTDP 0 converged")

@@ -20,7 +20,7 @@ from brian2 import ms
 
 from ... import streams
 from ...analysis.convergence import rule_type
-from ...results import atomic_write
+from ...results import write_csv
 from . import landscape, rate_probe
 
 #: The draw's seed and stream (one point per stratum, from the sample's dep-rSTDP points in grid order).
@@ -31,6 +31,7 @@ STRATA = [(alpha, delay * ms) for alpha in (1.2, 3.0) for delay in (1.0, 15.0)]
 COMMITTED_RUNS = Path("docs") / "data" / "burbank2012-rate-generalization.csv"
 NAMES = {"activity": "burbank2012-rate-general-activity", "training": "burbank2012-rate-general"}
 TABLE_1 = ("alpha", "delay", "tau_stdp", "noise_rate", "tau_syn", "sigma_input", "sigma_noise", "q_seed", "c_seed")
+IN_MS = ("delay", "tau_stdp", "tau_syn")  # (printed in ms)
 
 
 def drawn_points():
@@ -65,8 +66,7 @@ def main():
             continue
         activity = activity.sort_values("input_scale")
         scale, why = rate_probe.choose(activity["input_scale"], activity["spikes_lower"])
-        values = {name: point[name] if name in ("alpha", "q_seed", "c_seed") else float(point[name] / ms)
-                  if name in ("delay", "tau_stdp", "tau_syn") else point[name] for name in TABLE_1}
+        values = {name: float(point[name] / ms) if name in IN_MS else point[name] for name in TABLE_1}
         print(f"point {index} {values}: spikes per presentation at x {list(rate_probe.SCALES)}: "
               f"{activity['spikes_lower'].round(1).tolist()}; {why if scale else 'no scale chosen: ' + why}")
         if scale is not None:
@@ -75,7 +75,7 @@ def main():
     print(f"stage 2 (mu = 0.01, cap 625,000, the sample's first initial condition): {len(trained)} of "
           f"{len(STRATA)} runs finished")
     if len(trained):
-        columns = ["alpha", "delay [second]", *rate_probe.COLUMNS[:1], *rate_probe.COLUMNS[2:]]
+        columns = ["alpha", "delay [second]", *(name for name in rate_probe.COLUMNS if name != "seed")]
         print(trained[columns].round(4).to_string(index=False))
     if len(trained) == len(STRATA):
         converged = int((trained["outcome"] == "converged").sum())
@@ -84,7 +84,7 @@ def main():
         print(f"{converged} of {len(STRATA)} converged: {reading} (registered reading)")
     if args.export:
         every = pd.concat([*activities, trained.assign(stage="training")], ignore_index=True)
-        atomic_write(Path(args.export), lambda tmp: every.to_csv(tmp, index=False, float_format="%.6g"))
+        write_csv(args.export, every, "%.6g")
 
 
 if __name__ == "__main__":

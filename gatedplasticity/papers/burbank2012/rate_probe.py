@@ -28,7 +28,7 @@ import pandas as pd
 from brian2 import Hz
 
 from ... import sweep
-from ...results import atomic_write
+from ...results import write_csv
 from ...protocols.top_down.structure import PRESENTATION
 from . import fig6, landscape
 from .fig5 import labelled
@@ -158,7 +158,7 @@ def main():
         tables.append(scan.assign(stage="scan"))
     if args.export:
         every = pd.concat(tables, ignore_index=True)
-        atomic_write(Path(args.export), lambda tmp: every.to_csv(tmp, index=False, float_format="%.6g"))
+        write_csv(args.export, every, "%.6g")
 
 if __name__ == "__main__":
     main()

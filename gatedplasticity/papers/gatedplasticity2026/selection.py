@@ -19,7 +19,7 @@ import pandas as pd
 from ...analysis.classification import accuracy
 from ...backends import cache_root
 from ...protocols.multilayer import reference, tasks, training
-from ...results import atomic_write
+from ...results import atomic_write, write_csv
 from ..figure import markdown_table
 from .parameters import VALUES
 
@@ -78,7 +78,7 @@ def resumed(path, compute):
     if path.exists():
         return pd.read_csv(path)
     table = compute()
-    atomic_write(path, lambda tmp: table.to_csv(tmp, index=False))
+    write_csv(path, table)
     return table
 
 

@@ -22,7 +22,7 @@ from ...backends import cache_root
 from ...fitting import crossval, fit, report
 from ...fitting.predict import predict
 from ...fitting.variants import Variant
-from ...results import atomic_write
+from ...results import atomic_write, write_csv
 from ...rules.btsp import FITTABLE, PUBLISHED
 from . import real
 
@@ -181,8 +181,7 @@ def export(tables, docs, maps):
     """Write the tables into ``docs/data`` and the kernel figure into ``docs/gallery``."""
     docs = Path(docs)
     for name, table in zip(("variants", "population", "cells", "kernel"), tables):
-        atomic_write(docs / "data" / f"btsp-real-{name}.csv",
-                     lambda tmp, table=table: table.to_csv(tmp, index=False, float_format="%.4g"))
+        write_csv(docs / "data" / f"btsp-real-{name}.csv", table, "%.4g")
     figure = kernel_maps(maps)
     atomic_write(docs / "gallery" / "btsp-real-kernel.png", lambda tmp: figure.savefig(tmp, format="png", dpi=110))
     plt.close(figure)
