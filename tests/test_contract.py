@@ -300,6 +300,15 @@ def test_plot_draws_a_figure_again_from_its_saved_run_and_the_gallery_says_so(tm
     assert "no saved run of burbank2012-fig3" in capsys.readouterr().err
 
 
+def test_the_record_says_which_runs_a_figure_read_instead_of_training_without_machine_paths():
+    """Figs 5 and 7 in full read committed per-run tables: their record says so (and why the run took 0 s)."""
+    from gatedplasticity.papers.record import read_not_trained
+
+    read = {"params": {"read, not trained": "48 runs from /work/x/docs/data/burbank2012-fig7-runs.csv"}}
+    assert read_not_trained(read) == " Read, not trained: 48 runs from `docs/data/burbank2012-fig7-runs.csv`."
+    assert read_not_trained({"params": {"read, not trained": "none"}}) == read_not_trained({}) == ""
+
+
 def test_the_committed_record_comes_from_one_commit_of_a_clean_tree_without_machine_paths():
     """Issue 29, item 5: the record mixed runs of 12 commits, one 'with local changes', and /tmp commands."""
     import re

@@ -123,8 +123,18 @@ def figure_section(figure_id, results, kept=None):
     lines += ["", f"{int(table['passed'].sum())} of {len(table)} rows pass. Run: `{command_of(figure_id, provenance)}` "
               f"({form}, seed {provenance.get('seed')}, "
               f"{provenance.get('backend')}), commit {commit}, {provenance.get('created', '')[:10]}, "
-              f"{provenance.get('wall_time_s', 0):.0f} s{redrawn(folder, code.get('commit') or 'unknown')}.", ""]
+              f"{provenance.get('wall_time_s', 0):.0f} s{redrawn(folder, code.get('commit') or 'unknown')}."
+              f"{read_not_trained(provenance)}", ""]
     return lines
+
+
+def read_not_trained(provenance):
+    """The record's note on runs a figure read from a committed per-run table instead of training them (its
+    params' "read, not trained"), with the table's path from the checkout's ``docs/`` on; "" for none."""
+    read = (provenance.get("params") or {}).get("read, not trained", "none")
+    if read == "none":
+        return ""
+    return " Read, not trained: " + re.sub(r"\S*?(docs/data/\S+)", r"`\1`", read) + "."
 
 
 def summary(sections):
