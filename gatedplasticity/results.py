@@ -66,10 +66,10 @@ def atomic_write(path, write):
     return path
 
 
-
 def write_csv(path, table, float_format=None):
     """Write a pandas table to ``path`` as CSV (no index) through :func:`atomic_write`; return the path."""
     return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format=float_format))
+
 
 def remove_stale_temporaries(folder, older_than_s=60.0):
     """Remove :func:`atomic_write`'s hidden temporaries in ``folder`` older than ``older_than_s`` (left by a

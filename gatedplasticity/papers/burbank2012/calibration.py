@@ -49,7 +49,7 @@ def calibrate(path=None, workers=2, progress=True):
                 if progress:
                     print(f"stage 1  {label(candidate)}: {_stage1_line(row)}", flush=True)
         table = pd.DataFrame(rows)
-        _write(table, path)
+        write_csv(path, table)
     chosen = [k for k in stage2_selection(table) if not table.get("stage 2", pd.Series(False, index=table.index)).fillna(False)[k]]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = {k: pool.submit(target_runs, _with_units(table.loc[k])) for k in chosen}
@@ -58,7 +58,7 @@ def calibrate(path=None, workers=2, progress=True):
                 if column not in table:
                     table[column] = pd.Series([None] * len(table), dtype=object)
                 table.at[k, column] = value
-            _write(table, path)
+            write_csv(path, table)
             if progress:
                 print(f"stage 2  {label(_with_units(table.loc[k]))}: {_stage2_line(table.loc[k])}", flush=True)
     return table
@@ -73,11 +73,6 @@ def _stage1_line(row):
 
 def _stage2_line(row):
     return ", ".join(f"{r} {row[f'outcome {r}']} at {row.get(f'N {r}', float('nan'))}" for r in TARGETS)
-
-
-def _write(table, path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(path, table)
 
 
 def main(argv=None):

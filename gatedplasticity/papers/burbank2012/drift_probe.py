@@ -108,8 +108,7 @@ def run(m_values=M_VALUES, folder=None, progress=True):
                     continue
                 rows = pd.DataFrame([{**dict(zip(DYNAMIC, key)), **row} for row in probe(values, runner, m_values)])
                 table = pd.concat([table, rows], ignore_index=True)
-                Path(folder).mkdir(parents=True, exist_ok=True)
-                write_csv(path, table)
+                write_csv(path, table)  # (creates the folder)
                 if progress:
                     print(f"probed {len(table) // len(m_values)} of {len(every)} configurations", flush=True)
     return table
