@@ -71,6 +71,21 @@ def test_fig7_comparison_needs_converged_dep_rstdp_runs():
     assert not fig7.compare(result("extreme weights"))["passed"].any()
 
 
+def test_fig7_panel_d_draws_every_run_silent_ones_at_the_floor():
+    import matplotlib.pyplot as plt
+
+    from gatedplasticity.papers.burbank2012 import fig7
+    runs = pd.DataFrame({"rule": ["reverse", "classical", "classical"], "rate_lower": [12.0, 0.0, 300.0],
+                         "outcome": ["converged", "weights too similar", "extreme weights"]})
+    figure, ax = plt.subplots()
+    fig7.plot_rates_by_outcome(ax, runs)
+    points = np.concatenate([line.get_xydata() for line in ax.get_lines()])
+    plt.close(figure)
+    assert len(points) == 3 and ax.get_yscale() == "log"
+    assert sorted(points[:, 1]) == [fig7.RATE_FLOOR, 12.0, 300.0]
+    assert np.allclose(np.sort(points[:, 0]), [-0.12, 1.12, 2.12])
+
+
 def test_fig6_comparison_pools_the_other_rule_types_runs():
     """The other rule types' converged fraction summed three fractions (1.5 in the record's Fig 6)."""
     from gatedplasticity.papers.burbank2012 import fig6

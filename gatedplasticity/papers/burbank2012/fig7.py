@@ -13,8 +13,9 @@ checkout one works in) are read, not trained (``python -m
 gatedplasticity.papers.burbank2012.fig7 --export ...`` writes it).
 ``grid="full"``: all 1,728 runs (e.g. on a Dask cluster). ``--quick``: the
 four rule types x 3 ratios at Table 1's last-column values, cap 150,000
-presentations. Panel D: lower-layer rates of the converged runs (the paper:
-cSTDP's few converged runs are nearly silent).
+presentations. Panel D: every run's lower-layer rate by outcome (the paper:
+the few converged cSTDP or potentiation-biased runs are much less active
+than the converged dep-rSTDP runs).
 """
 
 from itertools import product
@@ -24,6 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ... import streams, sweep
+from ...analysis.convergence import OUTCOMES
 from ...parameters import ParameterError
 from ...results import Result
 from ..figure import check, comparison, legend_outside, style
@@ -110,20 +112,27 @@ def plot(data):
         figure, axes = plt.subplots(1, 4, figsize=(16, 4))
         for ax, ratio, letter in zip(axes, RATIOS, "ABC"):
             plot_outcomes(ax, data.tables[f"fractions_{ratio:g}x"], f"{letter}  higher input {ratio:g}x")
-        converged = runs[runs["outcome"] == "converged"]
-        for rule, color in (("reverse", "0.6"), ("classical", "0.1")):
-            rates = converged[converged["rule"] == rule]["rate_lower"]
-            if len(rates):
-                axes[3].hist(rates, bins=np.linspace(0, max(1.0, runs["rate_lower"].max()), 20), color=color,
-                             alpha=0.7, label=f"{rule} (n={len(rates)})")
-        axes[3].set(title="D  converged runs: lower rate", xlabel="Hz", ylabel="runs")
-        if len(converged):
-            axes[3].legend(fontsize=7)
-        else:
-            axes[3].text(0.5, 0.5, f"no run converged\n(of {len(runs)} runs)", transform=axes[3].transAxes,
-                         ha="center", va="center")
+        plot_rates_by_outcome(axes[3], runs)
         legend_outside(figure, axes[0], loc="lower center", room=0.07)
     return figure
+
+
+#: Floor of panel D's log axis (Hz): silent runs are drawn here.
+RATE_FLOOR = 1e-3
+
+
+def plot_rates_by_outcome(ax, runs):
+    """Panel D: every run's lower-layer rate (Hz, log axis) by outcome, reverse vs classical rules."""
+    for rule, color, shift in (("reverse", "#4c72b0", -0.12), ("classical", "#c44e52", 0.12)):
+        rows = runs[runs["rule"] == rule]
+        x = [OUTCOMES.index(outcome) + shift for outcome in rows["outcome"]]
+        ax.plot(x, np.maximum(rows["rate_lower"], RATE_FLOOR), "o", ms=3.5, alpha=0.7, color=color,
+                label=f"{rule} (n={len(rows)})")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(OUTCOMES)), [outcome.replace(" ", "\n") for outcome in OUTCOMES], fontsize=7)
+    ax.set(title="D  lower-layer rate by outcome", ylabel=f"Hz (silent drawn at {RATE_FLOOR:g})",
+           xlim=(-0.5, len(OUTCOMES) - 0.5))
+    ax.legend(fontsize=7)
 
 
 def main():
