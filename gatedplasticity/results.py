@@ -2,7 +2,8 @@
 
 A saved result is a folder with one CSV per table (pandas), ``arrays.npz``
 (numpy) and ``provenance.json``: parameters with units, seed, backend,
-package versions, git commit and source hash, wall time and command line. Every file is
+package versions, git commit and source hash, the machine (CPU, cores, C++ flags), wall time and
+command line. Every file is
 written to a temporary name and renamed into place, so an interrupted save
 never leaves a half-written file; the sidecar is written last and marks a
 complete result.
@@ -94,6 +95,20 @@ def package_versions():
     return versions
 
 
+def machine():
+    """The machine a result ran on: platform, CPU model, cores, and the C++ flags Brian2 compiles with
+    (``-march=native`` code is this CPU's)."""
+    from brian2 import prefs
+    cpu = platform.processor() or None
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                 if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(),
+            "compile_args": list(prefs["codegen.cpp.extra_compile_args_gcc"])}
+
+
 PACKAGE_ROOT = Path(__file__).resolve().parent
 
 
@@ -160,6 +175,7 @@ class Result:
             "wall_time_s": self.wall_time,
             "versions": package_versions(),
             "code": self.code or code_version(),
+            "machine": machine(),
             "command": sys.argv,
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
             "tables": sorted(self.tables),

@@ -35,6 +35,8 @@ def test_sidecar_holds_parameters_with_units_and_provenance(tmp_path):
     assert info["versions"]["brian2"] == brian2.__version__ and info["versions"]["python"] == platform.python_version()
     assert set(info["code"]) == {"commit", "dirty", "source"} and info["code"]["source"] == source_hash()
     assert isinstance(info["command"], list) and info["created"]
+    assert info["machine"]["cores"] == os.cpu_count() and info["machine"]["platform"] == platform.platform()
+    assert info["machine"]["compile_args"] == list(brian2.prefs["codegen.cpp.extra_compile_args_gcc"])
 
 
 def test_source_hash_follows_the_package_files_not_their_place_or_byte_code(tmp_path):
