@@ -71,18 +71,18 @@ def test_fig7_comparison_needs_converged_dep_rstdp_runs():
     assert not fig7.compare(result("extreme weights"))["passed"].any()
 
 
-def test_fig7_panel_d_draws_every_run_silent_ones_at_the_floor():
+def test_rates_by_outcome_draw_every_run_silent_ones_at_the_floor():
+    """Fig 7 D (lower layer) and Fig 6 D (higher layer)."""
     import matplotlib.pyplot as plt
 
-    from gatedplasticity.papers.burbank2012 import fig7
-    runs = pd.DataFrame({"rule": ["reverse", "classical", "classical"], "rate_lower": [12.0, 0.0, 300.0],
+    runs = pd.DataFrame({"rule": ["reverse", "classical", "classical"], "rate_higher": [12.0, 0.0, 300.0],
                          "outcome": ["converged", "weights too similar", "extreme weights"]})
     figure, ax = plt.subplots()
-    fig7.plot_rates_by_outcome(ax, runs)
+    fig5.plot_rates_by_outcome(ax, runs, "higher", "D")
     points = np.concatenate([line.get_xydata() for line in ax.get_lines()])
     plt.close(figure)
     assert len(points) == 3 and ax.get_yscale() == "log"
-    assert sorted(points[:, 1]) == [fig7.RATE_FLOOR, 12.0, 300.0]
+    assert sorted(points[:, 1]) == [fig5.RATE_FLOOR, 12.0, 300.0]
     assert np.allclose(np.sort(points[:, 0]), [-0.12, 1.12, 2.12])
 
 

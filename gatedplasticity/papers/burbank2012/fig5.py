@@ -219,6 +219,25 @@ def plot_outcomes(ax, table, title):
     ax.set(ylim=(0, 1.1), ylabel="fraction of runs", title=title)
 
 
+#: Floor of the rate-by-outcome panels' log axis (Hz): silent runs are drawn here.
+RATE_FLOOR = 1e-3
+
+
+def plot_rates_by_outcome(ax, runs, layer, title):
+    """Every run's rate of ``layer`` ("lower" or "higher"; Hz, log axis) by outcome, reverse vs classical
+    rules on W (Fig 7 D; the paper: runs that converge with nearly silent layers are trivial fixed points)."""
+    for rule, color, shift in (("reverse", "#4c72b0", -0.12), ("classical", "#c44e52", 0.12)):
+        rows = runs[runs["rule"] == rule]
+        x = [OUTCOMES.index(outcome) + shift for outcome in rows["outcome"]]
+        ax.plot(x, np.maximum(rows[f"rate_{layer}"], RATE_FLOOR), "o", ms=3.5, alpha=0.7, color=color,
+                label=f"{rule} (n={len(rows)})")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(OUTCOMES)), [outcome.replace(" ", "\n") for outcome in OUTCOMES], fontsize=7)
+    ax.set(title=title, ylabel=f"Hz (silent drawn at {RATE_FLOOR:g})",
+           xlim=(-0.5, len(OUTCOMES) - 0.5))
+    ax.legend(fontsize=7)
+
+
 def plot(data):
     """A: outcome fractions per rule type; B: final std(W) vs lower-layer activity per run; C: the two stability
     measures of each run's end (agreement across initial conditions vs the Methods' corr over 3,000)."""

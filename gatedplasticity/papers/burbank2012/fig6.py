@@ -18,7 +18,8 @@ the full form reads the runs of its committed per-run record
 trains only the others; ``python -m gatedplasticity.papers.burbank2012.fig6
 --export docs/data/burbank2012-fig6-runs.csv`` trains them and writes the
 record (``--no-run``: only gather what has finished). ``--quick``: F in {20, 80} with gamma = 1; multiplicative; Q by
-dep-rSTDP or dep-cSTDP with zeta = 1; cap 150,000 presentations.
+dep-rSTDP or dep-cSTDP with zeta = 1; cap 150,000 presentations. Panel D:
+the concurrent-Q runs' higher-layer rate by outcome.
 """
 
 import math
@@ -29,9 +30,10 @@ import pandas as pd
 from brian2 import Hz
 
 from ...results import Result
-from ..figure import check, comparison, style
+from ..figure import check, comparison, legend_outside, style
 from . import training
-from .fig5 import converged_fraction, finished_table, fractions, plot_outcomes, read_note, record_main, run_grid
+from .fig5 import (converged_fraction, finished_table, fractions, plot_outcomes, plot_rates_by_outcome, read_note,
+                   record_main, run_grid)
 
 PAPER = training.PAPER
 DESCRIPTION = "Homeostasis, multiplicative STDP, concurrent Q plasticity: still only dep-rSTDP converges (Fig 6)"
@@ -105,12 +107,14 @@ def compare(data):
 
 
 def plot(data):
+    """A-C: outcome fractions per rule type and mechanism; D: the concurrent-Q runs' higher-layer rate by
+    outcome (runs whose higher layer fell silent end with W frozen, not settled)."""
     with style():
-        figure, axes = plt.subplots(1, 3, figsize=(14, 4))
-        for ax, mechanism in zip(axes, ("homeostasis", "multiplicative", "concurrent_Q")):
-            plot_outcomes(ax, data.tables[f"fractions_{mechanism}"], mechanism.replace("_", " "))
-        axes[-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        figure.tight_layout()
+        figure, axes = plt.subplots(1, 4, figsize=(18, 4))
+        for ax, mechanism, letter in zip(axes, ("homeostasis", "multiplicative", "concurrent_Q"), "ABC"):
+            plot_outcomes(ax, data.tables[f"fractions_{mechanism}"], f"{letter}  {mechanism.replace('_', ' ')}")
+        plot_rates_by_outcome(axes[3], data.tables["runs_concurrent_Q"], "higher", "D  concurrent Q: higher-layer rate")
+        legend_outside(figure, axes[0], loc="lower center", room=0.07)
     return figure
 
 

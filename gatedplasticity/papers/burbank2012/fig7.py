@@ -22,16 +22,14 @@ from itertools import product
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from ... import streams, sweep
-from ...analysis.convergence import OUTCOMES
 from ...parameters import ParameterError
 from ...results import Result
 from ..figure import check, comparison, legend_outside, style
 from . import landscape, training
-from .fig5 import (FIXED, GRID, converged_fraction, finished_table, fractions, plot_outcomes, read_note, record_main,
-                   run_grid, run_points)
+from .fig5 import (FIXED, GRID, converged_fraction, finished_table, fractions, plot_outcomes, plot_rates_by_outcome,
+                   read_note, record_main, run_grid, run_points)
 from .sweeps import BURBANK_IF
 
 PAPER = training.PAPER
@@ -112,27 +110,9 @@ def plot(data):
         figure, axes = plt.subplots(1, 4, figsize=(16, 4))
         for ax, ratio, letter in zip(axes, RATIOS, "ABC"):
             plot_outcomes(ax, data.tables[f"fractions_{ratio:g}x"], f"{letter}  higher input {ratio:g}x")
-        plot_rates_by_outcome(axes[3], runs)
+        plot_rates_by_outcome(axes[3], runs, "lower", "D  lower-layer rate by outcome")
         legend_outside(figure, axes[0], loc="lower center", room=0.07)
     return figure
-
-
-#: Floor of panel D's log axis (Hz): silent runs are drawn here.
-RATE_FLOOR = 1e-3
-
-
-def plot_rates_by_outcome(ax, runs):
-    """Panel D: every run's lower-layer rate (Hz, log axis) by outcome, reverse vs classical rules."""
-    for rule, color, shift in (("reverse", "#4c72b0", -0.12), ("classical", "#c44e52", 0.12)):
-        rows = runs[runs["rule"] == rule]
-        x = [OUTCOMES.index(outcome) + shift for outcome in rows["outcome"]]
-        ax.plot(x, np.maximum(rows["rate_lower"], RATE_FLOOR), "o", ms=3.5, alpha=0.7, color=color,
-                label=f"{rule} (n={len(rows)})")
-    ax.set_yscale("log")
-    ax.set_xticks(range(len(OUTCOMES)), [outcome.replace(" ", "\n") for outcome in OUTCOMES], fontsize=7)
-    ax.set(title="D  lower-layer rate by outcome", ylabel=f"Hz (silent drawn at {RATE_FLOOR:g})",
-           xlim=(-0.5, len(OUTCOMES) - 0.5))
-    ax.legend(fontsize=7)
 
 
 def main():
