@@ -8,7 +8,8 @@ of its weights at each bound (+-``w_bound``), and corr(final Q, initial Q),
 whether Q kept its pattern. Runs without a checkpoint are left out.
 
 ``python -m gatedplasticity.papers.burbank2012.concurrent_q --out CSV`` reads
-Fig 6's concurrent-Q sweep folder in the cache (``GATEDPLASTICITY_CACHE``).
+Fig 6's concurrent-Q sweep folder in the cache (``GATEDPLASTICITY_CACHE``);
+the checkout's table is ``docs/data/burbank2012-fig6-concurrent-q.csv``.
 """
 
 import argparse
@@ -26,6 +27,8 @@ from .sweeps import checkpoint_path, network_inputs
 #: Within this of a bound, a weight counts as at the bound (the bounds are +-50 in Fig 6).
 AT_BOUND = 0.1
 FOLDER = "burbank2012-fig6-concurrent-Q-full-seed0"
+#: Where a checkout keeps the table (not shipped in the package).
+COMMITTED = Path("docs") / "data" / "burbank2012-fig6-concurrent-q.csv"
 COLUMNS = ["point", "rule_type", "q_rule_type", "zeta", "outcome", "presentations", "spikes_lower", "spikes_higher",
            "initial_mean_q", "mean_q", "std_q", "fraction_q_upper", "fraction_q_lower", "corr_q_initial"]
 
