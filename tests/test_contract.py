@@ -169,7 +169,7 @@ def test_the_record_lists_every_figure_with_its_latest_checks(tmp_path):
     assert all(f"### `{figure_id}`" in text for figure_id in papers.figure_ids())
     assert "| max \\|eig\\| (pass if > 1) | 1 | 1 | 0.5 | **no** |" in text and "0 of 1 rows pass" in text
     assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig1`" in text  # full scale
-    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig6 --quick`" in text  # hours in full
+    assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig4 --quick`" in text  # hours in full
     assert "Not run for this record: `gatedplasticity reproduce burbank2012-fig5`." in text  # reads its committed sample
     assert "| `q_seed` | 0 | [R] |" in text  # the paper tables, with their tags
 
@@ -178,26 +178,26 @@ def test_record_commands_carry_no_machine_paths_and_runs_are_matched_to_their_co
     from gatedplasticity.papers import record
     from gatedplasticity.papers.burbank2012 import fig2
 
-    folder = tmp_path / "burbank2012-fig6"
-    data = fig2.Result(name="burbank2012-fig6", seed=3, backend="standalone", quick=True, code={"commit": "abc", "dirty": False})
+    folder = tmp_path / "burbank2012-fig4"
+    data = fig2.Result(name="burbank2012-fig4", seed=3, backend="standalone", quick=True, code={"commit": "abc", "dirty": False})
     data.save(folder)
     (folder / "comparison.csv").write_text("quantity,published,reproduced,tolerance,passed\nq,1,1,0,True\n")
     provenance = json.loads((folder / "provenance.json").read_text())
-    provenance["command"] = ["/tmp/venv/bin/gatedplasticity", "reproduce", "burbank2012-fig6", "--quick", "--out", "/tmp/x"]
+    provenance["command"] = ["/tmp/venv/bin/gatedplasticity", "reproduce", "burbank2012-fig4", "--quick", "--out", "/tmp/x"]
     (folder / "provenance.json").write_text(json.dumps(provenance))
     text = record.render(tmp_path)
-    assert "Run: `gatedplasticity reproduce burbank2012-fig6 --quick --seed 3` (quick; the full form:" in text
+    assert "Run: `gatedplasticity reproduce burbank2012-fig4 --quick --seed 3` (quick; the full form:" in text
     assert "/tmp" not in text
-    assert record.recorded_at(tmp_path, "burbank2012-fig6", "abc")
-    assert not record.recorded_at(tmp_path, "burbank2012-fig6", "abd")  # another commit: run again
-    (tmp_path / "burbank2012-fig6" / "comparison.csv").write_text(
+    assert record.recorded_at(tmp_path, "burbank2012-fig4", "abc")
+    assert not record.recorded_at(tmp_path, "burbank2012-fig4", "abd")  # another commit: run again
+    (tmp_path / "burbank2012-fig4" / "comparison.csv").write_text(
         "quantity,published,reproduced,tolerance,passed\nq,1,1,0,True\nr,1,2,0,False\n")
     text = record.render(tmp_path)
     assert "| burbank2012 | 1 (1) | 0 of 1 | 1 of 2 |" in text  # the summary counts the run's rows
     assert "| rao2021 | 0 (0) | 0 of 0 | 0 of 0 |" in text and "| all | 1 (1) | 0 of 1 | 1 of 2 |" in text
     provenance["quick"] = False  # not the record's form for this figure
     (folder / "provenance.json").write_text(json.dumps(provenance))
-    assert not record.recorded_at(tmp_path, "burbank2012-fig6", "abc")
+    assert not record.recorded_at(tmp_path, "burbank2012-fig4", "abc")
 
 
 def test_record_run_refuses_a_tree_with_local_changes(monkeypatch, capsys):
@@ -225,7 +225,7 @@ def test_the_gallery_shows_each_run_with_its_form(tmp_path):
     assert "(quick form, commit" in text and "(full scale, commit" in text
     assert "Reproduce: `gatedplasticity reproduce burbank2012-fig2`" in text
     assert (tmp_path / "docs" / "gallery" / "burbank2012-fig2.png").exists()
-    assert "Not rendered yet: `gatedplasticity reproduce burbank2012-fig6 --quick`" in text
+    assert "Not rendered yet: `gatedplasticity reproduce burbank2012-fig4 --quick`" in text
 
 
 def test_the_gallery_keeps_the_entries_of_figures_not_in_the_results(tmp_path):

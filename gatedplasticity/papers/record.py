@@ -30,14 +30,12 @@ from ..results import atomic_write
 from . import PAPERS, figure_ids, get
 from .figure import redrawn
 
-#: Figures recorded in their quick form: their full form takes well over an hour on 2 cores, or has not
-#: finished. (Fig 5's full form, the pre-registered 300-run sample, and Fig 7's, its registered 48-run sample,
+#: Figures recorded in their quick form: their full form takes well over an hour on 2 cores. (Fig 5's full
+#: form, the pre-registered 300-run sample, Fig 6's, its 148 runs, and Fig 7's, its registered 48-run sample,
 #: read the checkout's committed per-run tables and train nothing; Fig 8's full form costs about what its quick
 #: form does, ~21 min on one core.)
 QUICK_IN_RECORD = {
     "burbank2012-fig4": "four rules, each up to 625,000 presentations",
-    "burbank2012-fig6": "148 runs (4 rule types x 37 set-ups), each up to 625,000 presentations, trained over "
-                        "several sessions into its committed per-run record",
 }
 
 LEGEND = """\
