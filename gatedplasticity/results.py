@@ -2,11 +2,10 @@
 
 A saved result is a folder with one CSV per table (pandas), ``arrays.npz``
 (numpy) and ``provenance.json``: parameters with units, seed, backend,
-package versions, git commit and source hash, the machine (CPU, cores, C++ flags), wall time and
-command line. Every file is
-written to a temporary name and renamed into place, so an interrupted save
-never leaves a half-written file; the sidecar is written last and marks a
-complete result.
+package versions, git commit and source hash, the machine (CPU, cores, C++
+flags), wall time and command line. Every file is written to a temporary
+name and renamed into place, so an interrupted save never leaves a
+half-written file; the sidecar is written last and marks a complete result.
 """
 
 import datetime
