@@ -9,8 +9,9 @@ sigma_input, sigma_noise, Q, C and seeds vary, Fig 5's eps = 0.1 and bounds
   each copy's normal numbers from its own stream), one chunk of 500
   presentations per rerun, timed after a first rerun;
 - baseline (named ``single_network_randn``): the same points, one network per
-  program with Brian2's ``randn()`` as training ran before, one chunk each
-  (quick: the first four points), in the same run.
+  program with Brian2's ``randn()`` as training ran before, one chunk each,
+  in the same run; and the same again with the copy's generator (one copy
+  per program), which separates what copies share from what they do not.
 
 ``ratio_vs_single_network`` = ours / baseline presentations per second per
 core (one process each). ``ns_per_gaussian_draw_*`` come from
@@ -23,8 +24,9 @@ sample every run counts at the cap (an upper bound). Where the time goes: a
 profile of one chunk of the copies' program (``Program(profile=True)``), per
 code object in ns per copy and time step, grouped into per-neuron work
 (state updates and input draws), synaptic work (pathways, spike queues) and
-the rest; the per-step overhead that copies share is the one-copy program's
-ns per step minus the B-copy program's ns per copy and step.
+the rest. The floor (:func:`per_element_costs`): the per-copy time that no
+number of copies shares, and from it ``ratio_vs_single_network_ceiling``,
+the most that batching can give this network on this machine.
 
     python benchmarks/rstdp_landscape.py [--quick]
 
@@ -45,7 +47,7 @@ from brian2 import ms
 from gatedplasticity import streams
 from gatedplasticity.analysis.convergence import NETWORK_MAX_PRESENTATIONS
 from gatedplasticity.papers.burbank2012 import fig5
-from gatedplasticity.papers.burbank2012.sweeps import network_inputs, network_setup, NETWORK_PARAMETERS
+from gatedplasticity.papers.burbank2012.sweeps import NETWORK_PARAMETERS, NETWORK_SIZE, network_inputs, network_setup
 from gatedplasticity.protocols import top_down
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -55,6 +57,7 @@ CHUNK = 500
 STEPS_PER_PRESENTATION = 160
 SAMPLE = Path(__file__).parents[1] / "docs" / "data" / "burbank2012-landscape-sample.csv"
 RUNS = {"dep-rSTDP": 2304, "dep-cSTDP": 2304, "pot-rSTDP": 1152, "pot-cSTDP": 1152}  # Table 1's runs per rule type
+NEURONS, SYNAPSES = "neurons (state updates, input draws)", "synapses (pathways, spike queues)"
 FIXED = {"rule": "reverse", "alpha": 1.2, "delay": 15 * ms, "tau_syn": 15 * ms, "tau_stdp": 20 * ms}
 
 
@@ -95,11 +98,12 @@ def ours(points, chunks, profile=False):
     return len(points) * CHUNK * chunks / elapsed, times, spikes
 
 
-def single_networks(points):
-    """Presentations per s of the points run one network per program with Brian2's randn() (one chunk each)."""
+def single_networks(points, gaussian="brian2"):
+    """Presentations per s of the points run one network per program (one chunk each), drawing their normal
+    numbers with Brian2's randn() (``gaussian="brian2"``, as training ran before) or the copy's generator."""
     structure, runs = chunk_inputs(points, range(len(points)))
     elapsed = 0.0
-    with top_down.program(replace(structure, gaussian="brian2")) as program:
+    with top_down.program(replace(structure, gaussian=gaussian)) as program:
         for k, run in enumerate(runs):
             state, strengths, seed = run.next_chunk()
             if k == 0:
@@ -110,21 +114,38 @@ def single_networks(points):
     return len(points) * CHUNK / elapsed
 
 
-def one_copy_ns_per_step(point):
-    rate, _, _ = ours([point], 1)
-    return 1e9 / (rate * STEPS_PER_PRESENTATION)
-
-
 def where_time_goes(times, copies, chunks=1):
     """{code object: ns per copy and step} and the grouped totals."""
     steps = copies * CHUNK * STEPS_PER_PRESENTATION * chunks
     per_object = {name: 1e9 * seconds / steps for name, seconds in times.items()}
-    groups = {"neurons (state updates, input draws)": ("stateupdater", "_step"),
-              "synapses (pathways, spike queues)": ("_pre", "_post", "push_spikes", "_feed")}
+    groups = {NEURONS: ("stateupdater", "_step"), SYNAPSES: ("_pre", "_post", "push_spikes", "_feed")}
     grouped = {label: sum(v for k, v in per_object.items() if any(part in k for part in parts))
                for label, parts in groups.items()}
     grouped["rest (thresholds, resets, trial structure)"] = sum(per_object.values()) - sum(grouped.values())
     return per_object, grouped
+
+
+def per_element_costs(grouped, spikes, ns_per_step, copies):
+    """The per-copy costs that copies cannot share, and the most that sharing can give.
+
+    ``ns_per_step``: {"copies": per copy and step in the ``copies``-copy
+    program, "one copy": one network per program with the copy's generator,
+    "randn": one network per program with Brian2's randn()}. A program of B
+    copies takes c + o / B per copy and step, one copy c + o: the overhead o
+    that copies share and the per-copy floor c follow from the two, and
+    ``ratio_vs_single_network_ceiling`` = randn's ns per step / c is the most
+    any number of copies could give. Per element: ns per neuron and step (the
+    neurons' profiled group over the network's neurons) and ns per synapse a
+    spike touches (the synapses' group over the synapses touched per step:
+    every spike reaches its n outgoing and n incoming all-to-all synapses).
+    """
+    overhead = (ns_per_step["one copy"] - ns_per_step["copies"]) * copies / (copies - 1)
+    floor = ns_per_step["one copy"] - overhead
+    touched = sum(spikes) * NETWORK_SIZE * NETWORK_SIZE * 2 / STEPS_PER_PRESENTATION  # equal layers
+    return {"ns_per_step_shared_overhead": round(overhead), "ns_per_copy_step_floor": round(floor),
+            "ratio_vs_single_network_ceiling": round(ns_per_step["randn"] / floor, 2),
+            "ns_per_neuron_step": round(grouped[NEURONS] / (2 * NETWORK_SIZE), 2),
+            "ns_per_synapse_touched": round(grouped[SYNAPSES] / touched, 2)}
 
 
 def projected_hours(presentations_per_s):
@@ -140,36 +161,44 @@ def projected_hours(presentations_per_s):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="16 copies, 1 timed chunk, 4 baseline points")
+    parser.add_argument("--quick", action="store_true", help="16 copies and 1 timed chunk (else 32 and 2)")
     quick = parser.parse_args().quick
-    copies, chunks, baseline_points = (16, 1, 4) if quick else (32, 2, 8)
+    copies, chunks = (16, 1) if quick else (32, 2)
     points = benchmark_points(copies)
     rate, _, spikes = ours(points, chunks)
-    baseline = single_networks(points[:baseline_points])
+    baseline = single_networks(points)
+    one_copy = single_networks(points, gaussian="copy")
     _, times, _ = ours(points, 1, profile=True)
     per_object, grouped = where_time_goes(times, copies)
-    shared_overhead = one_copy_ns_per_step(points[0]) - 1e9 / (rate * STEPS_PER_PRESENTATION)
+    per_step = {name: 1e9 / (value * STEPS_PER_PRESENTATION)
+                for name, value in (("copies", rate), ("one copy", one_copy), ("randn", baseline))}
+    floor = per_element_costs(grouped, spikes, per_step, copies)
     draws = gaussian_draws.ELEMENTS * gaussian_draws.DRAWS_PER_STEP * 200
     seconds = {name: gaussian_draws.run_time(name, 200) for name in ("none", "randn", "copy_randn")}
     ns_draw = {name: 1e9 * (seconds[name] - seconds["none"]) / draws for name in ("randn", "copy_randn")}
     hours, source = projected_hours(rate)
     print(f"ours: {copies} copies, {rate:.0f} presentations/s/core (spikes per neuron per presentation: lower "
           f"{spikes[0]:.2f}, higher {spikes[1]:.2f})")
-    print(f"single network per program, randn(): {baseline:.0f} presentations/s/core")
+    print(f"single network per program: {baseline:.0f} presentations/s/core with randn(), {one_copy:.0f} with the "
+          f"copy's generator")
     print("where the time goes (ns per copy and step, profiled chunk):")
     for label, value in grouped.items():
         print(f"  {label:45s} {value:8.0f}")
     for name, value in list(per_object.items())[:10]:
         print(f"    {name:43s} {value:8.0f}")
-    print(f"per-step overhead the copies share: {shared_overhead:.0f} ns per step of one network")
+    print(f"the floor: {floor['ns_per_copy_step_floor']} ns per copy and step that copies cannot share "
+          f"({floor['ns_per_neuron_step']:.1f} per neuron, {floor['ns_per_synapse_touched']:.1f} per synapse a spike "
+          f"touches), {floor['ns_per_step_shared_overhead']} ns per step shared; so no number of copies gives more "
+          f"than {floor['ratio_vs_single_network_ceiling']:.2f}x over one network per program with randn()")
     print(f"projected CPU-hours, 6,912 runs (verdict times: {source}): {hours:.0f}")
     figures = {"presentations_per_s_per_core": round(rate, 1), "single_network_presentations_per_s": round(baseline, 1),
                "ratio_vs_single_network": round(rate / baseline, 2), "copies": copies,
+               "one_copy_presentations_per_s": round(one_copy, 1),
                "projected_cpu_hours_full_landscape": round(hours, 1), "verdict_times": source,
                "ns_per_gaussian_draw_copy_randn": round(ns_draw["copy_randn"], 2),
                "ns_per_gaussian_draw_randn": round(ns_draw["randn"], 2),
                **{f"ns_per_copy_step_{label.split(' ')[0]}": round(value) for label, value in grouped.items()},
-               "ns_per_step_shared_overhead": round(shared_overhead)}
+               **floor}
     print(json.dumps(figures))
 
 
