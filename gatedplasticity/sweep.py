@@ -224,7 +224,9 @@ def run_dask(todo, client, record):
 
 
 def run_sweep(sweep_points, directory, executor="local", workers=None, progress=True, copies=None, finished=None):
-    """Run the points not finished yet in ``directory``; returns the table of all finished points.
+    """Run the points not finished yet in ``directory``; returns the table of all finished points in it, where
+    a point that this package source has run shows that run only (:func:`current_runs`; the folder keeps the
+    older runs, and ``Store.table()`` has them all).
 
     ``executor``: "local" (processes on this machine, ``workers`` of them,
     default all cores) or a Dask scheduler address / ``distributed.Client``.
@@ -268,7 +270,16 @@ def run_sweep(sweep_points, directory, executor="local", workers=None, progress=
     provenance = {"experiment": sweep_points[0].experiment.name, "points": len(sweep_points), **counts,
                   "code_version": version, "packages": package_versions(),
                   "executor": executor if isinstance(executor, str) else repr(executor)}
-    return with_finished(store.save_table(provenance), held)
+    return with_finished(current_runs(store.save_table(provenance), version["source"]), held)
+
+
+def current_runs(table, source):
+    """A sweep folder's ``table`` without the older runs of the points that ``source`` has run again (an
+    edited package reruns every point under new keys; its table would hold each of them twice)."""
+    if table.empty:
+        return table
+    rerun = table["source"] == source
+    return table[rerun | ~table["point"].isin(set(table.loc[rerun, "point"]))].reset_index(drop=True)
 
 
 def with_finished(table, held):

@@ -137,7 +137,11 @@ def test_a_commit_that_leaves_the_package_unchanged_resumes_and_an_edit_starts_a
     version.update(dirty=True, source="fedcba9876543210")  # an edit of the package, not committed
     table = sweep.run_sweep(points, tmp_path / "s", workers=1, progress=False)
     assert len(log.read_text().splitlines()) == 4  # both points ran again
-    assert sorted(table["source"]) == ["0123456789abcdef"] * 2 + ["fedcba9876543210"] * 2  # each row names its source
+    assert list(table["source"]) == ["fedcba9876543210"] * 2  # one row per point: this source's run
+    folder = sweep.Store(tmp_path / "s").table()
+    assert sorted(folder["source"]) == ["0123456789abcdef"] * 2 + ["fedcba9876543210"] * 2  # the folder keeps both
+    more = sweep.points("counting", grid={"x": [1.0, 3.0], "log": [str(log)]})  # every finished point, once each
+    assert sorted(sweep.run_sweep(more, tmp_path / "s", workers=1, progress=False)["x"]) == [1.0, 2.0, 3.0]
 
 
 def test_a_finished_table_from_an_earlier_sweep_is_read_and_only_the_other_points_run(tmp_path, monkeypatch):
