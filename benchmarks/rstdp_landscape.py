@@ -24,11 +24,15 @@ sample every run counts at the cap (an upper bound). Where the time goes: a
 profile of one chunk of the copies' program (``Program(profile=True)``), per
 code object in ns per copy and time step, grouped into per-neuron work
 (state updates and input draws), synaptic work (pathways, spike queues) and
-the rest. The floor (:func:`per_element_costs`): the per-copy time that no
-number of copies shares, and from it ``ratio_vs_single_network_ceiling``,
-the most that batching can give this network on this machine.
+the rest. The floor (:func:`per_element_costs`): the least time per network
+and step that copies or one network reach, and from it
+``ratio_vs_single_network_ceiling``, the most that copies and the fast
+generator can give this network on this machine.
 
-    python benchmarks/rstdp_landscape.py [--quick]
+    python benchmarks/rstdp_landscape.py [--quick] [--scan]
+
+``--scan`` also runs the same points as programs of 1, 2, 4 and 8 copies
+(``presentations_per_s_by_copies``): where copies stop paying.
 
 The last line is one JSON object.
 """
@@ -114,6 +118,15 @@ def single_networks(points, gaussian="brian2"):
     return len(points) * CHUNK / elapsed
 
 
+def by_copies(points, sizes):
+    """{B: presentations per s per core of ``points`` run as programs of B copies each, one timed chunk each}."""
+    rates = {}
+    for size in sizes:
+        elapsed = sum(size * CHUNK / ours(points[start:start + size], 1)[0] for start in range(0, len(points), size))
+        rates[size] = len(points) * CHUNK / elapsed
+    return rates
+
+
 def where_time_goes(times, copies, chunks=1):
     """{code object: ns per copy and step} and the grouped totals."""
     steps = copies * CHUNK * STEPS_PER_PRESENTATION * chunks
@@ -126,23 +139,28 @@ def where_time_goes(times, copies, chunks=1):
 
 
 def per_element_costs(grouped, spikes, ns_per_step, copies):
-    """The per-copy costs that copies cannot share, and the most that sharing can give.
+    """The per-network costs that copies cannot share, and the most that copies and the generator can give.
 
     ``ns_per_step``: {"copies": per copy and step in the ``copies``-copy
     program, "one copy": one network per program with the copy's generator,
-    "randn": one network per program with Brian2's randn()}. A program of B
-    copies takes c + o / B per copy and step, one copy c + o: the overhead o
-    that copies share and the per-copy floor c follow from the two, and
-    ``ratio_vs_single_network_ceiling`` = randn's ns per step / c is the most
-    any number of copies could give. Per element: ns per neuron and step (the
-    neurons' profiled group over the network's neurons) and ns per synapse a
-    spike touches (the synapses' group over the synapses touched per step:
-    every spike reaches its n outgoing and n incoming all-to-all synapses).
+    "randn": one network per program with Brian2's randn()}. If a program of
+    B copies took c + o / B per copy and step and one copy c + o, the
+    overhead o that copies share and the per-copy work c would follow from
+    the two. o < 0 says that B copies cost more per copy than one network
+    alone (their arrays outgrow the CPU's caches), and then the floor is the
+    one network's time. ``ns_per_network_step_floor``: the least time per
+    network and step, measured or (o > 0) extrapolated to many copies;
+    ``ratio_vs_single_network_ceiling`` = randn's ns per step / that floor,
+    the most that copies and the generator together give this network on this
+    machine. Per element: ns per neuron and step (the neurons' profiled
+    group over the network's neurons) and ns per synapse a spike touches (the
+    synapses' group over the synapses touched per step: every spike reaches
+    its n outgoing and n incoming all-to-all synapses).
     """
     overhead = (ns_per_step["one copy"] - ns_per_step["copies"]) * copies / (copies - 1)
-    floor = ns_per_step["one copy"] - overhead
+    floor = min(ns_per_step["one copy"] - max(overhead, 0.0), ns_per_step["copies"])
     touched = sum(spikes) * NETWORK_SIZE * NETWORK_SIZE * 2 / STEPS_PER_PRESENTATION  # equal layers
-    return {"ns_per_step_shared_overhead": round(overhead), "ns_per_copy_step_floor": round(floor),
+    return {"ns_per_step_shared_overhead": round(overhead), "ns_per_network_step_floor": round(floor),
             "ratio_vs_single_network_ceiling": round(ns_per_step["randn"] / floor, 2),
             "ns_per_neuron_step": round(grouped[NEURONS] / (2 * NETWORK_SIZE), 2),
             "ns_per_synapse_touched": round(grouped[SYNAPSES] / touched, 2)}
@@ -162,7 +180,9 @@ def projected_hours(presentations_per_s):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="16 copies and 1 timed chunk (else 32 and 2)")
-    quick = parser.parse_args().quick
+    parser.add_argument("--scan", action="store_true", help="also time the points as programs of 1, 2, 4 and 8 copies")
+    arguments = parser.parse_args()
+    quick = arguments.quick
     copies, chunks = (16, 1) if quick else (32, 2)
     points = benchmark_points(copies)
     rate, _, spikes = ours(points, chunks)
@@ -186,10 +206,12 @@ def main():
         print(f"  {label:45s} {value:8.0f}")
     for name, value in list(per_object.items())[:10]:
         print(f"    {name:43s} {value:8.0f}")
-    print(f"the floor: {floor['ns_per_copy_step_floor']} ns per copy and step that copies cannot share "
-          f"({floor['ns_per_neuron_step']:.1f} per neuron, {floor['ns_per_synapse_touched']:.1f} per synapse a spike "
-          f"touches), {floor['ns_per_step_shared_overhead']} ns per step shared; so no number of copies gives more "
-          f"than {floor['ratio_vs_single_network_ceiling']:.2f}x over one network per program with randn()")
+    print(f"the floor: {floor['ns_per_network_step_floor']} ns per network and step ({floor['ns_per_neuron_step']:.1f} "
+          f"per neuron, {floor['ns_per_synapse_touched']:.1f} per synapse a spike touches); shared per step: "
+          f"{floor['ns_per_step_shared_overhead']} ns"
+          + (" (below 0: the copies cost more per copy than one network alone)" if floor["ns_per_step_shared_overhead"] < 0
+             else "") + f"; so copies and the generator give at most {floor['ratio_vs_single_network_ceiling']:.2f}x "
+          "over one network per program with randn()")
     print(f"projected CPU-hours, 6,912 runs (verdict times: {source}): {hours:.0f}")
     figures = {"presentations_per_s_per_core": round(rate, 1), "single_network_presentations_per_s": round(baseline, 1),
                "ratio_vs_single_network": round(rate / baseline, 2), "copies": copies,
@@ -199,6 +221,11 @@ def main():
                "ns_per_gaussian_draw_randn": round(ns_draw["randn"], 2),
                **{f"ns_per_copy_step_{label.split(' ')[0]}": round(value) for label, value in grouped.items()},
                **floor}
+    if arguments.scan:
+        scan = by_copies(points, [size for size in (1, 2, 4, 8) if size < copies])
+        print("presentations/s/core by copies per program: "
+              + ", ".join(f"{size}: {value:.0f}" for size, value in {**scan, copies: rate}.items()))
+        figures["presentations_per_s_by_copies"] = {str(size): round(value, 1) for size, value in scan.items()}
     print(json.dumps(figures))
 
 
